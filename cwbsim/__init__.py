@@ -1,0 +1,1 @@
+"""cwbsim: agent-based simulation of money flowing through a local economy."""

@@ -1,0 +1,1 @@
+"""Calibration from spend files (planned)."""

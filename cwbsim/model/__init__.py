@@ -1,0 +1,1 @@
+"""The Mesa model: agents, economy graph, money-flow engines, ledger and metrics."""

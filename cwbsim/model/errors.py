@@ -1,0 +1,112 @@
+"""One-line errors for bad input: a file, a key, and what was expected."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Sequence
+
+import pydantic
+
+
+class InputError(Exception):
+    """Bad input from a user: a spec, a scenario or a data file.
+
+    The message is one line naming the file, the key or row, and what was
+    expected; the CLI prints it and exits with code 2.
+    """
+
+
+def key_path(loc: Sequence[str | int]) -> str:
+    """Render a pydantic location as ``anchors[2].wage_share``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def _inner_models(annotation: object) -> list[type[pydantic.BaseModel]]:
+    """The pydantic models nested inside a field annotation (lists, dicts, unions)."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return [annotation]
+    found: list[type[pydantic.BaseModel]] = []
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _inner_models(typing.get_args(annotation)[0])
+    if origin is not None or isinstance(annotation, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found.extend(_inner_models(arg))
+    return found
+
+
+def _model_at(
+    root: type[pydantic.BaseModel], loc: Sequence[str | int]
+) -> type[pydantic.BaseModel] | None:
+    """The model class that holds the key at ``loc`` (the last element excluded)."""
+    current: type[pydantic.BaseModel] | None = root
+    for part in loc[:-1]:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        inner = _inner_models(field.annotation)
+        current = inner[0] if inner else None
+    return current
+
+
+def _allowed(error: dict, root: type[pydantic.BaseModel]) -> str:
+    """Describe the allowed values for one pydantic error."""
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        holder = _model_at(root, error["loc"])
+        if holder is not None:
+            return "allowed keys: " + ", ".join(holder.model_fields)
+        return "no such key is allowed here"
+    if kind == "missing":
+        return "this key is required"
+    bounds = {
+        "greater_than_equal": ">= {ge}",
+        "greater_than": "> {gt}",
+        "less_than_equal": "<= {le}",
+        "less_than": "< {lt}",
+    }
+    if kind in bounds:
+        return "allowed: " + bounds[kind].format(**ctx)
+    if kind in ("literal_error", "enum"):
+        return f"allowed: {ctx.get('expected', '')}"
+    return ""
+
+
+def format_validation_error(
+    error: pydantic.ValidationError, source: str, root: type[pydantic.BaseModel]
+) -> str:
+    """Turn a pydantic error into one line: ``source: key: message (allowed ...)``.
+
+    Parameters
+    ----------
+    error : pydantic.ValidationError
+        The error raised by validating ``root``.
+    source : str
+        The file (or other origin) the data came from.
+    root : type[pydantic.BaseModel]
+        The schema that was validated, used to list the allowed keys.
+    """
+    problems = error.errors()
+    first = problems[0]
+    message = first["msg"].removeprefix("Value error, ")
+    allowed = _allowed(first, root)
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    line = f"{source}: {key_path(first['loc'])}: {message}"
+    if allowed:
+        line += f" ({allowed})"
+    if len(problems) > 1:
+        line += f" [and {len(problems) - 1} more problem(s)]"
+    return line

@@ -1,0 +1,53 @@
+"""Sparse payment matrices built from edges and channel budgets.
+
+Column ``j`` of a channel matrix holds the shares of agent ``j``'s outflow paid
+to each payee in that channel, so receipts per step are ``P @ outflow``. The
+part of a channel's budget with no counterparty leaks to the outside.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from cwbsim.model.structure import CHANNELS, EDGE_CHANNELS, Economy, Edges
+
+
+def channel_matrix(edges: Edges, n: int) -> sp.csr_matrix:
+    """Payment shares of one channel as an ``n x n`` CSR matrix (payee rows, payer columns)."""
+    matrix = sp.csr_matrix((edges.share, (edges.payee, edges.payer)), shape=(n, n))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def leak_shares(budget: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
+    """Share of each payer's outflow leaving to the outside in one channel.
+
+    ``budget - column sums``, with rounding noise below 1e-12 set to zero.
+    """
+    placed = np.asarray(matrix.sum(axis=0)).ravel()
+    leak = budget - placed
+    if np.any(leak < -1e-9):
+        worst = int(np.argmin(leak))
+        raise ValueError(
+            f"agent {worst} pays {placed[worst]:.6g} of its outflow along edges, "
+            f"above its channel budget {budget[worst]:.6g}"
+        )
+    leak[np.abs(leak) < 1e-12] = 0.0
+    return np.maximum(leak, 0.0)
+
+
+def transition_matrix(economy: Economy) -> sp.csr_matrix:
+    """The whole-economy matrix ``P`` of ``x(t+1) = P x(t) + injection``."""
+    total = sp.csr_matrix((economy.n, economy.n))
+    for channel in EDGE_CHANNELS:
+        total = total + channel_matrix(economy.edges[channel], economy.n)
+    return total.tocsr()
+
+
+def check_budgets(economy: Economy) -> None:
+    """Check that every agent's channel budgets sum to 1 (all outflow is allocated)."""
+    total = sum(economy.budget[c] for c in CHANNELS)
+    bad = np.flatnonzero(np.abs(total - 1.0) > 1e-9)
+    if len(bad):
+        raise ValueError(f"channel budgets of agent {bad[0]} sum to {total[bad[0]]!r}, not 1")

@@ -1,0 +1,238 @@
+"""The metric registry: every metric's name, meaning, unit and yearly aggregation, in one place.
+
+The same names are used by the DataCollector, the outputs, scenarios, sweeps,
+calibration targets and the app. Money metrics are £ per step in the
+per-step timeseries and £ per year in yearly summaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cwbsim.model.flows import StepFlows
+from cwbsim.model.structure import (
+    ANCHOR,
+    CHANNELS,
+    FIRM,
+    HOUSEHOLD,
+    LEDGER_CHANNELS,
+    LOCAL,
+    OUTSIDE_GROUP,
+    REGION,
+)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric.
+
+    Attributes
+    ----------
+    name : str
+        The metric's name everywhere.
+    unit : str
+        Unit of the per-step value.
+    description : str
+        What it measures, with its source where it follows one.
+    annual : str
+        How a year is summarised: ``sum`` (flows, giving £ per year), ``mean``
+        (stocks and rates), ``ratio`` (of the yearly sums of ``numerator`` and
+        ``denominator``), or ``households`` (recomputed over yearly household incomes).
+    """
+
+    name: str
+    unit: str
+    description: str
+    annual: str
+    numerator: str | None = None
+    denominator: str | None = None
+
+
+def _registry() -> dict[str, Metric]:
+    m = [
+        Metric("anchor_spend", "£", "Anchors' procurement spend.", "sum"),
+        Metric("anchor_spend_local", "£", "Anchors' procurement with local-tier suppliers.", "sum"),
+        Metric(
+            "anchor_spend_region",
+            "£",
+            "Anchors' procurement with local- or region-tier suppliers.",
+            "sum",
+        ),
+        Metric(
+            "local_share",
+            "share",
+            "anchor_spend_local / anchor_spend.",
+            "ratio",
+            "anchor_spend_local",
+            "anchor_spend",
+        ),
+        Metric(
+            "region_share",
+            "share",
+            "anchor_spend_region / anchor_spend (local + region, as CLES reports 'Lancashire').",
+            "ratio",
+            "anchor_spend_region",
+            "anchor_spend",
+        ),
+        Metric("anchor_income", "£", "Anchors' income from outside.", "sum"),
+        Metric(
+            "lm3_round1",
+            "£",
+            "LM3 round 1: the anchors' income of the previous step (the money traced).",
+            "sum",
+        ),
+        Metric(
+            "lm3_round2",
+            "£",
+            "LM3 round 2: what the anchors paid to local suppliers and local-resident staff.",
+            "sum",
+        ),
+        Metric(
+            "lm3_round3",
+            "£",
+            "LM3 round 3: what round-2 recipients paid to local agents a step later.",
+            "sum",
+        ),
+        Metric(
+            "lm3",
+            "ratio",
+            "NEF's Local Multiplier 3, (round 1 + round 2 + round 3) / round 1, traced by "
+            "round (Sacks 2002, The Money Trail). Round 3 happens a step after round 2, so "
+            "the LM3 of step t traces the money the anchors received at step t - 1.",
+            "ratio",
+            "lm3_rounds",
+            "lm3_round1",
+        ),
+        Metric(
+            "local_multiplier",
+            "ratio",
+            "(anchor income + receipts of local-tier agents from the money it brought in, all "
+            "rounds) / anchor income; at the steady state 1 + l'P(I - P)^-1 a / sum(a).",
+            "ratio",
+            "multiplier_receipts",
+            "anchor_income",
+        ),
+        Metric(
+            "local_income",
+            "£",
+            "Income of local-resident households: wages, profit shares, transfers.",
+            "sum",
+        ),
+        Metric(
+            "local_wages", "£", "Wages paid to local-resident households by any employer.", "sum"
+        ),
+        *[
+            Metric(f"leakage_{c}", "£", f"Money leaving the place through the {c} channel.", "sum")
+            for c in CHANNELS
+        ],
+        Metric("leakage", "£", "Money leaving the place, all channels.", "sum"),
+        Metric("local_jobs", "jobs", "Jobs located in the local tier, whoever fills them.", "mean"),
+        Metric("unemployment_rate", "share", "Unemployed / local resident labour force.", "mean"),
+        Metric("local_firms", "firms", "Active firms located in the local tier.", "mean"),
+        Metric(
+            "household_income_median",
+            "£ per year",
+            "Weighted median income of local households (per step: the step's income x 12).",
+            "households",
+        ),
+        Metric(
+            "gini",
+            "index",
+            "Gini coefficient of local household income, weighted by household_weight.",
+            "households",
+        ),
+    ]
+    return {metric.name: metric for metric in m}
+
+
+METRICS = _registry()
+"""All metrics by name."""
+
+HIDDEN_SUMS = ("lm3_rounds", "multiplier_receipts")
+"""Per-step numerators recorded so that yearly ratios are ratios of sums."""
+
+ANCHOR_METRICS = ("anchor_spend", "local_share", "region_share", "lm3")
+
+
+def income_distribution(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """Weighted median and Gini coefficient of ``values`` with frequency ``weights``.
+
+    Notes
+    -----
+    The median is the smallest value with at least half of the total weight at
+    or below it. The Gini coefficient is
+    ``G = sum_ij w_i w_j |y_i - y_j| / (2 W^2 mean(y))`` (with frequency
+    weights, as for grouped data), computed in ``O(n log n)`` from cumulative
+    sums over the sorted values. One sort serves both.
+    """
+    total_weight = float(weights.sum())
+    if len(values) == 0 or total_weight == 0:
+        return float("nan"), float("nan")
+    if np.all(weights == weights[0]):
+        y = np.sort(values)
+        w = np.full(len(y), float(weights[0]))
+    else:
+        order = np.argsort(values, kind="stable")
+        y, w = values[order], weights[order]
+    cum_w = np.cumsum(w)
+    median = float(y[np.searchsorted(cum_w, 0.5 * cum_w[-1])])
+    cum_wy = np.cumsum(w * y)
+    mean = float(cum_wy[-1]) / total_weight
+    if mean == 0:
+        return median, 0.0
+    # each i against all j below it: sum_i w_i (y_i * W_{<i} - S_{<i})
+    below = float((w * (y * (cum_w - w) - (cum_wy - w * y))).sum())
+    return median, 2.0 * below / (2.0 * total_weight**2 * mean)
+
+
+def step_values(
+    flows: StepFlows, previous: StepFlows, economy, weight: np.ndarray
+) -> dict[str, float]:
+    """Compute every per-step metric from one step's flows and the economy's state.
+
+    ``previous`` is the step before (its rounds 1 and 2 complete with this
+    step's round 3).
+    """
+    ledger = flows.ledger
+    proc = ledger[LEDGER_CHANNELS.index("procurement")]
+    anchors = slice(ANCHOR * 3, ANCHOR * 3 + 3)
+    spend = float(proc[anchors].sum())
+    spend_local = float(proc[anchors, FIRM * 3 + LOCAL].sum())
+    spend_region = spend_local + float(proc[anchors, FIRM * 3 + REGION].sum())
+    local_household = HOUSEHOLD * 3 + LOCAL
+    income = float(flows.anchor_income.sum())
+    round1 = float(previous.anchor_income.sum())
+    round2 = float(previous.round2.sum())
+    round3 = float(flows.round3.sum())
+    out: dict[str, float] = {
+        "anchor_spend": spend,
+        "anchor_spend_local": spend_local,
+        "anchor_spend_region": spend_region,
+        "local_share": spend_local / spend if spend else float("nan"),
+        "region_share": spend_region / spend if spend else float("nan"),
+        "local_income": float(ledger[:, :, local_household].sum()),
+        "local_wages": float(ledger[LEDGER_CHANNELS.index("wages"), :, local_household].sum()),
+    }
+    for c, channel in enumerate(CHANNELS):
+        out[f"leakage_{channel}"] = float(ledger[c, :, OUTSIDE_GROUP].sum())
+    out["leakage"] = sum(out[f"leakage_{c}"] for c in CHANNELS)
+    out["anchor_income"] = income
+    out["multiplier_receipts"] = income + flows.traced_local
+    out["local_multiplier"] = out["multiplier_receipts"] / income if income else float("nan")
+    out["lm3_round1"], out["lm3_round2"], out["lm3_round3"] = round1, round2, round3
+    out["lm3_rounds"] = round1 + round2 + round3
+    out["lm3"] = out["lm3_rounds"] / round1 if round1 else float("nan")
+    employers_local = (economy.tier == LOCAL) & (economy.kind != HOUSEHOLD)
+    firm_active = np.ones(economy.n, dtype=bool)
+    firm_active[economy.firm_idx] = economy.active
+    out["local_jobs"] = float(economy.jobs[employers_local & firm_active].sum())
+    labour_force = float(economy.labour_force.sum())
+    out["unemployment_rate"] = (
+        float(economy.unemployed.sum()) / labour_force if labour_force else float("nan")
+    )
+    out["local_firms"] = float(np.sum(economy.active & (economy.tier[economy.firm_idx] == LOCAL)))
+    per_household = 12.0 * flows.household_income / weight
+    out["household_income_median"], out["gini"] = income_distribution(per_household, weight)
+    return out

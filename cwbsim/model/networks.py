@@ -1,0 +1,128 @@
+"""Standing relationships between agents: input supply, shopping, and ownership.
+
+Each function returns :class:`Edges` whose ``share`` is the share of the
+payer's whole outflow. The part of a channel budget not placed on an edge
+leaks to the outside (inputs bought outside, shopping outside, profit to
+external owners).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cwbsim.model.spec import SECTIONS, TIERS, EconomySpec
+from cwbsim.model.structure import LOCAL, REGION, Edges
+
+PROFIT_OWNERS = np.array([1, 1, 3, 10])
+"""Owner households of a locally owned firm by size band (assumption)."""
+
+
+def _choose(pool: np.ndarray, weights: np.ndarray, shape: tuple, rng) -> np.ndarray:
+    p = weights / weights.sum()
+    return pool[rng.choice(len(pool), size=shape, p=p)]
+
+
+def input_edges(
+    spec: EconomySpec, firm_idx: np.ndarray, firms: dict, input_budget: np.ndarray, rng
+) -> Edges:
+    """Firm -> firm input purchases from local and region suppliers, weighted by size.
+
+    A firm never buys from itself: a draw of itself moves to the next firm in the pool.
+    """
+    parts = []
+    counts = spec.behaviour.input_suppliers
+    tier_behaviour = [spec.behaviour.tiers[t] for t in TIERS]
+    for supplier_tier, share_of in ((LOCAL, "local_input_share"), (REGION, "region_input_share")):
+        k = counts.get(TIERS[supplier_tier], 0)
+        pool = np.flatnonzero(firms["tier"] == supplier_tier)
+        if k == 0 or len(pool) == 0:
+            continue
+        chosen = _choose(pool, firms["employees"][pool].astype(float), (len(firm_idx), k), rng)
+        buyer = np.repeat(np.arange(len(firm_idx))[:, None], k, axis=1)
+        position = np.searchsorted(pool, chosen)
+        self_loop = chosen == buyer
+        chosen[self_loop] = pool[(position[self_loop] + 1) % len(pool)]
+        if len(pool) == 1:
+            chosen[self_loop] = -1
+        source_share = np.array([getattr(tier_behaviour[t], share_of) for t in firms["tier"]])
+        share = input_budget[firm_idx][:, None] * source_share[:, None] / k
+        keep = chosen >= 0
+        parts.append(
+            Edges(
+                firm_idx[buyer[keep]],
+                firm_idx[chosen[keep]],
+                np.broadcast_to(share, chosen.shape)[keep],
+            )
+        )
+    return Edges.concat(parts)
+
+
+def consumption_edges(
+    spec: EconomySpec,
+    household_idx: np.ndarray,
+    hh: dict,
+    firm_idx: np.ndarray,
+    firms: dict,
+    consumption_budget: np.ndarray,
+    rng,
+) -> Edges:
+    """Household -> firm shopping at consumer-facing firms, weighted by size and sector mix."""
+    sector_weight = np.zeros(len(SECTIONS))
+    for section, w in spec.behaviour.consumer_sectors.items():
+        sector_weight[SECTIONS.index(section)] = w
+    firm_weight = firms["employees"] * sector_weight[firms["sector"]]
+    local_share = np.array([p.local_share for p in spec.households])[hh["population"]]
+    region_share = np.array([p.region_share for p in spec.households])[hh["population"]]
+    parts = []
+    counts = spec.behaviour.consumption_suppliers
+    for shop_tier, tier_share in ((LOCAL, local_share), (REGION, region_share)):
+        k = counts.get(TIERS[shop_tier], 0)
+        pool = np.flatnonzero((firms["tier"] == shop_tier) & (firm_weight > 0))
+        if k == 0 or len(pool) == 0:
+            continue
+        chosen = _choose(pool, firm_weight[pool], (len(household_idx), k), rng)
+        share = consumption_budget[household_idx] * tier_share / k
+        parts.append(
+            Edges(
+                np.repeat(household_idx, k),
+                firm_idx[chosen.ravel()],
+                np.repeat(share, k),
+            )
+        )
+    return Edges.concat(parts)
+
+
+def profit_edges(
+    firm_idx: np.ndarray,
+    firms: dict,
+    tier: np.ndarray,
+    household_idx: np.ndarray,
+    budget: dict[str, np.ndarray],
+    wages: Edges,
+    rng,
+) -> Edges:
+    """Firm -> household profit distributions.
+
+    Locally owned local-tier firms pay their owners, drawn among local
+    households; co-operatives pay their resident workers in proportion to
+    their wages (the non-resident members' part leaks); external owners and
+    owners of firms outside the place are outside the model, so that profit leaks.
+    """
+    parts = []
+    profit = budget["profit"]
+    local_firm = tier[firm_idx] == LOCAL
+    owned = np.flatnonzero(local_firm & (firms["owner"] == 0))
+    if len(owned) and len(household_idx):
+        owners = PROFIT_OWNERS[firms["band"][owned]]
+        payer = np.repeat(firm_idx[owned], owners)
+        payee = household_idx[rng.integers(len(household_idx), size=int(owners.sum()))]
+        share = np.repeat(profit[firm_idx[owned]] / owners, owners)
+        parts.append(Edges(payer, payee, share))
+    coop = np.zeros(len(tier), dtype=bool)
+    coop[firm_idx[firms["owner"] == 2]] = True
+    from_coop = coop[wages.payer]
+    if np.any(from_coop):
+        payer = wages.payer[from_coop]
+        share = wages.share[from_coop] / budget["wages"][payer] * profit[payer]
+        parts.append(Edges(payer, wages.payee[from_coop], share))
+    return Edges.concat(parts)

@@ -1,0 +1,161 @@
+"""Recording each step's metrics and flows, and summarising them by year."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cwbsim.model.flows import StepFlows
+from cwbsim.model.metrics import HIDDEN_SUMS, METRICS, income_distribution, step_values
+from cwbsim.model.structure import (
+    LEDGER_CHANNELS,
+    LOCAL,
+    REGION,
+    STEPS_PER_YEAR,
+    Economy,
+    group_label,
+)
+
+
+class Recorder:
+    """Keeps what each step moved: metric values, the ledger, per-anchor flows.
+
+    Parameters
+    ----------
+    economy : Economy
+        The economy being run (read for stocks: jobs, firms, unemployment).
+    opening : StepFlows
+        The step before the run (its LM3 rounds 1 and 2 complete in step 1).
+    """
+
+    def __init__(self, economy: Economy, opening: StepFlows):
+        self.economy = economy
+        self.previous = opening
+        self.values: list[dict[str, float]] = []
+        self.ledgers: list[np.ndarray] = []
+        self.anchor: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("spend", "local", "region", "round1", "round2", "round3")
+        }
+        weight = economy.weight[economy.household_idx]
+        self.household_weight = weight
+        self.year_income = np.zeros(len(weight))
+        self.months_in_year = 0
+        self.household_years: list[dict[str, float]] = []
+        self.current: dict[str, float] = {}
+
+    def record(self, flows: StepFlows) -> dict[str, float]:
+        """Record one step; return its metric values."""
+        values = step_values(flows, self.previous, self.economy, self.household_weight)
+        self.values.append(values)
+        self.ledgers.append(flows.ledger)
+        proc = flows.anchor_procurement
+        self.anchor["spend"].append(proc.sum(axis=1))
+        self.anchor["local"].append(proc[:, LOCAL])
+        self.anchor["region"].append(proc[:, LOCAL] + proc[:, REGION])
+        self.anchor["round1"].append(self.previous.anchor_income)
+        self.anchor["round2"].append(self.previous.round2)
+        self.anchor["round3"].append(flows.round3)
+        self.year_income += flows.household_income
+        self.months_in_year += 1
+        if self.months_in_year == STEPS_PER_YEAR:
+            self._close_year()
+        self.previous = flows
+        self.current = values
+        return values
+
+    def _close_year(self) -> None:
+        scale = STEPS_PER_YEAR / self.months_in_year
+        income = scale * self.year_income / self.household_weight
+        median, gini = income_distribution(income, self.household_weight)
+        self.household_years.append({"household_income_median": median, "gini": gini})
+        self.year_income = np.zeros_like(self.year_income)
+        self.months_in_year = 0
+
+    def timeseries(self) -> pd.DataFrame:
+        """One row per step: step, year, month and every metric (money in £ per step)."""
+        frame = pd.DataFrame(self.values)
+        steps = np.arange(1, len(frame) + 1)
+        frame.insert(0, "month", (steps - 1) % STEPS_PER_YEAR + 1)
+        frame.insert(0, "year", (steps - 1) // STEPS_PER_YEAR + 1)
+        frame.insert(0, "step", steps)
+        return frame.drop(columns=list(HIDDEN_SUMS))
+
+    def years(self) -> list[dict[str, float]]:
+        """One record per year; money in £ per year; ratios are ratios of yearly sums."""
+        if self.months_in_year:
+            self._close_year()
+        frame = pd.DataFrame(self.values)
+        frame["year"] = np.arange(len(frame)) // STEPS_PER_YEAR + 1
+        out = []
+        for year, rows in frame.groupby("year", sort=True):
+            record: dict[str, float] = {"year": int(year), "months": len(rows)}
+            for name, metric in METRICS.items():
+                if metric.annual == "sum":
+                    record[name] = float(rows[name].sum())
+                elif metric.annual == "mean":
+                    record[name] = float(rows[name].mean())
+                elif metric.annual == "ratio":
+                    den = float(rows[metric.denominator].sum())
+                    record[name] = float(rows[metric.numerator].sum()) / den if den else None
+                else:
+                    record[name] = self.household_years[int(year) - 1][name]
+            out.append(record)
+        return out
+
+    def per_anchor(self, names: list[str]) -> dict[str, list[dict[str, float]]]:
+        """Yearly spend, local and region shares and LM3 of each anchor."""
+        arrays = {k: np.array(v) for k, v in self.anchor.items()}
+        steps = len(arrays["spend"])
+        year = np.arange(steps) // STEPS_PER_YEAR + 1
+        out: dict[str, list[dict[str, float]]] = {}
+        for a, name in enumerate(names):
+            rows = []
+            for y in np.unique(year):
+                mask = year == y
+                spend = float(arrays["spend"][mask, a].sum())
+                round1 = float(arrays["round1"][mask, a].sum())
+                rounds = round1 + float(
+                    arrays["round2"][mask, a].sum() + arrays["round3"][mask, a].sum()
+                )
+                rows.append(
+                    {
+                        "year": int(y),
+                        "anchor_spend": spend,
+                        "local_share": float(arrays["local"][mask, a].sum()) / spend
+                        if spend
+                        else None,
+                        "region_share": float(arrays["region"][mask, a].sum()) / spend
+                        if spend
+                        else None,
+                        "lm3": rounds / round1 if round1 else None,
+                    }
+                )
+            out[name] = rows
+        return out
+
+    def ledger(self) -> pd.DataFrame:
+        """Flows by year, payer kind and tier, channel, payee kind and tier; £ per year."""
+        stacked = np.array(self.ledgers)
+        year = np.arange(len(stacked)) // STEPS_PER_YEAR + 1
+        rows = []
+        for y in np.unique(year):
+            totals = stacked[year == y].sum(axis=0)
+            for c, p, q in zip(*np.nonzero(totals), strict=True):
+                payer_kind, payer_tier = group_label(int(p))
+                payee_kind, payee_tier = group_label(int(q))
+                rows.append(
+                    (int(y), payer_kind, payer_tier, LEDGER_CHANNELS[c], payee_kind, payee_tier,
+                     float(totals[c, p, q]))
+                )  # fmt: skip
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "year",
+                "payer_kind",
+                "payer_tier",
+                "channel",
+                "payee_kind",
+                "payee_tier",
+                "amount",
+            ],
+        )

@@ -1,0 +1,128 @@
+"""The reference engine: the same step as the vectorised engine, agent by agent in Python.
+
+Deliberately plain and slow. It walks each Mesa agent's out-edges in
+``model.graph`` and pays each payee in turn, so it shares no code path with
+the sparse matrices; the two must agree to 1e-9 on small economies.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cwbsim.model.flows import MoneyState, StepFlows
+from cwbsim.model.structure import (
+    ANCHOR,
+    CHANNELS,
+    HOUSEHOLD,
+    INJECTIONS,
+    LEDGER_CHANNELS,
+    LOCAL,
+    OUTSIDE_GROUP,
+    OUTSIDE_TIER,
+    STEPS_PER_YEAR,
+)
+
+if TYPE_CHECKING:
+    from cwbsim.model.economy import LocalEconomy
+
+_BOOKED_AS = {
+    "funding": "funding",
+    "exports": "exports",
+    "transfers": "transfers",
+    "outside_wages": "wages",
+}
+
+
+class ReferenceEngine:
+    """Agent-by-agent money flows over ``model.graph`` (for checking the fast engine)."""
+
+    name = "reference"
+
+    def __init__(self, model: LocalEconomy):
+        self.model = model
+
+    def refresh(self, channel: str) -> None:
+        """Nothing to rebuild: every step reads the graph afresh."""
+
+    def refresh_injections(self) -> None:
+        """Nothing to rebuild: every step reads the injections afresh."""
+
+    def _local_receipt_share(self, agent: int) -> float:
+        graph, tier = self.model.graph, self.model.economy.tier
+        return sum(d["share"] for _, v, d in graph.out_edges(agent, data=True) if tier[v] == LOCAL)
+
+    def step(self, state: MoneyState) -> StepFlows:
+        """Advance ``state`` by one step, one agent at a time, and return what moved."""
+        model = self.model
+        economy, graph = model.economy, model.graph
+        n, n_anchor = economy.n, len(economy.anchor_idx)
+        kind, tier = economy.kind.tolist(), economy.tier.tolist()
+        group = [k * 3 + t for k, t in zip(kind, tier, strict=True)]
+        flows = StepFlows.zeros(n_anchor, len(economy.household_idx))
+        ledger = flows.ledger
+        first_household = int(economy.household_idx[0]) if len(economy.household_idx) else n
+
+        injection = [0.0] * n
+        for source in INJECTIONS:
+            channel = LEDGER_CHANNELS.index(_BOOKED_AS[source])
+            for i, amount in enumerate(economy.injection[source].tolist()):
+                if amount:
+                    per_step = amount / STEPS_PER_YEAR
+                    injection[i] += per_step
+                    ledger[channel, OUTSIDE_GROUP, group[i]] += per_step
+                    if kind[i] == HOUSEHOLD and source in ("transfers", "outside_wages"):
+                        flows.household_income[i - first_household] += per_step
+                    if source == "funding":
+                        flows.anchor_income[i] += per_step
+                    state.injected += per_step
+
+        for a, payee, value in zip(
+            state.round2_anchor.tolist(),
+            state.round2_payee.tolist(),
+            state.round2_value.tolist(),
+            strict=True,
+        ):
+            flows.round3[a] += value * self._local_receipt_share(payee)
+
+        receipts = [0.0] * n
+        traced_receipts = [0.0] * n
+        round2 = []
+        for agent in model.agents:
+            i = agent.idx
+            spend = state.cash[i] + injection[i]
+            traced = state.traced[i] + (injection[i] if kind[i] == ANCHOR else 0.0)
+            placed = dict.fromkeys(CHANNELS, 0.0)
+            for _, payee, data in graph.out_edges(i, data=True):
+                channel, share = data["channel"], data["share"]
+                amount = share * spend
+                receipts[payee] += amount
+                traced_receipts[payee] += share * traced
+                placed[channel] += share
+                ledger[CHANNELS.index(channel), group[i], group[payee]] += amount
+                if kind[i] == ANCHOR:
+                    if channel == "procurement":
+                        flows.anchor_procurement[i, tier[payee]] += amount
+                    if tier[payee] == LOCAL:
+                        flows.round2[i] += amount
+                        round2.append((i, payee, amount))
+            for c, channel in enumerate(CHANNELS):
+                leak = (economy.budget[channel][i] - placed[channel]) * spend
+                if abs(leak) > 1e-12 * abs(spend):
+                    ledger[c, group[i], OUTSIDE_GROUP] += leak
+                    state.outside += leak
+                    if kind[i] == ANCHOR and channel == "procurement":
+                        flows.anchor_procurement[i, OUTSIDE_TIER] += leak
+
+        for i in range(n):
+            if tier[i] == LOCAL:
+                flows.traced_local += traced_receipts[i]
+            if kind[i] == HOUSEHOLD:
+                flows.household_income[i - first_household] += receipts[i]
+        state.cash = np.array(receipts)
+        state.traced = np.array(traced_receipts)
+        state.round2_anchor = np.array([r[0] for r in round2], dtype=np.int64)
+        state.round2_payee = np.array([r[1] for r in round2], dtype=np.int64)
+        state.round2_value = np.array([r[2] for r in round2])
+        return flows

@@ -1,0 +1,461 @@
+"""The economy spec: the schema of a place's anchors, firms, households and behaviour.
+
+One pydantic model per part holds each field's default, bounds, unit and help
+text; TOML files are validated against it, unknown keys are errors, and
+cross-references (areas, suppliers) are checked by :func:`check_references`.
+Money is in £ per year throughout the spec.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cwbsim.model.errors import InputError, format_validation_error
+
+SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTU")
+TIERS = ("local", "region", "outside")
+SIZE_BANDS = ("micro", "small", "medium", "large")
+OWNERSHIPS = ("local", "external", "cooperative")
+
+Section = Literal[
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K",
+    "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U",
+]  # fmt: skip
+Tier = Literal["local", "region", "outside"]
+SizeBand = Literal["micro", "small", "medium", "large"]
+Ownership = Literal["local", "external", "cooperative"]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Pounds = Annotated[float, Field(ge=0.0)]
+YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+SHARE_SUM_TOLERANCE = 1e-6
+
+
+def months_between(start: str, end: str) -> int:
+    """Whole months from ``start`` to ``end`` (both ``YYYY-MM``)."""
+    sy, sm = (int(x) for x in start.split("-"))
+    ey, em = (int(x) for x in end.split("-"))
+    return (ey - sy) * 12 + (em - sm)
+
+
+def _check_distribution(shares: dict, what: str) -> None:
+    total = sum(shares.values())
+    if shares and abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+        raise ValueError(f"{what} shares sum to {total:.6g} (allowed: they must sum to 1)")
+
+
+class Strict(BaseModel):
+    """Base for all spec parts: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Area(Strict):
+    """A local authority (or similar) and the tier it belongs to."""
+
+    code: str = Field(description="Area code, e.g. an ONS LAD code such as E07000123.")
+    name: str = Field(description="Human-readable name.")
+    tier: Tier = Field(description="local (the place studied), region, or outside.")
+
+
+class Procurement(Strict):
+    """A generated portfolio of an anchor's contracts, as a spend analysis reports it."""
+
+    contracts: int = Field(300, ge=1, description="Number of contracts in force.")
+    local_share: Share = Field(description="Share of the portfolio with local-tier suppliers.")
+    region_share: Share = Field(
+        description="Share with local- or region-tier suppliers (CLES's 'Lancashire' figure)."
+    )
+    sectors: dict[Section, Share] = Field(description="Share of the portfolio by SIC section.")
+    value_sigma: float = Field(
+        1.0, ge=0.0, le=3.0, description="Log-normal dispersion of contract values."
+    )
+
+    @model_validator(mode="after")
+    def _shares(self) -> Procurement:
+        if self.local_share > self.region_share + SHARE_SUM_TOLERANCE:
+            raise ValueError(
+                f"local_share {self.local_share} exceeds region_share {self.region_share} "
+                "(region_share counts local and region suppliers, so it must be >= local_share)"
+            )
+        _check_distribution(self.sectors, "sectors")
+        return self
+
+
+class Contract(Strict):
+    """One named contract between an anchor and a named supplier."""
+
+    supplier: str = Field(description="Name of a supplier declared under [[suppliers]].")
+    sector: Section = Field(description="SIC 2007 section of what is bought.")
+    value: float = Field(gt=0.0, description="Annual value, £ per year.")
+    end: YearMonth = Field(description="Last month of the contract, YYYY-MM.")
+
+
+class Anchor(Strict):
+    """An anchor institution: income from outside, wages, procurement, the rest spent outside."""
+
+    name: str
+    area: str = Field(description="Area code where the anchor is based.")
+    income: Pounds = Field(description="Income from outside, £ per year.")
+    staff: int = Field(ge=0, description="Headcount.")
+    wage_share: Share = Field(description="Share of income paid as wages.")
+    procurement_share: Share = Field(description="Share of income spent on contracts.")
+    local_staff_share: Share = Field(description="Share of staff who live in the local tier.")
+    procurement: Procurement | None = Field(None, description="Generated contract portfolio.")
+    contracts: list[Contract] = Field(default_factory=list, description="Named contracts.")
+
+    @model_validator(mode="after")
+    def _budget(self) -> Anchor:
+        total = self.wage_share + self.procurement_share
+        if total > 1.0 + SHARE_SUM_TOLERANCE:
+            raise ValueError(
+                f"wage_share + procurement_share = {total:.6g} is above 1 "
+                "(allowed: sum <= 1; the rest is spent outside)"
+            )
+        budget = self.income * self.procurement_share
+        named = sum(c.value for c in self.contracts)
+        if named > budget * (1 + SHARE_SUM_TOLERANCE):
+            raise ValueError(
+                f"named contracts total £{named:,.0f} per year, above the procurement budget "
+                f"£{budget:,.0f} (income x procurement_share)"
+            )
+        return self
+
+
+class Supplier(Strict):
+    """A named real firm (for example one found in a spend file)."""
+
+    name: str
+    area: str
+    sector: Section
+    size_band: SizeBand = "small"
+    ownership: Ownership = "external"
+    employees: int | None = Field(
+        None, ge=1, description="Headcount; drawn from the band if absent."
+    )
+
+
+DEFAULT_SIZE_BANDS = {"micro": 0.89, "small": 0.09, "medium": 0.016, "large": 0.004}
+
+
+class FirmPopulation(Strict):
+    """A synthetic population of firms in one area."""
+
+    area: str
+    count: int = Field(ge=0, description="Number of firms.")
+    sectors: dict[Section, Share] = Field(description="Share of firms by SIC section.")
+    size_bands: dict[SizeBand, Share] = Field(
+        default_factory=lambda: dict(DEFAULT_SIZE_BANDS),
+        description="Share of firms by size band (assumption: UK business population shape).",
+    )
+    ownership: dict[Ownership, Share] = Field(
+        default_factory=lambda: {"local": 0.7, "external": 0.3},
+        description="Share of firms by ownership.",
+    )
+    capacity: float = Field(
+        1.25, ge=1.0, le=10.0, description="Capacity as a multiple of initial turnover."
+    )
+
+    @model_validator(mode="after")
+    def _shares(self) -> FirmPopulation:
+        _check_distribution(self.sectors, "sectors")
+        _check_distribution(self.size_bands, "size_bands")
+        _check_distribution(self.ownership, "ownership")
+        return self
+
+
+class Households(Strict):
+    """Resident households of one local-tier area (other tiers' households are not modelled)."""
+
+    area: str
+    count: int = Field(ge=1, description="Number of households.")
+    household_weight: int = Field(
+        1, ge=1, description="Households per agent (cohorts of identical households)."
+    )
+    workers: dict[int, Share] = Field(
+        default_factory=lambda: {0: 0.23, 1: 0.44, 2: 0.33},
+        description="Share of households by number of people in the labour force.",
+    )
+    unemployment_rate: Share = Field(0.046, description="Of the resident labour force.")
+    outside_work_share: Share = Field(
+        0.1, description="Share of employed residents working for employers not in the model."
+    )
+    outside_wage: Pounds = Field(24_000.0, description="Median wage there, £ per year.")
+    transfers_nonworking: Pounds = Field(
+        11_000.0, description="Median pensions and benefits of households with no worker, £/year."
+    )
+    transfers_working: Pounds = Field(
+        1_500.0, description="Median transfers of households with workers, £ per year."
+    )
+    transfer_sigma: float = Field(0.4, ge=0.0, le=2.0, description="Log-normal dispersion.")
+    tax_rate: Share = Field(0.2, description="Share of income paid in tax (leaves the place).")
+    propensity_to_consume: Share = Field(0.88, description="Share of post-tax income spent.")
+    local_share: Share = Field(0.35, description="Share of consumption at local-tier firms.")
+    region_share: Share = Field(0.25, description="Share of consumption at region-tier firms.")
+
+    @model_validator(mode="after")
+    def _shares(self) -> Households:
+        _check_distribution(self.workers, "workers")
+        if self.local_share + self.region_share > 1.0 + SHARE_SUM_TOLERANCE:
+            raise ValueError(
+                f"local_share + region_share = {self.local_share + self.region_share:.6g} "
+                "is above 1 (allowed: sum <= 1)"
+            )
+        if any(k < 0 or k > 10 for k in self.workers):
+            raise ValueError("workers keys are people per household (allowed: 0 to 10)")
+        return self
+
+
+class FirmCosts(Strict):
+    """How a firm splits its revenue; profit is the rest."""
+
+    wage_share: Share = 0.30
+    input_share: Share = 0.50
+    tax_share: Share = 0.05
+    turnover_per_employee: Pounds = Field(80_000.0, description="£ per year per employee.")
+
+    @model_validator(mode="after")
+    def _sum(self) -> FirmCosts:
+        total = self.wage_share + self.input_share + self.tax_share
+        if total > 1.0 + SHARE_SUM_TOLERANCE:
+            raise ValueError(
+                f"wage_share + input_share + tax_share = {total:.6g} is above 1 "
+                "(allowed: sum <= 1; the rest is profit)"
+            )
+        return self
+
+
+class TierBehaviour(Strict):
+    """Behaviour of firms located in one tier."""
+
+    local_staff_share: Share = Field(description="Share of jobs filled by local-tier residents.")
+    local_input_share: Share = Field(description="Share of inputs bought from local-tier firms.")
+    region_input_share: Share = Field(description="Share of inputs bought from region firms.")
+
+    @model_validator(mode="after")
+    def _sum(self) -> TierBehaviour:
+        if self.local_input_share + self.region_input_share > 1.0 + SHARE_SUM_TOLERANCE:
+            raise ValueError("local_input_share + region_input_share is above 1 (allowed: <= 1)")
+        return self
+
+
+def _default_tiers() -> dict[str, TierBehaviour]:
+    return {
+        "local": TierBehaviour(
+            local_staff_share=0.45, local_input_share=0.2, region_input_share=0.25
+        ),
+        "region": TierBehaviour(
+            local_staff_share=0.05, local_input_share=0.04, region_input_share=0.4
+        ),
+        "outside": TierBehaviour(
+            local_staff_share=0.0, local_input_share=0.0, region_input_share=0.0
+        ),
+    }
+
+
+class Tenders(Strict):
+    """How expiring contracts are re-tendered (a random-utility auction)."""
+
+    bidders_per_tier: int = Field(3, ge=1, le=50, description="Bidders drawn from each tier.")
+    local_weight: float = Field(
+        0.0, ge=0.0, le=20.0, description="Weight on social value in the award; 0 = price only."
+    )
+    social_value: dict[Tier, float] = Field(
+        default_factory=lambda: {"local": 1.0, "region": 0.5, "outside": 0.0},
+        description="Social value of a bidder by tier (assumption).",
+    )
+    renewal_probability: Share = Field(
+        0.3, description="Chance an expiring contract is renewed with its supplier."
+    )
+    duration_months: tuple[int, int] = Field(
+        (24, 60), description="Range of contract lengths, months."
+    )
+
+    @model_validator(mode="after")
+    def _range(self) -> Tenders:
+        lo, hi = self.duration_months
+        if not 1 <= lo <= hi <= 240:
+            raise ValueError("duration_months must be [min, max] with 1 <= min <= max <= 240")
+        return self
+
+
+class Behaviour(Strict):
+    """Behavioural parameters the data cannot show; assumptions unless a source is cited."""
+
+    firm_costs: FirmCosts = Field(default_factory=FirmCosts)
+    tiers: dict[Tier, TierBehaviour] = Field(default_factory=_default_tiers)
+    band_employees: dict[SizeBand, tuple[int, int]] = Field(
+        default_factory=lambda: {
+            "micro": (1, 9),
+            "small": (10, 49),
+            "medium": (50, 249),
+            "large": (250, 2500),
+        },
+        description="Headcount range of each size band (log-uniform draw).",
+    )
+    input_suppliers: dict[Tier, int] = Field(
+        default_factory=lambda: {"local": 3, "region": 2},
+        description="Input suppliers per firm, by supplier tier.",
+    )
+    consumption_suppliers: dict[Tier, int] = Field(
+        default_factory=lambda: {"local": 4, "region": 1},
+        description="Shops per household, by shop tier.",
+    )
+    consumer_sectors: dict[Section, Share] = Field(
+        default_factory=lambda: {"G": 0.45, "I": 0.2, "S": 0.1, "R": 0.1, "Q": 0.05, "L": 0.1},
+        description="Where household spending goes, by SIC section (weights).",
+    )
+    wage_dispersion: float = Field(0.35, ge=0.0, le=2.0, description="Log-normal wage spread.")
+    tenders: Tenders = Field(default_factory=Tenders)
+
+    @model_validator(mode="after")
+    def _tiers(self) -> Behaviour:
+        missing = [t for t in TIERS if t not in self.tiers]
+        if missing:
+            raise ValueError(f"tiers is missing {missing} (allowed: local, region, outside)")
+        _check_distribution(self.consumer_sectors, "consumer_sectors")
+        return self
+
+
+class EconomySpec(Strict):
+    """A whole local economy: areas, anchors, firms, households and behaviour."""
+
+    name: str
+    description: str = ""
+    start: YearMonth = Field("2012-04", description="First month of year 1.")
+    areas: list[Area] = Field(min_length=1)
+    anchors: list[Anchor] = Field(min_length=1)
+    suppliers: list[Supplier] = Field(default_factory=list)
+    firms: list[FirmPopulation] = Field(default_factory=list)
+    households: list[Households] = Field(min_length=1)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+
+
+def check_references(spec: EconomySpec, source: str) -> None:
+    """Check that every area, supplier and name a spec refers to exists.
+
+    Raises
+    ------
+    InputError
+        One line naming ``source``, the key and the allowed values.
+    """
+    codes = [a.code for a in spec.areas]
+    tiers = {a.code: a.tier for a in spec.areas}
+    _unique(codes, "areas", "code", source)
+    _unique([a.name for a in spec.anchors], "anchors", "name", source)
+    _unique([s.name for s in spec.suppliers], "suppliers", "name", source)
+
+    def area_of(key: str, code: str) -> None:
+        if code not in tiers:
+            raise InputError(
+                f"{source}: {key}: unknown area {code!r} (allowed: {', '.join(codes)})"
+            )
+
+    for i, anchor in enumerate(spec.anchors):
+        area_of(f"anchors[{i}].area", anchor.area)
+    for i, supplier in enumerate(spec.suppliers):
+        area_of(f"suppliers[{i}].area", supplier.area)
+    for i, firms in enumerate(spec.firms):
+        area_of(f"firms[{i}].area", firms.area)
+    for i, households in enumerate(spec.households):
+        area_of(f"households[{i}].area", households.area)
+        if tiers[households.area] != "local":
+            raise InputError(
+                f"{source}: households[{i}].area: {households.area!r} is in tier "
+                f"{tiers[households.area]!r} (allowed: areas of tier 'local'; "
+                "only local residents are modelled)"
+            )
+    known = {s.name for s in spec.suppliers}
+    for i, anchor in enumerate(spec.anchors):
+        for j, contract in enumerate(anchor.contracts):
+            if contract.supplier not in known:
+                listed = ", ".join(sorted(known)[:10]) or "none declared under [[suppliers]]"
+                raise InputError(
+                    f"{source}: anchors[{i}].contracts[{j}].supplier: {contract.supplier!r} "
+                    f"is not a declared supplier (allowed: {listed})"
+                )
+            if months_between(spec.start, contract.end) < 0:
+                raise InputError(
+                    f"{source}: anchors[{i}].contracts[{j}].end: {contract.end} is before "
+                    f"the start {spec.start} (allowed: YYYY-MM on or after the start)"
+                )
+
+
+def _unique(values: list[str], table: str, key: str, source: str) -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            raise InputError(
+                f"{source}: {table}[{i}].{key}: duplicate {value!r} (allowed: unique values)"
+            )
+        seen.add(value)
+
+
+def parse_spec(data: dict, source: str) -> EconomySpec:
+    """Validate a spec given as a dictionary (for example parsed TOML).
+
+    Raises
+    ------
+    InputError
+        On any unknown key, out-of-range value or broken reference.
+    """
+    try:
+        spec = EconomySpec.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise InputError(format_validation_error(error, source, EconomySpec)) from None
+    check_references(spec, source)
+    return spec
+
+
+def read_toml(path: Path) -> dict:
+    """Read a TOML file, turning every failure into a one-line :class:`InputError`."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file (expected a TOML file)") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory (expected a TOML file)") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path}: byte {error.start} is not UTF-8 (expected a UTF-8 TOML file)"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: not valid TOML: {error}") from None
+
+
+def builtin_specs() -> list[str]:
+    """Names of the specs shipped with cwbsim."""
+    folder = resources.files("cwbsim.model") / "specs"
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
+
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def load_spec(name_or_path: str | Path) -> EconomySpec:
+    """Load a built-in spec by name, or a spec from a TOML file."""
+    text = str(name_or_path)
+    if _NAME.match(text) and text in builtin_specs():
+        resource = resources.files("cwbsim.model") / "specs" / f"{text}.toml"
+        with resources.as_file(resource) as path:
+            return parse_spec(read_toml(path), f"{text} (built-in)")
+    path = Path(text)
+    if not path.exists() and not text.endswith(".toml"):
+        raise InputError(
+            f"{text}: no such spec (allowed: a TOML path or a built-in name: "
+            f"{', '.join(builtin_specs())})"
+        )
+    return parse_spec(read_toml(path), str(path))

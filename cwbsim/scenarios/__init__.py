@@ -1,0 +1,1 @@
+"""Scenarios: running economies and (later) interventions, comparisons and sweeps."""

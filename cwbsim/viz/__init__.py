@@ -1,0 +1,1 @@
+"""The Solara browser app (planned)."""
