@@ -34,6 +34,23 @@ def steady_state_direct(transition: sp.spmatrix, injection: np.ndarray) -> np.nd
     return np.asarray(spla.spsolve(system, injection)).ravel()
 
 
+DIRECT_SOLVE_MAX = 5_000
+"""Largest economy solved directly; SuperLU's fill-in makes bigger ones slow."""
+
+
+def steady_state(transition: sp.spmatrix, injection: np.ndarray) -> np.ndarray:
+    """``(I - P)^-1 b``: direct on small economies, GMRES (scipy.sparse.linalg) on large ones."""
+    n = transition.shape[0]
+    if n <= DIRECT_SOLVE_MAX:
+        return steady_state_direct(transition, injection)
+    system = sp.identity(n, format="csr") - transition.tocsr()
+    start = steady_state_iterative(transition, injection, rtol=1e-10)
+    solution, info = spla.gmres(system, injection, x0=start, rtol=1e-14, atol=0.0)
+    if info != 0:
+        return steady_state_iterative(transition, injection)
+    return np.asarray(solution)
+
+
 def steady_state_iterative(
     transition: sp.spmatrix, injection: np.ndarray, rtol: float = 1e-15, max_iter: int = 10_000
 ) -> np.ndarray:
@@ -69,7 +86,7 @@ def local_multiplier(transition: sp.spmatrix, injection: np.ndarray, local: np.n
     ``1 + l' P (I - P)^-1 a / sum(a)``: all later rounds of receipts by local
     agents, per £ of ``a``. The truncation after round 3 is NEF's LM3.
     """
-    held = steady_state_direct(transition, injection)
+    held = steady_state(transition, injection)
     receipts = transition @ held
     return 1.0 + float(receipts[local].sum()) / float(injection.sum())
 

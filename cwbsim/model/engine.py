@@ -150,7 +150,7 @@ class VectorisedEngine:
             receipts += self.matrices[channel] @ both
         ledger = self.injection_ledger.copy()
         for i, channel in enumerate(CHANNELS):
-            ledger[i] = (self.grouped[channel] @ x).reshape(N_GROUPS, N_GROUPS)
+            ledger[i] += (self.grouped[channel] @ x).reshape(N_GROUPS, N_GROUPS)
         n_anchor = self.n_anchor
         round3 = np.bincount(
             state.round2_anchor,

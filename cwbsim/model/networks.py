@@ -123,6 +123,10 @@ def profit_edges(
     from_coop = coop[wages.payer]
     if np.any(from_coop):
         payer = wages.payer[from_coop]
-        share = wages.share[from_coop] / budget["wages"][payer] * profit[payer]
+        wage_budget = budget["wages"][payer]
+        of_wages = np.divide(
+            wages.share[from_coop], wage_budget, out=np.zeros(len(payer)), where=wage_budget > 0
+        )
+        share = of_wages * profit[payer]
         parts.append(Edges(payer, wages.payee[from_coop], share))
     return Edges.concat(parts)

@@ -272,10 +272,11 @@ class Tenders(Strict):
         description="Social value of a bidder by tier (assumption).",
     )
     renewal_probability: Share = Field(
-        0.3, description="Chance an expiring contract is renewed with its supplier."
+        0.5, description="Chance an expiring contract is renewed with its supplier (assumption)."
     )
     duration_months: tuple[int, int] = Field(
-        (24, 60), description="Range of contract lengths, months."
+        (36, 84),
+        description="Range of contract lengths including extensions, months (assumption).",
     )
 
     @model_validator(mode="after")

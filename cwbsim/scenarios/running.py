@@ -1,0 +1,217 @@
+"""Run an economy for some years and write what it produced, with its provenance."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import tomli_w
+
+from cwbsim.model import analytic
+from cwbsim.model.economy import ENGINES, LocalEconomy
+from cwbsim.model.errors import InputError
+from cwbsim.model.spec import EconomySpec, load_spec
+from cwbsim.model.structure import LOCAL
+
+PACKAGES = ("cwbsim", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic")
+
+
+def versions() -> dict[str, str]:
+    """Python and package versions, recorded beside every output."""
+    found = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced.
+
+    Attributes
+    ----------
+    years : list[dict]
+        One record per year; money in £ per year.
+    per_anchor : dict[str, list[dict]]
+        Yearly spend, local and region shares and LM3 of each anchor.
+    timeseries : pandas.DataFrame
+        One row per step (from the Mesa DataCollector); money in £ per step.
+    ledger : pandas.DataFrame
+        Flows by year, payer kind and tier, channel, payee kind and tier; £ per year.
+    analytic : dict
+        LM3 and local multiplier of the starting structure in closed form.
+    """
+
+    spec: EconomySpec
+    spec_source: str
+    seed: int
+    engine: str
+    years: list[dict]
+    per_anchor: dict[str, list[dict]]
+    timeseries: pd.DataFrame
+    ledger: pd.DataFrame
+    analytic: dict[str, float]
+
+    def summary(self) -> dict:
+        """The ``summary.json`` document."""
+        return {
+            "spec": self.spec.name,
+            "spec_source": self.spec_source,
+            "seed": self.seed,
+            "engine": self.engine,
+            "versions": versions(),
+            "units": "money in £ per year; shares in [0, 1]",
+            "analytic_at_start": self.analytic,
+            "years": self.years,
+            "per_anchor": self.per_anchor,
+        }
+
+
+def analytic_values(model: LocalEconomy) -> dict[str, float]:
+    """LM3 and the local multiplier of the model's current structure, in closed form."""
+    fast = model.engine if model.engine.name == "vectorised" else None
+    if fast is None:
+        from cwbsim.model.engine import VectorisedEngine
+
+        fast = VectorisedEngine(model.economy)
+    transition = fast.transition()
+    local = model.economy.tier == LOCAL
+    return {
+        "lm3": analytic.lm3(transition, fast.funding_step, local),
+        "local_multiplier": analytic.local_multiplier(transition, fast.funding_step, local),
+    }
+
+
+def run_economy(
+    spec: str | EconomySpec,
+    years: int,
+    seed: int,
+    engine: str = "vectorised",
+    progress: Callable[[int], None] | None = None,
+) -> RunResult:
+    """Build an economy from ``spec`` and run it for ``years`` years of monthly steps.
+
+    Parameters
+    ----------
+    spec : str or EconomySpec
+        A built-in name, a TOML path, or a spec.
+    years : int
+        Years to run (12 steps each).
+    seed : int
+        The run's one seed (``rng`` of the Mesa model).
+    engine : {"vectorised", "reference"}
+        Which engine moves the money.
+    progress : callable, optional
+        Called with the step number after each step.
+    """
+    if years < 1:
+        raise InputError(f"--years: {years} (allowed: a whole number >= 1)")
+    if engine not in ENGINES:
+        raise InputError(f"--engine: {engine!r} (allowed: {', '.join(ENGINES)})")
+    source = spec if isinstance(spec, str) else spec.name
+    resolved = spec if isinstance(spec, EconomySpec) else load_spec(spec)
+    model = LocalEconomy(resolved, rng=seed, engine=engine)
+    start = analytic_values(model)
+    model.run_years(years, progress)
+    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    steps = np.arange(1, len(frame) + 1)
+    frame.insert(0, "month", (steps - 1) % 12 + 1)
+    frame.insert(0, "year", (steps - 1) // 12 + 1)
+    frame.insert(0, "step", steps)
+    return RunResult(
+        spec=resolved,
+        spec_source=str(source),
+        seed=seed,
+        engine=engine,
+        years=model.recorder.years(),
+        per_anchor=model.recorder.per_anchor(model.economy.anchor_names),
+        timeseries=frame,
+        ledger=model.recorder.ledger(),
+        analytic=start,
+    )
+
+
+def _finite(value):
+    """JSON-safe copy: NaN and infinities become ``null``."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _provenance(result: RunResult) -> dict[str, str]:
+    return {
+        "cwbsim.spec": result.spec.name,
+        "cwbsim.seed": str(result.seed),
+        "cwbsim.engine": result.engine,
+        "cwbsim.versions": json.dumps(versions()),
+    }
+
+
+def _parquet(frame: pd.DataFrame, result: RunResult) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        metadata = dict(table.schema.metadata or {})
+        metadata.update({k.encode(): v.encode() for k, v in _provenance(result).items()})
+        pq.write_table(table.replace_schema_metadata(metadata), path)
+
+    return write
+
+
+def write_run(result: RunResult, out: Path) -> list[Path]:
+    """Write ``summary.json``, ``timeseries.parquet``, ``ledger.parquet`` and ``spec.toml``.
+
+    Each file is written atomically; the Parquet files carry the seed, spec,
+    engine and package versions in their schema metadata.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder (expected a folder for the outputs)")
+    summary = json.dumps(_finite(result.summary()), indent=2, allow_nan=False)
+    spec_text = tomli_w.dumps(result.spec.model_dump(mode="json", exclude_none=True))
+    files = {
+        "summary.json": lambda p: p.write_text(summary + "\n"),
+        "timeseries.parquet": _parquet(result.timeseries, result),
+        "ledger.parquet": _parquet(result.ledger, result),
+        "spec.toml": lambda p: p.write_text(
+            f"# Resolved spec of run seed={result.seed} engine={result.engine}\n" + spec_text
+        ),
+    }
+    written = []
+    for name, write in files.items():
+        _atomic_write(out / name, write)
+        written.append(out / name)
+    return written
