@@ -63,11 +63,17 @@ def _year_table(result) -> Table:
 
 @app.command()
 def run(
-    spec: Annotated[str, typer.Argument(help="A built-in spec name (e.g. preston-2012) or a TOML path.")],
+    spec: Annotated[
+        str, typer.Argument(help="A built-in spec name (e.g. preston-2012) or a TOML path.")
+    ],
     years: Annotated[int, typer.Option(help="Years to simulate (monthly steps).")] = 10,
     seed: Annotated[int, typer.Option(help="The run's one random seed.")] = 1,
-    engine: Annotated[str, typer.Option(help="vectorised (fast) or reference (slow, for checks).")] = "vectorised",
-    out: Annotated[Path | None, typer.Option(help="Folder for summary.json, Parquet files and spec.toml.")] = None,
+    engine: Annotated[
+        str, typer.Option(help="vectorised (fast) or reference (slow, for checks).")
+    ] = "vectorised",
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for summary.json, Parquet files and spec.toml.")
+    ] = None,
 ) -> None:
     """Run an economy spec and print a table per year; with --out, write the outputs."""
     try:

@@ -59,7 +59,12 @@ SMALL = {
     ],
     "households": [{"area": "L1", "count": 300}],
     "behaviour": {
-        "band_employees": {"micro": [1, 9], "small": [10, 30], "medium": [31, 60], "large": [61, 100]},
+        "band_employees": {
+            "micro": [1, 9],
+            "small": [10, 30],
+            "medium": [31, 60],
+            "large": [61, 100],
+        },
         "tenders": {"duration_months": [3, 12], "renewal_probability": 0.2},
     },
 }

@@ -45,9 +45,21 @@ TOY = {
     "behaviour": {
         "firm_costs": {"wage_share": 0.4, "input_share": 0.0, "tax_share": 0.1},
         "tiers": {
-            "local": {"local_staff_share": 1.0, "local_input_share": 0.0, "region_input_share": 0.0},
-            "region": {"local_staff_share": 0.0, "local_input_share": 0.0, "region_input_share": 0.0},
-            "outside": {"local_staff_share": 0.0, "local_input_share": 0.0, "region_input_share": 0.0},
+            "local": {
+                "local_staff_share": 1.0,
+                "local_input_share": 0.0,
+                "region_input_share": 0.0,
+            },
+            "region": {
+                "local_staff_share": 0.0,
+                "local_input_share": 0.0,
+                "region_input_share": 0.0,
+            },
+            "outside": {
+                "local_staff_share": 0.0,
+                "local_input_share": 0.0,
+                "region_input_share": 0.0,
+            },
         },
         "wage_dispersion": 0.0,
     },

@@ -19,7 +19,7 @@ INJECTIONS = ("funding", "exports", "transfers", "outside_wages")
 """Money arriving from outside: anchor funding, export demand, benefits and pensions,
 and wages paid to residents by employers outside the model."""
 
-LEDGER_CHANNELS = CHANNELS + ("funding", "exports", "transfers")
+LEDGER_CHANNELS = (*CHANNELS, "funding", "exports", "transfers")
 """Channels in the ledger; outside wages are booked as ``wages`` paid by the outside."""
 
 KINDS = ("anchor", "firm", "household", "outside")

@@ -1,0 +1,42 @@
+"""Quality gates: import layers, lint and format."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _tool(name):
+    path = BIN / name
+    if path.exists():
+        return str(path)
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: install the test extra (pip install -e '.[test]')")
+    return found
+
+
+def test_import_layers():
+    """cli, viz -> calibration -> scenarios -> model, never upwards."""
+    result = subprocess.run([_tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_model_imports_nothing_above_it():
+    for path in (ROOT / "cwbsim" / "model").rglob("*.py"):
+        text = path.read_text()
+        for upper in ("cwbsim.scenarios", "cwbsim.calibration", "cwbsim.viz", "cwbsim.cli"):
+            assert upper not in text, f"{path} imports {upper}"
+
+
+def test_ruff_check_and_format():
+    ruff = _tool("ruff")
+    check = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    fmt = subprocess.run([ruff, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout
