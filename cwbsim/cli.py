@@ -28,7 +28,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _run(spec: str, years: int, seed: int, engine: str, label: str):
+def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool = False):
     from cwbsim.scenarios.running import run_economy
 
     with Progress(
@@ -41,7 +41,9 @@ def _run(spec: str, years: int, seed: int, engine: str, label: str):
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=years * 12)
-        return run_economy(spec, years, seed, engine, lambda step: bar.update(task, completed=step))
+        return run_economy(
+            spec, years, seed, engine, lambda step: bar.update(task, completed=step), check
+        )
 
 
 def _year_table(result) -> Table:
@@ -71,13 +73,16 @@ def run(
     engine: Annotated[
         str, typer.Option(help="vectorised (fast) or reference (slow, for checks).")
     ] = "vectorised",
+    check_conservation: Annotated[
+        bool, typer.Option(help="Assert after every step that money is conserved (debug).")
+    ] = False,
     out: Annotated[
         Path | None, typer.Option(help="Folder for summary.json, Parquet files and spec.toml.")
     ] = None,
 ) -> None:
     """Run an economy spec and print a table per year; with --out, write the outputs."""
     try:
-        result = _run(spec, years, seed, engine, f"Running {spec}")
+        result = _run(spec, years, seed, engine, f"Running {spec}", check_conservation)
         console.print(_year_table(result))
         if out is not None:
             from cwbsim.scenarios.running import write_run

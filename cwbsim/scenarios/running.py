@@ -99,6 +99,7 @@ def run_economy(
     seed: int,
     engine: str = "vectorised",
     progress: Callable[[int], None] | None = None,
+    check_conservation: bool = False,
 ) -> RunResult:
     """Build an economy from ``spec`` and run it for ``years`` years of monthly steps.
 
@@ -114,6 +115,8 @@ def run_economy(
         Which engine moves the money.
     progress : callable, optional
         Called with the step number after each step.
+    check_conservation : bool
+        Assert after every step that money is conserved to 1e-9 relative.
     """
     if years < 1:
         raise InputError(f"--years: {years} (allowed: a whole number >= 1)")
@@ -121,7 +124,7 @@ def run_economy(
         raise InputError(f"--engine: {engine!r} (allowed: {', '.join(ENGINES)})")
     source = spec if isinstance(spec, str) else spec.name
     resolved = spec if isinstance(spec, EconomySpec) else load_spec(spec)
-    model = LocalEconomy(resolved, rng=seed, engine=engine)
+    model = LocalEconomy(resolved, rng=seed, engine=engine, check_conservation=check_conservation)
     start = analytic_values(model)
     model.run_years(years, progress)
     frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)

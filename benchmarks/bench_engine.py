@@ -1,0 +1,106 @@
+"""Engine benchmark: full-scale Preston for 10 years, and vectorised vs reference speed.
+
+Run: ``.venv/bin/python benchmarks/bench_engine.py``. Prints figures; asserts nothing.
+Targets (issue 2): build + run <= 5 s and peak memory <= 1.5 GB on a 2-core machine;
+vectorised >= 100x faster per step than the reference engine, with equal results.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+
+T0 = time.perf_counter()
+import numpy as np  # noqa: E402
+
+from cwbsim.model.economy import LocalEconomy  # noqa: E402
+from cwbsim.model.spec import load_spec  # noqa: E402
+
+IMPORT_SECONDS = time.perf_counter() - T0
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far, MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def full_scale(seed: int = 1) -> None:
+    spec = load_spec("preston-2012")
+    t = time.perf_counter()
+    model = LocalEconomy(spec, rng=seed)
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    model.run_years(10)
+    run = time.perf_counter() - t
+    t = time.perf_counter()
+    graph = model.graph
+    graph_seconds = time.perf_counter() - t
+    print("Full-scale Preston (preston-2012), 10 years of monthly steps, vectorised engine")
+    print(f"  agents                 {model.economy.n:,}")
+    print(f"  edges                  {graph.number_of_edges():,}")
+    print(f"  import seconds         {IMPORT_SECONDS:.2f}")
+    print(f"  build seconds          {build:.2f}")
+    print(f"  run seconds            {run:.2f}  ({1e3 * run / 120:.1f} ms per step)")
+    print(f"  build + run seconds    {build + run:.2f}  (target <= 5)")
+    print(f"  import+build+run       {IMPORT_SECONDS + build + run:.2f}")
+    print(
+        f"  graph on demand        {graph_seconds:.2f} s (networkx MultiDiGraph, not needed to run)"
+    )
+    print(
+        f"  peak memory            {peak_memory_mb():,.0f} MB  (target <= 1,536; after the graph)"
+    )
+    print(f"  conservation gap       {model.state.imbalance():.1e}")
+
+
+def small_preston(households: int = 2000):
+    """Preston scaled down to ``households`` households (firms, staff and contracts alike)."""
+    spec = load_spec("preston-2012")
+    factor = households / spec.households[0].count
+    spec.households[0].count = households
+    for firms in spec.firms:
+        firms.count = max(10, round(firms.count * factor))
+    for anchor in spec.anchors:
+        anchor.staff = max(1, round(anchor.staff * factor))
+        anchor.procurement.contracts = max(10, round(anchor.procurement.contracts * factor))
+    return spec
+
+
+def engine_ratio(steps: int = 24, seed: int = 3) -> None:
+    spec = small_preston()
+    timings = {}
+    models = {}
+    for engine in ("vectorised", "reference"):
+        model = LocalEconomy(spec, rng=seed, engine=engine)
+        _ = model.graph  # built before timing: both engines then time only their steps
+        engine_seconds = 0.0
+        t = time.perf_counter()
+        for _ in range(steps):
+            s = time.perf_counter()
+            flows = model.engine.step(model.state)
+            engine_seconds += time.perf_counter() - s
+            model.recorder.record(flows)
+            model._retender()
+            model.datacollector.collect(model)
+        timings[engine] = (engine_seconds / steps, (time.perf_counter() - t) / steps)
+        models[engine] = model
+    fast, slow = models["vectorised"], models["reference"]
+    gap = np.max(
+        np.abs(fast.state.cash - slow.state.cash) / np.maximum(np.abs(slow.state.cash), 1.0)
+    )
+    print(
+        f"Vectorised vs reference engine, {fast.economy.n:,} agents (2,000 households), {steps} steps"
+    )
+    print(f"  reference engine step  {1e3 * timings['reference'][0]:.2f} ms")
+    print(f"  vectorised engine step {1e3 * timings['vectorised'][0]:.3f} ms")
+    print(
+        f"  engine speed ratio     {timings['reference'][0] / timings['vectorised'][0]:.0f}x  (target >= 100)"
+    )
+    print(
+        f"  whole model step ratio {timings['reference'][1] / timings['vectorised'][1]:.0f}x (incl. metrics, tenders, DataCollector)"
+    )
+    print(f"  max relative cash gap  {gap:.1e}")
+
+
+if __name__ == "__main__":
+    full_scale()
+    engine_ratio()
