@@ -37,7 +37,7 @@ def random_economies(draw):
     households["region_share"] = draw(st.floats(0.0, 1.0 - local))
     households["unemployment_rate"] = draw(st.floats(0.0, 0.5))
     data["firms"][0]["count"] = draw(st.integers(1, 60))
-    data["firms"][0]["sectors"] = {"F": 0.4, "G": 0.3, "N": 0.3}  # every firm can bid
+    data["firms"][0]["sectors"] = {"F": 0.5, "G": 0.5}  # every anchor can buy from every firm
     data["firms"][0]["ownership"] = {"local": 0.5, "external": 0.3, "cooperative": 0.2}
     wage = draw(st.floats(0.0, 0.6))
     inputs = draw(st.floats(0.0, 1.0 - wage))

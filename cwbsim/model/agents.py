@@ -56,7 +56,7 @@ class Anchor(EconomyAgent):
     @property
     def staff(self) -> int:
         """Headcount."""
-        return int(self.model.economy.jobs[self.idx])
+        return round(float(self.model.economy.workforce.jobs()[self.idx]))
 
 
 class Firm(EconomyAgent):
@@ -84,7 +84,7 @@ class Firm(EconomyAgent):
     @property
     def employees(self) -> int:
         """Headcount."""
-        return int(self.model.economy.jobs[self.idx])
+        return round(float(self.model.economy.workforce.jobs()[self.idx]))
 
     @property
     def active(self) -> bool:

@@ -261,26 +261,25 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
     firm_behaviour = [spec.behaviour.tiers[t] for t in TIERS]
     resident_share[firm_idx] = [firm_behaviour[t].local_staff_share for t in firms["tier"]]
 
-    employment = labour.assign_jobs(
-        spec, jobs, resident_share, budget["wages"], households, household_idx, rng
-    )
+    workforce = labour.assign_jobs(spec, jobs, resident_share, households, household_idx, rng)
+    wage_edges = workforce.wage_edges(budget["wages"])
     tier = area_tier[area]
     edges = {
         "procurement": procurement_edges(contracts, anchor_income),
-        "wages": employment.wages,
+        "wages": wage_edges,
         "inputs": networks.input_edges(spec, firm_idx, firms, budget["inputs"], rng),
         "consumption": networks.consumption_edges(
             spec, household_idx, households, firm_idx, firms, budget["consumption"], rng
         ),
         "profit": networks.profit_edges(
-            firm_idx, firms, tier, household_idx, budget, employment.wages, rng
+            firm_idx, firms, tier, household_idx, budget, wage_edges, rng
         ),
     }
 
     injection = {k: np.zeros(n) for k in INJECTIONS}
     injection["funding"][:n_anchor] = anchor_income
     injection["transfers"][household_idx] = households["transfers"]
-    injection["outside_wages"][household_idx] = employment.outside_wages
+    injection["outside_wages"] = workforce.outside_wages(n)
 
     economy = Economy(
         area_codes=area_codes,
@@ -304,10 +303,7 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
         cost_index=firms["cost_index"],
         active=np.ones(n_firm, dtype=bool),
         household_idx=household_idx,
-        labour_force=employment.labour_force,
-        employed=employment.employed,
-        unemployed=employment.unemployed,
-        jobs=jobs,
+        workforce=workforce,
         budget=budget,
         edges=edges,
         contracts=contracts,

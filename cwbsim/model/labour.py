@@ -9,12 +9,10 @@ resident fills are held by commuters from outside the place: their wages leak.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from cwbsim.model.spec import EconomySpec
-from cwbsim.model.structure import Edges
+from cwbsim.model.workforce import OUTSIDE_JOB, UNEMPLOYED, Workforce
 
 
 def households(spec: EconomySpec, area_index: dict, rng: np.random.Generator) -> dict:
@@ -58,36 +56,14 @@ def household_budgets(
     budget["savings"][household_idx] = (1.0 - tax) * (1.0 - consume)
 
 
-@dataclass
-class Employment:
-    """Result of matching residents to jobs.
-
-    Attributes
-    ----------
-    wages : Edges
-        Employer -> household wage shares (of the employer's outflow).
-    outside_wages : numpy.ndarray, shape (households,)
-        Wages from employers outside the model, £ per year.
-    labour_force, employed, unemployed : numpy.ndarray, shape (households,)
-        People per household agent (already multiplied by the weight).
-    """
-
-    wages: Edges
-    outside_wages: np.ndarray
-    labour_force: np.ndarray
-    employed: np.ndarray
-    unemployed: np.ndarray
-
-
 def assign_jobs(
     spec: EconomySpec,
     jobs: np.ndarray,
     resident_share: np.ndarray,
-    wage_budget: np.ndarray,
     hh: dict,
     household_idx: np.ndarray,
     rng: np.random.Generator,
-) -> Employment:
+) -> Workforce:
     """Match resident workers to the jobs employers offer to local residents.
 
     Parameters
@@ -95,70 +71,53 @@ def assign_jobs(
     jobs : numpy.ndarray, shape (n,)
         Headcount of each employer (0 for households).
     resident_share : numpy.ndarray, shape (n,)
-        Share of each employer's jobs open to local residents.
-    wage_budget : numpy.ndarray, shape (n,)
-        Share of each employer's outflow paid as wages.
+        Share of each employer's jobs open to local residents; also the chance
+        that a later hire is a local resident.
 
     Notes
     -----
-    Wage rates within an employer are log-normal with spread
-    ``behaviour.wage_dispersion``. A household cohort of weight ``w`` takes
-    jobs ``w`` at a time; the remainder of an employer's resident jobs below
-    ``w`` goes to commuters.
+    Each worker is unemployed with the population's unemployment rate, works
+    for an employer outside the model with its ``outside_work_share``, or is
+    available for the resident jobs of modelled employers. Available workers
+    and resident jobs are matched at random; unmatched workers work outside the
+    model, unmatched jobs go to commuters. Wage rates are log-normal with
+    spread ``behaviour.wage_dispersion``; a cohort of weight ``w`` takes jobs
+    ``w`` at a time.
     """
     sigma = spec.behaviour.wage_dispersion
     mean_rate = np.exp(sigma**2 / 2)
-    n_hh = len(household_idx)
+    n = len(jobs)
     weight = hh["weight"]
     population = hh["population"]
     unemployment = np.array([p.unemployment_rate for p in spec.households])[population]
     outside_share = np.array([p.outside_work_share for p in spec.households])[population]
+    median_wage = np.array([p.outside_wage for p in spec.households])[population]
 
-    worker_owner = np.repeat(np.arange(n_hh), hh["workers"])
+    worker_owner = np.repeat(np.arange(len(household_idx)), hh["workers"])
     status = rng.random(len(worker_owner))
-    is_unemployed = status < unemployment[worker_owner]
-    is_outside = ~is_unemployed & (
-        status < unemployment[worker_owner] + outside_share[worker_owner]
-    )
-    available = np.flatnonzero(~is_unemployed & ~is_outside)
+    employer = np.full(len(worker_owner), OUTSIDE_JOB, dtype=np.int64)
+    employer[status < unemployment[worker_owner]] = UNEMPLOYED
+    available = np.flatnonzero(status >= unemployment[worker_owner] + outside_share[worker_owner])
 
-    # Job slots: each slot is taken by one worker of a household agent (w people).
     employer_ids = np.flatnonzero(jobs > 0)
     resident_jobs = np.round(jobs[employer_ids] * resident_share[employer_ids]).astype(np.int64)
-    slot_weight = weight.max() if n_hh else 1.0
-    slots_per_employer = (resident_jobs // slot_weight).astype(np.int64)
-    slot_employer = np.repeat(employer_ids, slots_per_employer)
+    slot_weight = weight.max() if len(weight) else 1.0
+    slot_employer = np.repeat(employer_ids, (resident_jobs // slot_weight).astype(np.int64))
     rng.shuffle(available)
     slot_order = rng.permutation(len(slot_employer))
     matched = min(len(available), len(slot_employer))
-    filled_slots = slot_order[:matched]
-    filled_workers = available[:matched]
-    unmatched_workers = available[matched:]
-    is_outside[unmatched_workers] = True
+    employer[available[:matched]] = slot_employer[slot_order[:matched]]
 
-    rate = rng.lognormal(0.0, sigma, size=matched)
-    employer = slot_employer[filled_slots]
-    household = worker_owner[filled_workers]
-    people = weight[household]
-    # Total wage weight of each employer: the resident slots drawn plus the commuters' jobs at the mean.
-    filled_people = np.bincount(employer, people, minlength=len(jobs))
-    filled_rate = np.bincount(employer, people * rate, minlength=len(jobs))
-    total_rate = filled_rate + np.maximum(jobs - filled_people, 0) * mean_rate
-    share = wage_budget[employer] * people * rate / total_rate[employer]
-    wages = Edges(employer, household_idx[household], share)
-
-    outside_rate = rng.lognormal(0.0, sigma, size=len(worker_owner))
-    median_wage = np.array([p.outside_wage for p in spec.households])[population]
-    outside_income = np.where(
-        is_outside, weight[worker_owner] * median_wage[worker_owner] * outside_rate, 0.0
-    )
-    outside_wages = np.bincount(worker_owner, outside_income, minlength=n_hh)
-    labour_force = hh["workers"] * weight
-    unemployed = np.bincount(worker_owner, is_unemployed * weight[worker_owner], minlength=n_hh)
-    return Employment(
-        wages=wages,
-        outside_wages=outside_wages,
-        labour_force=labour_force.astype(float),
-        employed=labour_force - unemployed,
-        unemployed=unemployed,
+    people = weight[worker_owner].astype(float)
+    employed = employer >= 0
+    filled = np.bincount(employer[employed], people[employed], minlength=n)
+    return Workforce(
+        owner=household_idx[worker_owner],
+        people=people,
+        employer=employer,
+        rate=rng.lognormal(0.0, sigma, size=len(worker_owner)),
+        outside_wage=median_wage[worker_owner].astype(float),
+        commuters=np.maximum(jobs - filled, 0.0),
+        commuter_rate=np.full(n, mean_rate),
+        hire_local=resident_share.astype(float).copy(),
     )

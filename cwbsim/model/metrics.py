@@ -22,6 +22,7 @@ from cwbsim.model.structure import (
     OUTSIDE_GROUP,
     REGION,
 )
+from cwbsim.model.workforce import UNEMPLOYED
 
 
 @dataclass(frozen=True)
@@ -227,11 +228,11 @@ def step_values(
     employers_local = (economy.tier == LOCAL) & (economy.kind != HOUSEHOLD)
     firm_active = np.ones(economy.n, dtype=bool)
     firm_active[economy.firm_idx] = economy.active
-    out["local_jobs"] = float(economy.jobs[employers_local & firm_active].sum())
-    labour_force = float(economy.labour_force.sum())
-    out["unemployment_rate"] = (
-        float(economy.unemployed.sum()) / labour_force if labour_force else float("nan")
-    )
+    workforce = economy.workforce
+    out["local_jobs"] = float(workforce.jobs()[employers_local & firm_active].sum())
+    labour_force = float(workforce.people.sum())
+    unemployed = float(workforce.people[workforce.employer == UNEMPLOYED].sum())
+    out["unemployment_rate"] = unemployed / labour_force if labour_force else float("nan")
     out["local_firms"] = float(np.sum(economy.active & (economy.tier[economy.firm_idx] == LOCAL)))
     per_household = 12.0 * flows.household_income / weight
     out["household_income_median"], out["gini"] = income_distribution(per_household, weight)

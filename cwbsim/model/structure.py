@@ -8,8 +8,12 @@ name says per step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from cwbsim.model.workforce import Workforce
 
 CHANNELS = ("procurement", "wages", "inputs", "consumption", "profit", "tax", "savings", "other")
 """Payment channels. The first five have counterparties (graph edges); all can leak."""
@@ -120,10 +124,7 @@ class Economy:
     cost_index: np.ndarray
     active: np.ndarray
     household_idx: np.ndarray
-    labour_force: np.ndarray
-    employed: np.ndarray
-    unemployed: np.ndarray
-    jobs: np.ndarray
+    workforce: Workforce
     budget: dict[str, np.ndarray]
     edges: dict[str, Edges]
     contracts: Contracts

@@ -65,7 +65,8 @@ class Tendering:
             scores = (
                 -np.log(cost[bidders - first_firm])
                 + rng.gumbel(size=n)
-                + np.log(access[tier] / n)
+                + np.log(access[tier])
+                - np.log(n)
                 + self.local_weight[anchor] * self.social_value[tier]
             )
             j = int(np.argmax(scores))
