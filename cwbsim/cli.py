@@ -46,6 +46,13 @@ def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool 
         )
 
 
+def _number(value, template: str, scale: float = 1.0) -> str:
+    """Format a number, or a dash where there is none (no spend, no income)."""
+    if value is None or value != value:
+        return "–"
+    return template.format(value / scale)
+
+
 def _year_table(result) -> Table:
     table = Table(title=f"{result.spec.name}: seed {result.seed}, {result.engine} engine")
     for column in ("Year", "Spend £m", "Local", "Local+region", "LM3", "Income £m", "Jobs"):
@@ -53,12 +60,12 @@ def _year_table(result) -> Table:
     for row in result.years:
         table.add_row(
             str(row["year"]),
-            f"{row['anchor_spend'] / 1e6:,.1f}",
-            f"{row['local_share']:.1%}",
-            f"{row['region_share']:.1%}",
-            f"{row['lm3']:.3f}",
-            f"{row['local_income'] / 1e6:,.1f}",
-            f"{row['local_jobs']:,.0f}",
+            _number(row["anchor_spend"], "{:,.1f}", 1e6),
+            _number(row["local_share"], "{:.1%}"),
+            _number(row["region_share"], "{:.1%}"),
+            _number(row["lm3"], "{:.3f}"),
+            _number(row["local_income"], "{:,.1f}", 1e6),
+            _number(row["local_jobs"], "{:,.0f}"),
         )
     return table
 
@@ -107,7 +114,7 @@ def demo(
     console.print(
         "Anchor spend, local share and local+region share are the six anchors' procurement "
         "(CLES cohort: £750m, 5% Preston, 39% Lancashire in 2012/13). LM3 is NEF's Local "
-        f"Multiplier 3; its closed-form value at the start is {result.analytic['lm3']:.3f}. "
+        f"Multiplier 3; its closed-form value at the start is {_number(result.analytic['lm3'], '{:.3f}')}. "
         "Money is £ per year."
     )
 

@@ -26,7 +26,7 @@ def random_economies(draw):
         local = draw(st.floats(0.0, 0.5))
         anchor["procurement"]["local_share"] = local
         anchor["procurement"]["region_share"] = draw(st.floats(local, 1.0))
-        anchor["procurement"]["contracts"] = draw(st.integers(1, 30))
+        anchor["procurement"]["contracts"] = draw(st.integers(3, 30))
     households = data["households"][0]
     households["count"] = draw(st.integers(5, 400))
     households["household_weight"] = draw(st.integers(1, 5))

@@ -25,7 +25,7 @@ def test_preston_population_and_firms(preston_spec):
     economy = model.economy
     assert economy.weight[economy.household_idx].sum() == 59_607
     assert len(economy.household_idx) == 59_607  # individual agents
-    local_firms = np.sum(economy.tier[economy.firm_idx] == 0)
+    local_firms = np.sum((economy.tier[economy.firm_idx] == 0) & economy.active)
     assert local_firms == 5_155
     assert len(model.agents) == economy.n
     first = model.agents.to_list()[0]

@@ -86,9 +86,12 @@ def local_multiplier(transition: sp.spmatrix, injection: np.ndarray, local: np.n
     ``1 + l' P (I - P)^-1 a / sum(a)``: all later rounds of receipts by local
     agents, per £ of ``a``. The truncation after round 3 is NEF's LM3.
     """
+    total = float(injection.sum())
+    if total == 0:
+        return float("nan")
     held = steady_state(transition, injection)
     receipts = transition @ held
-    return 1.0 + float(receipts[local].sum()) / float(injection.sum())
+    return 1.0 + float(receipts[local].sum()) / total
 
 
 def lm3(transition: sp.spmatrix, injection: np.ndarray, local: np.ndarray) -> float:
@@ -99,6 +102,8 @@ def lm3(transition: sp.spmatrix, injection: np.ndarray, local: np.ndarray) -> fl
     local agents (Sacks 2002, *The Money Trail*, NEF).
     """
     round1 = float(injection.sum())
+    if round1 == 0:
+        return float("nan")
     received = transition @ injection
     round2_held = np.where(local, received, 0.0)
     round3 = float((transition @ round2_held)[local].sum())

@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from cwbsim.model import labour, networks
+from cwbsim.model.analytic import steady_state_iterative
 from cwbsim.model.errors import InputError
 from cwbsim.model.matrices import check_budgets, transition_matrix
+from cwbsim.model.metrics import income_distribution
 from cwbsim.model.spec import (
     OWNERSHIPS,
     SECTIONS,
@@ -22,6 +24,7 @@ from cwbsim.model.spec import (
     EconomySpec,
     months_between,
 )
+from cwbsim.model.spending import apply_spending
 from cwbsim.model.structure import (
     ANCHOR,
     CHANNELS,
@@ -83,7 +86,30 @@ def _firms(spec: EconomySpec, area_index: dict, rng: np.random.Generator) -> dic
         parts["owner"].append(_categorical(population.ownership, OWNERSHIPS, count, rng))
         parts["employees"].append(draw_employees(band, ranges, rng))
         parts["capacity"].append(np.full(count, population.capacity))
+    local_areas = [
+        area_index[p.area] for p in spec.firms if spec.areas[area_index[p.area]].tier == "local"
+    ]
+    local_sectors = sorted(
+        {
+            SECTIONS.index(s)
+            for p in spec.firms
+            if area_index[p.area] in local_areas
+            for s in p.sectors
+        }
+    )
+    slots = spec.behaviour.adaptation.entrants_per_sector
+    dormant = np.repeat(np.array(local_sectors, dtype=np.int64), slots)
+    if len(dormant) and local_areas:
+        parts["area"].append(np.full(len(dormant), local_areas[0]))
+        parts["sector"].append(dormant)
+        parts["band"].append(np.full(len(dormant), SIZE_BANDS.index("small")))
+        parts["owner"].append(np.full(len(dormant), OWNERSHIPS.index("local")))
+        parts["employees"].append(np.zeros(len(dormant), dtype=np.int64))
+        parts["capacity"].append(np.full(len(dormant), 1.25))
     firms = {k: np.concatenate(v) if v else np.zeros(0, np.int64) for k, v in parts.items()}
+    firms["active"] = np.ones(len(firms["area"]), dtype=bool)
+    if len(dormant) and local_areas:
+        firms["active"][-len(dormant) :] = False
     firms["names"] = names
     firms["cost_index"] = rng.lognormal(0.0, 0.1, size=len(firms["area"]))
     return firms
@@ -110,11 +136,15 @@ def _portfolio_contracts(
     sector_keys = [s for s in portfolio.sectors if portfolio.sectors[s] > 0]
     sector_p = np.array([portfolio.sectors[s] for s in sector_keys])
     sector_p = sector_p / sector_p.sum()
-    tiers = rng.choice(3, size=portfolio.contracts, p=targets / targets.sum())
-    for t in np.flatnonzero(targets > 0):
-        if not np.any(tiers == t):
-            tiers[rng.integers(portfolio.contracts)] = t
     key = f"anchors[{a}].procurement"
+    positive = np.flatnonzero(targets > 0)
+    if portfolio.contracts < len(positive):
+        raise InputError(
+            f"{key}.contracts: {portfolio.contracts} contracts cannot cover spend in "
+            f"{len(positive)} tiers (allowed: >= {len(positive)})"
+        )
+    rest = rng.choice(3, size=portfolio.contracts - len(positive), p=targets / targets.sum())
+    tiers = np.concatenate([positive, rest])
     rows = []
     lo, hi = spec.behaviour.tenders.duration_months
     for t in range(3):
@@ -149,8 +179,9 @@ def _contracts(
     """All anchors' contracts, and each anchor's tier shares of contract value (its access)."""
     firm_tier = firms["tier"]
     pools: dict[tuple[int, int], np.ndarray] = {}
-    for (sector, tier), idx in _group(firms["sector"], firm_tier).items():
-        pools[(sector, tier)] = idx
+    active = np.flatnonzero(firms["active"])
+    for (sector, tier), idx in _group(firms["sector"][active], firm_tier[active]).items():
+        pools[(sector, tier)] = active[idx]
     supplier_index = {name: i for i, name in enumerate(firms["names"])}
     anchor, supplier, sector, value, end = [], [], [], [], []
     for a, spec_anchor in enumerate(spec.anchors):
@@ -176,13 +207,34 @@ def _contracts(
         value=np.array(value, dtype=float),
         end_step=np.array(end, dtype=np.int64),
     )
-    access = np.zeros((len(spec.anchors), 3))
-    np.add.at(
-        access, (contracts.anchor, firm_tier[contracts.supplier - firm_offset]), contracts.value
-    )
-    totals = access.sum(axis=1, keepdims=True)
-    access = np.divide(access, totals, out=np.zeros_like(access), where=totals > 0)
-    return contracts, access
+    tiers = firm_tier[contracts.supplier - firm_offset]
+    return contracts, _access(contracts, tiers, len(spec.anchors))
+
+
+ACCESS_PSEUDO_CONTRACTS = 2.0
+"""Weight of an anchor's overall tier shares in its per-sector access, in mean contracts."""
+
+
+def _access(contracts: Contracts, tier: np.ndarray, n_anchor: int) -> np.ndarray:
+    """Each anchor's starting share of contract value by sector and tier, shape (A, S, 3).
+
+    Per sector, so that a tender keeps the sector's starting mix in
+    expectation even where a tier has no firm in some sector; smoothed towards
+    the anchor's overall shares by ``ACCESS_PSEUDO_CONTRACTS`` contracts of
+    mean value, so that a sector with few contracts is not closed to a tier by
+    chance.
+    """
+    by_sector = np.zeros((n_anchor, len(SECTIONS), 3))
+    np.add.at(by_sector, (contracts.anchor, contracts.sector, tier), contracts.value)
+    overall = by_sector.sum(axis=1)
+    totals = overall.sum(axis=1, keepdims=True)
+    overall = np.divide(overall, totals, out=np.zeros_like(overall), where=totals > 0)
+    counts = np.bincount(contracts.anchor, minlength=n_anchor)
+    mean_value = np.divide(totals[:, 0], counts, out=np.zeros(n_anchor), where=counts > 0)
+    prior = ACCESS_PSEUDO_CONTRACTS * mean_value[:, None, None] * overall[:, None, :]
+    smoothed = by_sector + prior
+    sums = smoothed.sum(axis=2, keepdims=True)
+    return np.divide(smoothed, sums, out=np.zeros_like(smoothed), where=sums > 0)
 
 
 def _group(*keys: np.ndarray) -> dict[tuple, np.ndarray]:
@@ -251,7 +303,10 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
     budget["inputs"][firm_idx] = costs.input_share
     budget["tax"][firm_idx] = costs.tax_share
     budget["profit"][firm_idx] = 1.0 - costs.wage_share - costs.input_share - costs.tax_share
-    labour.household_budgets(spec, households, household_idx, budget)
+    spending = labour.household_spending(spec, households)
+    budget["tax"][household_idx] = spending.tax
+    budget["consumption"][household_idx] = (1.0 - spending.tax) * spending.base_propensity
+    budget["savings"][household_idx] = (1.0 - spending.tax) * (1.0 - spending.base_propensity)
 
     jobs = np.zeros(n, dtype=np.int64)
     jobs[:n_anchor] = [a.staff for a in spec.anchors]
@@ -271,10 +326,10 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
         "consumption": networks.consumption_edges(
             spec, household_idx, households, firm_idx, firms, budget["consumption"], rng
         ),
-        "profit": networks.profit_edges(
-            firm_idx, firms, tier, household_idx, budget, wage_edges, rng
-        ),
     }
+    owner_profit = networks.owner_edges(
+        firm_idx, firms, tier, household_idx, households["weight"], rng
+    )
 
     injection = {k: np.zeros(n) for k in INJECTIONS}
     injection["funding"][:n_anchor] = anchor_income
@@ -301,7 +356,7 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
         employees=firms["employees"],
         capacity=firms["capacity"] * firms["employees"] * costs.turnover_per_employee,
         cost_index=firms["cost_index"],
-        active=np.ones(n_firm, dtype=bool),
+        active=firms["active"],
         household_idx=household_idx,
         workforce=workforce,
         budget=budget,
@@ -309,11 +364,41 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
         contracts=contracts,
         tender_access=access,
         injection=injection,
+        spending=spending,
+        owner_profit=owner_profit,
+        extra={"wage_dispersion": spec.behaviour.wage_dispersion},
     )
+    economy.edges["profit"] = networks.profit_edges(economy)
     check_budgets(economy)
     target_revenue = firms["employees"] * costs.turnover_per_employee
     economy.injection["exports"][firm_idx] = _export_demand(economy, target_revenue)
+    _income_dependent_spending(economy, target_revenue)
     return economy
+
+
+def household_income(economy: Economy) -> np.ndarray:
+    """Steady-state income per household (not per agent), £ per year."""
+    transition = transition_matrix(economy)
+    injection = injection_per_step(economy)
+    spent = steady_state_iterative(transition, injection)
+    idx = economy.household_idx
+    return STEPS_PER_YEAR * spent[idx] / economy.weight[idx]
+
+
+def _income_dependent_spending(economy: Economy, target_revenue: np.ndarray) -> None:
+    """Make spending depend on income, around each population's median, then re-solve exports."""
+    if not len(economy.household_idx):
+        return
+    income = household_income(economy)
+    spending = economy.spending
+    weight = economy.weight[economy.household_idx]
+    for population in np.unique(spending.population):
+        mask = spending.population == population
+        median, _ = income_distribution(income[mask], weight[mask])
+        spending.reference_income[mask] = median
+    apply_spending(economy, income)
+    check_budgets(economy)
+    economy.injection["exports"][economy.firm_idx] = _export_demand(economy, target_revenue)
 
 
 def injection_per_step(economy: Economy) -> np.ndarray:

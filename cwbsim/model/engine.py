@@ -166,6 +166,7 @@ class VectorisedEngine:
             round2=np.bincount(self.round2_anchor, round2_value, minlength=n_anchor),
             round3=round3,
             traced_local=float(receipts[self.local, 1].sum()),
+            spent=x,
         )
         state.cash = receipts[:, 0].copy()
         state.traced = receipts[:, 1].copy()

@@ -31,6 +31,8 @@ class StepFlows:
         local agents this step.
     traced_local : float
         Receipts of local agents this step from money the anchors brought in (all rounds).
+    spent : numpy.ndarray, shape (n,)
+        What each agent paid out this step (its outflow, including injections spent).
     """
 
     ledger: np.ndarray
@@ -40,9 +42,10 @@ class StepFlows:
     round2: np.ndarray
     round3: np.ndarray
     traced_local: float
+    spent: np.ndarray
 
     @classmethod
-    def zeros(cls, anchors: int, households: int) -> StepFlows:
+    def zeros(cls, anchors: int, households: int, n: int = 0) -> StepFlows:
         """An empty record."""
         return cls(
             ledger=np.zeros((len(LEDGER_CHANNELS), N_GROUPS, N_GROUPS)),
@@ -52,6 +55,7 @@ class StepFlows:
             round2=np.zeros(anchors),
             round3=np.zeros(anchors),
             traced_local=0.0,
+            spent=np.zeros(n),
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from cwbsim.model.spec import EconomySpec
+from cwbsim.model.spending import HouseholdSpending
 from cwbsim.model.workforce import OUTSIDE_JOB, UNEMPLOYED, Workforce
 
 
@@ -44,16 +45,25 @@ def households(spec: EconomySpec, area_index: dict, rng: np.random.Generator) ->
     return out
 
 
-def household_budgets(
-    spec: EconomySpec, hh: dict, household_idx: np.ndarray, budget: dict[str, np.ndarray]
-) -> None:
-    """Tax, consumption and saving shares of each household's income."""
+def household_spending(spec: EconomySpec, hh: dict) -> HouseholdSpending:
+    """Per-household spending parameters from the spec (income dependence set later)."""
     population = hh["population"]
-    tax = np.array([p.tax_rate for p in spec.households])[population]
-    consume = np.array([p.propensity_to_consume for p in spec.households])[population]
-    budget["tax"][household_idx] = tax
-    budget["consumption"][household_idx] = (1.0 - tax) * consume
-    budget["savings"][household_idx] = (1.0 - tax) * (1.0 - consume)
+    rules = spec.behaviour.adaptation
+
+    def per_household(field: str) -> np.ndarray:
+        return np.array([getattr(p, field) for p in spec.households], dtype=float)[population]
+
+    return HouseholdSpending(
+        population=population.copy(),
+        tax=per_household("tax_rate"),
+        base_propensity=per_household("propensity_to_consume"),
+        base_local=per_household("local_share"),
+        region=per_household("region_share"),
+        reference_income=np.zeros(len(population)),
+        local_shift=np.zeros(len(population)),
+        consumption_elasticity=rules.consumption_elasticity,
+        local_elasticity=rules.local_share_elasticity,
+    )
 
 
 def assign_jobs(
@@ -97,16 +107,19 @@ def assign_jobs(
     status = rng.random(len(worker_owner))
     employer = np.full(len(worker_owner), OUTSIDE_JOB, dtype=np.int64)
     employer[status < unemployment[worker_owner]] = UNEMPLOYED
-    available = np.flatnonzero(status >= unemployment[worker_owner] + outside_share[worker_owner])
+    unemployed = unemployment[worker_owner]
+    available = np.flatnonzero(
+        status >= unemployed + outside_share[worker_owner] * (1.0 - unemployed)
+    )
 
-    employer_ids = np.flatnonzero(jobs > 0)
-    resident_jobs = np.round(jobs[employer_ids] * resident_share[employer_ids]).astype(np.int64)
-    slot_weight = weight.max() if len(weight) else 1.0
-    slot_employer = np.repeat(employer_ids, (resident_jobs // slot_weight).astype(np.int64))
+    # One unit per resident job, shuffled; a worker slot of w people takes w consecutive
+    # units and works for the employer of the first (exact for w = 1, unbiased otherwise).
+    resident_jobs = np.round(jobs * resident_share).astype(np.int64)
+    units = rng.permutation(np.repeat(np.arange(n), resident_jobs))
     rng.shuffle(available)
-    slot_order = rng.permutation(len(slot_employer))
-    matched = min(len(available), len(slot_employer))
-    employer[available[:matched]] = slot_employer[slot_order[:matched]]
+    start = np.concatenate([[0], np.cumsum(weight[worker_owner[available]])[:-1]]).astype(np.int64)
+    hired = start < len(units)
+    employer[available[hired]] = units[start[hired]]
 
     people = weight[worker_owner].astype(float)
     employed = employer >= 0

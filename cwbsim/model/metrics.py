@@ -19,7 +19,7 @@ from cwbsim.model.structure import (
     HOUSEHOLD,
     LEDGER_CHANNELS,
     LOCAL,
-    OUTSIDE_GROUP,
+    N_GROUPS,
     REGION,
 )
 from cwbsim.model.workforce import UNEMPLOYED
@@ -125,7 +125,12 @@ def _registry() -> dict[str, Metric]:
             "local_wages", "£", "Wages paid to local-resident households by any employer.", "sum"
         ),
         *[
-            Metric(f"leakage_{c}", "£", f"Money leaving the place through the {c} channel.", "sum")
+            Metric(
+                f"leakage_{c}",
+                "£",
+                f"Money paid by local-tier agents to non-local agents or the outside, {c} channel.",
+                "sum",
+            )
             for c in CHANNELS
         ],
         Metric("leakage", "£", "Money leaving the place, all channels.", "sum"),
@@ -155,6 +160,10 @@ HIDDEN_SUMS = ("lm3_rounds", "multiplier_receipts")
 """Per-step numerators recorded so that yearly ratios are ratios of sums."""
 
 ANCHOR_METRICS = ("anchor_spend", "local_share", "region_share", "lm3")
+
+
+LOCAL_GROUPS = np.arange(N_GROUPS)[np.arange(N_GROUPS) % 3 == LOCAL]
+NON_LOCAL_GROUPS = np.arange(N_GROUPS)[np.arange(N_GROUPS) % 3 != LOCAL]
 
 
 def income_distribution(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
@@ -217,7 +226,7 @@ def step_values(
         "local_wages": float(ledger[LEDGER_CHANNELS.index("wages"), :, local_household].sum()),
     }
     for c, channel in enumerate(CHANNELS):
-        out[f"leakage_{channel}"] = float(ledger[c, :, OUTSIDE_GROUP].sum())
+        out[f"leakage_{channel}"] = float(ledger[c][np.ix_(LOCAL_GROUPS, NON_LOCAL_GROUPS)].sum())
     out["leakage"] = sum(out[f"leakage_{c}"] for c in CHANNELS)
     out["anchor_income"] = income
     out["multiplier_receipts"] = income + flows.traced_local

@@ -34,7 +34,7 @@ def input_edges(
     tier_behaviour = [spec.behaviour.tiers[t] for t in TIERS]
     for supplier_tier, share_of in ((LOCAL, "local_input_share"), (REGION, "region_input_share")):
         k = counts.get(TIERS[supplier_tier], 0)
-        pool = np.flatnonzero(firms["tier"] == supplier_tier)
+        pool = np.flatnonzero((firms["tier"] == supplier_tier) & firms["active"])
         if k == 0 or len(pool) == 0:
             continue
         chosen = _choose(pool, firms["employees"][pool].astype(float), (len(firm_idx), k), rng)
@@ -92,41 +92,56 @@ def consumption_edges(
     return Edges.concat(parts)
 
 
-def profit_edges(
+def owner_edges(
     firm_idx: np.ndarray,
     firms: dict,
     tier: np.ndarray,
     household_idx: np.ndarray,
-    budget: dict[str, np.ndarray],
-    wages: Edges,
+    household_weight: np.ndarray,
     rng,
 ) -> Edges:
-    """Firm -> household profit distributions.
+    """Firm -> owner household profit of locally owned local-tier firms, as shares of profit.
 
-    Locally owned local-tier firms pay their owners, drawn among local
-    households; co-operatives pay their resident workers in proportion to
-    their wages (the non-resident members' part leaks); external owners and
-    owners of firms outside the place are outside the model, so that profit leaks.
+    Owners are drawn among local households (``PROFIT_OWNERS`` by size band).
+    Owners of firms outside the place, and external owners, are outside the
+    model: their profit leaks.
     """
-    parts = []
-    profit = budget["profit"]
-    local_firm = tier[firm_idx] == LOCAL
-    owned = np.flatnonzero(local_firm & (firms["owner"] == 0))
-    if len(owned) and len(household_idx):
-        owners = PROFIT_OWNERS[firms["band"][owned]]
-        payer = np.repeat(firm_idx[owned], owners)
-        payee = household_idx[rng.integers(len(household_idx), size=int(owners.sum()))]
-        share = np.repeat(profit[firm_idx[owned]] / owners, owners)
-        parts.append(Edges(payer, payee, share))
-    coop = np.zeros(len(tier), dtype=bool)
-    coop[firm_idx[firms["owner"] == 2]] = True
-    from_coop = coop[wages.payer]
-    if np.any(from_coop):
-        payer = wages.payer[from_coop]
-        wage_budget = budget["wages"][payer]
-        of_wages = np.divide(
-            wages.share[from_coop], wage_budget, out=np.zeros(len(payer)), where=wage_budget > 0
-        )
-        share = of_wages * profit[payer]
-        parts.append(Edges(payer, wages.payee[from_coop], share))
-    return Edges.concat(parts)
+    owned = np.flatnonzero((tier[firm_idx] == LOCAL) & (firms["owner"] == 0))
+    if not len(owned) or not len(household_idx):
+        return Edges.empty()
+    owners = PROFIT_OWNERS[firms["band"][owned]]
+    payer = np.repeat(firm_idx[owned], owners)
+    weight = household_weight / household_weight.sum()
+    payee = household_idx[rng.choice(len(household_idx), size=int(owners.sum()), p=weight)]
+    return Edges(payer, payee, np.repeat(1.0 / owners, owners))
+
+
+def coop_edges(workforce, budget: dict[str, np.ndarray], is_coop: np.ndarray) -> Edges:
+    """Co-operative -> member household profit, in proportion to members' wage rates.
+
+    Every worker is a member; a resident member gets ``people * rate /
+    total_rate`` of the profit, and the commuting members' part leaks.
+    """
+    slots = np.flatnonzero(workforce.employer >= 0)
+    slots = slots[is_coop[workforce.employer[slots]]]
+    if not len(slots):
+        return Edges.empty()
+    payer = workforce.employer[slots]
+    total = workforce.total_rate()[payer]
+    weight = workforce.people[slots] * workforce.rate[slots]
+    share = np.divide(weight, total, out=np.zeros(len(slots)), where=total > 0)
+    return Edges(payer.copy(), workforce.owner[slots].copy(), share * budget["profit"][payer])
+
+
+def profit_edges(economy) -> Edges:
+    """All profit relationships: owners of locally owned firms, and co-operative members."""
+    owner = economy.ownership_of
+    keep = owner[economy.owner_profit.payer] == 0
+    base = economy.owner_profit
+    owners = Edges(
+        base.payer[keep],
+        base.payee[keep],
+        economy.budget["profit"][base.payer[keep]] * base.share[keep],
+    )
+    coops = coop_edges(economy.workforce, economy.budget, owner == 2)
+    return Edges.concat([owners, coops])

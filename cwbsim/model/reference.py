@@ -60,7 +60,7 @@ class ReferenceEngine:
         n, n_anchor = economy.n, len(economy.anchor_idx)
         kind, tier = economy.kind.tolist(), economy.tier.tolist()
         group = [k * 3 + t for k, t in zip(kind, tier, strict=True)]
-        flows = StepFlows.zeros(n_anchor, len(economy.household_idx))
+        flows = StepFlows.zeros(n_anchor, len(economy.household_idx), n)
         ledger = flows.ledger
         first_household = int(economy.household_idx[0]) if len(economy.household_idx) else n
 
@@ -92,6 +92,7 @@ class ReferenceEngine:
         for agent in model.agents:
             i = agent.idx
             spend = state.cash[i] + injection[i]
+            flows.spent[i] = spend
             traced = state.traced[i] + (injection[i] if kind[i] == ANCHOR else 0.0)
             placed = dict.fromkeys(CHANNELS, 0.0)
             for _, payee, data in graph.out_edges(i, data=True):

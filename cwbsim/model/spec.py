@@ -35,7 +35,7 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Pounds = Annotated[float, Field(ge=0.0)]
 YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
-SHARE_SUM_TOLERANCE = 1e-6
+SHARE_SUM_TOLERANCE = 1e-9
 
 
 def months_between(start: str, end: str) -> int:
@@ -287,6 +287,44 @@ class Tenders(Strict):
         return self
 
 
+class Adaptation(Strict):
+    """Adaptive rules: jobs, firm entry and exit, household spending (assumptions)."""
+
+    adjustment_months: float = Field(
+        6.0, ge=1.0, le=60.0, description="Months over which employers close a jobs gap."
+    )
+    churn_per_year: Share = Field(0.12, description="Share of jobs changing hands each year.")
+    exit_revenue_ratio: Share = Field(
+        0.5, description="A firm whose revenue stays below this share of its reference exits."
+    )
+    exit_months: int = Field(12, ge=1, description="Months below that ratio before exiting.")
+    grace_months: int = Field(24, ge=0, description="Age before a new firm can exit.")
+    entry_threshold: Pounds = Field(
+        250_000.0, description="Unmet local demand in a sector that draws an entrant, £ per year."
+    )
+    entry_probability: Share = Field(
+        0.25, description="Monthly chance that an entrant appears where the threshold is met."
+    )
+    entrants_per_sector: int = Field(
+        3, ge=0, le=100, description="Local firm slots per sector held ready for entrants."
+    )
+    consumption_elasticity: float = Field(
+        0.15,
+        ge=0.0,
+        le=1.0,
+        description="Propensity to consume ~ (income / median)^-e: poorer households spend more.",
+    )
+    local_share_elasticity: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="Local share of consumption ~ (income / median)^-e: poorer spend nearer.",
+    )
+    hours_per_year: float = Field(
+        1950.0, gt=0.0, description="Paid hours of a job per year (37.5 x 52), for wage floors."
+    )
+
+
 class Behaviour(Strict):
     """Behavioural parameters the data cannot show; assumptions unless a source is cited."""
 
@@ -315,6 +353,7 @@ class Behaviour(Strict):
     )
     wage_dispersion: float = Field(0.35, ge=0.0, le=2.0, description="Log-normal wage spread.")
     tenders: Tenders = Field(default_factory=Tenders)
+    adaptation: Adaptation = Field(default_factory=Adaptation)
 
     @model_validator(mode="after")
     def _tiers(self) -> Behaviour:

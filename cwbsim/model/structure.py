@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from cwbsim.model.spending import HouseholdSpending
     from cwbsim.model.workforce import Workforce
 
 CHANNELS = ("procurement", "wages", "inputs", "consumption", "profit", "tax", "savings", "other")
@@ -130,12 +131,21 @@ class Economy:
     contracts: Contracts
     tender_access: np.ndarray
     injection: dict[str, np.ndarray]
+    spending: HouseholdSpending
+    owner_profit: Edges
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
         """Number of agents."""
         return len(self.kind)
+
+    @property
+    def ownership_of(self) -> np.ndarray:
+        """Ownership code of each agent (firms: index into OWNERSHIPS; others -1)."""
+        out = np.full(self.n, -1, dtype=np.int64)
+        out[self.firm_idx] = self.ownership
+        return out
 
     def name_of(self, i: int) -> str:
         """A readable name for agent ``i``."""

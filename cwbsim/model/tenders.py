@@ -9,7 +9,8 @@ A tender is a random-utility auction (McFadden 1974): up to
 where ``p_j`` is its price (``c_j`` the firm's cost index, ``g_j`` a Gumbel
 draw), ``access_ak`` the anchor's share of contract value with tier ``k`` when
 the run starts (today's procurement practice: frameworks, lot sizes, habit),
-``n_k`` the number of bidders from that tier, ``sv_k`` the social value of the
+``n_k`` the number of bidders from that tier (access is per anchor and sector,
+smoothed towards the anchor's overall shares), ``sv_k`` the social value of the
 bidder's tier and ``w`` the anchor's local / social-value weight. The best
 score wins. With ``w = 0`` a tier wins with probability ``access_ak`` (given
 bidders in every tier), so the baseline keeps its shares in expectation; a
@@ -52,7 +53,7 @@ class Tendering:
 
     def award(self, anchor: int, sector: int, rng: np.random.Generator) -> int | None:
         """Run one tender; return the winning firm's agent index, or None if nobody bid."""
-        access = self.economy.tender_access[anchor]
+        access = self.economy.tender_access[anchor, sector]
         cost = self.economy.cost_index
         first_firm = int(self.economy.firm_idx[0]) if len(self.economy.firm_idx) else 0
         best, best_score = None, -np.inf
