@@ -373,14 +373,19 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
     target_revenue = firms["employees"] * costs.turnover_per_employee
     economy.injection["exports"][firm_idx] = _export_demand(economy, target_revenue)
     _income_dependent_spending(economy, target_revenue)
+    revenue = STEPS_PER_YEAR * _steady_spending(economy)[firm_idx]
+    economy.capacity = firms["capacity"] * np.maximum(revenue, target_revenue)
     return economy
+
+
+def _steady_spending(economy: Economy) -> np.ndarray:
+    """What each agent spends per step at the steady state, £."""
+    return steady_state_iterative(transition_matrix(economy), injection_per_step(economy))
 
 
 def household_income(economy: Economy) -> np.ndarray:
     """Steady-state income per household (not per agent), £ per year."""
-    transition = transition_matrix(economy)
-    injection = injection_per_step(economy)
-    spent = steady_state_iterative(transition, injection)
+    spent = _steady_spending(economy)
     idx = economy.household_idx
     return STEPS_PER_YEAR * spent[idx] / economy.weight[idx]
 

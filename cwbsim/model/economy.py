@@ -9,15 +9,20 @@ import networkx as nx
 import numpy as np
 
 from cwbsim.model.agents import Anchor, Firm, Household
-from cwbsim.model.builder import build_economy, procurement_edges
+from cwbsim.model.builder import build_economy, household_income, procurement_edges
 from cwbsim.model.engine import VectorisedEngine, opening_state
+from cwbsim.model.firms import FirmDynamics
 from cwbsim.model.flows import StepFlows
-from cwbsim.model.graph import build_graph, move_contracts
+from cwbsim.model.graph import build_graph, sync_channel
+from cwbsim.model.jobs import LabourMarket
+from cwbsim.model.levers import enforce_wage_floor
 from cwbsim.model.metrics import METRICS
+from cwbsim.model.networks import profit_edges
 from cwbsim.model.recorder import Recorder
 from cwbsim.model.reference import ReferenceEngine
 from cwbsim.model.spec import EconomySpec, load_spec
-from cwbsim.model.structure import STEPS_PER_YEAR
+from cwbsim.model.spending import apply_spending
+from cwbsim.model.structure import CHANNELS, EDGE_CHANNELS, STEPS_PER_YEAR
 from cwbsim.model.tenders import Tendering
 
 ENGINES = ("vectorised", "reference")
@@ -49,8 +54,9 @@ class LocalEconomy(mesa.Model):
     engine : {"vectorised", "reference"}
         Sparse-matrix engine, or the agent-by-agent reference engine (slow, for checks).
     adaptive : bool
-        Whether contracts expire and are re-tendered; ``False`` gives the
-        linear system of :mod:`cwbsim.model.analytic`.
+        Whether the adaptive rules act (re-tendering, hiring and lay-offs, firm
+        entry and exit, households revising their spending); ``False`` gives
+        the linear system of :mod:`cwbsim.model.analytic`.
     check_conservation : bool
         Assert after every step that money is conserved to 1e-9 relative.
     """
@@ -84,6 +90,16 @@ class LocalEconomy(mesa.Model):
         self.state = opening_state(fast)
         self.engine = fast if engine == "vectorised" else ReferenceEngine(self)
         self.tendering = Tendering(economy, self.spec.behaviour.tenders)
+        rules = self.spec.behaviour.adaptation
+        opening_spent = self.state.cash + fast.injection_step
+        self.labour = LabourMarket(economy, rules, opening_spent)
+        self.firms = FirmDynamics(
+            economy, rules, self.labour, self.spec.behaviour.firm_costs.turnover_per_employee
+        )
+        self.firms.unmet_tenders = self.tendering.unmet
+        self.wage_floor = np.zeros(economy.n)
+        self.start_income = economy.injection["funding"].copy()
+        self.start_capacity = economy.capacity.copy()
         opening = StepFlows.zeros(len(economy.anchor_idx), len(economy.household_idx))
         opening.anchor_income = fast.funding_step[: len(economy.anchor_idx)].copy()
         opening.round2 = np.bincount(
@@ -111,28 +127,80 @@ class LocalEconomy(mesa.Model):
         flows = self.engine.step(self.state)
         self.recorder.record(flows)
         if self.adaptive:
-            self._retender()
+            self._adapt(flows)
         if self.check_conservation:
             gap = self.state.imbalance()
             if gap > 1e-9:
                 raise ConservationError(f"step {self.steps}: money not conserved (gap {gap:.3e})")
         self.datacollector.collect(self)
 
-    def _retender(self) -> None:
+    def refresh(self, channels: set[str], injections: bool = False) -> None:
+        """Rebuild derived relationships and the engine's matrices after a change.
+
+        Wages and co-operative profit derive from the workforce, procurement
+        from the contracts; ``injections`` re-reads the injections.
+        """
         economy = self.economy
-        contracts = economy.contracts
-        expiring = np.flatnonzero(contracts.end_step == self.steps)
-        if not len(expiring):
-            return
-        old_suppliers = contracts.supplier[expiring].copy()
-        self.tendering.retender(self.steps, self.rng)
-        changed = contracts.supplier[expiring] != old_suppliers
-        if not np.any(changed):
-            return
-        economy.edges["procurement"] = procurement_edges(contracts, economy.anchor_income)
-        self.engine.refresh("procurement")
-        if self._graph is not None:
-            move_contracts(self._graph, economy, expiring[changed], old_suppliers[changed])
+        if "wages" in channels:
+            economy.edges["wages"] = economy.workforce.wage_edges(economy.budget["wages"])
+            economy.injection["outside_wages"] = economy.workforce.outside_wages(economy.n)
+            channels = channels | {"profit"}
+            injections = True
+        if "profit" in channels:
+            economy.edges["profit"] = profit_edges(economy)
+        if "procurement" in channels:
+            economy.edges["procurement"] = procurement_edges(
+                economy.contracts, economy.anchor_income
+            )
+        for channel in CHANNELS:
+            if channel in channels:
+                self.engine.refresh(channel)
+                if self._graph is not None and channel in EDGE_CHANNELS:
+                    sync_channel(self._graph, economy, channel)
+        if injections:
+            self.engine.refresh_injections()
+
+    def update_spending(self) -> None:
+        """Households revise their spending from last year's incomes (or the opening ones)."""
+        income = self.recorder.last_year_income
+        if income is None:
+            income = household_income(self.economy)
+        apply_spending(self.economy, income)
+        self.refresh({"consumption", "savings"})
+
+    def _adapt(self, flows: StepFlows) -> None:
+        """Adaptive rules after the money moved: tenders, firms, jobs, spending."""
+        economy, rng = self.economy, self.rng
+        changed: set[str] = set()
+        self.labour.observe(flows.spent)
+        before = economy.contracts.supplier.copy()
+        self.tendering.retender(self.steps, rng)
+        review = self.steps % self.labour.rules.review_months == 0
+        closing = self.firms.exits(self.labour.rules.review_months) if review else []
+        if len(closing):
+            self.firms.close(closing, rng)
+            contracts = economy.contracts
+            contracts.end_step[np.isin(contracts.supplier, closing)] = self.steps
+            self.tendering.refresh_pools()
+            self.tendering.retender(self.steps, rng)
+            changed |= {"consumption", "inputs", "wages"}
+        opened = self.firms.entries(rng) if review else []
+        if len(opened):
+            self.tendering.refresh_pools()
+            changed.add("consumption")
+        if len(economy.contracts) != len(before) or np.any(
+            economy.contracts.supplier[: len(before)] != before
+        ):
+            changed.add("procurement")
+        if review:
+            self.labour.adjust(rng)
+            changed.add("wages")
+        if enforce_wage_floor(self):
+            changed |= {"wages", "other"}
+        if changed:
+            self.refresh(changed, injections=bool(len(closing)))
+        if self.steps % STEPS_PER_YEAR == 0:
+            self.update_spending()
 
     def run_years(self, years: int, progress=None) -> None:
         """Run ``years`` years of monthly steps, calling ``progress(step)`` after each."""

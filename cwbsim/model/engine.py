@@ -34,6 +34,7 @@ INJECTION_CHANNEL = {
     "exports": "exports",
     "transfers": "transfers",
     "outside_wages": "wages",
+    "investment": "investment",
 }
 """Ledger channel under which each kind of injection is booked (payer: the outside)."""
 
@@ -59,9 +60,9 @@ class VectorisedEngine:
         self.local = economy.tier == LOCAL
         self.n_anchor = len(economy.anchor_idx)
         self.households = economy.household_idx
-        self.matrices: dict[str, sp.csr_matrix] = {}
+        self.matrices: dict[str, sp.csc_matrix] = {}
         self.leaks: dict[str, np.ndarray] = {}
-        self.grouped: dict[str, sp.csr_matrix] = {}
+        self.grouped: dict[str, sp.csc_matrix] = {}
         self.local_share_by_channel: dict[str, np.ndarray] = {}
         for channel in CHANNELS:
             self.refresh(channel)
@@ -101,7 +102,8 @@ class VectorisedEngine:
         )
         cols = np.concatenate([payer, leakers])
         data = np.concatenate([share, leak[leakers]])
-        self.grouped[channel] = sp.csr_matrix((data, (rows, cols)), shape=(N_GROUPS * N_GROUPS, n))
+        # CSC: each payer's column holds a few groups, so building it sorts short columns
+        self.grouped[channel] = sp.csc_matrix((data, (rows, cols)), shape=(N_GROUPS * N_GROUPS, n))
         if channel in EDGE_CHANNELS:
             self.local_share_by_channel[channel] = np.asarray(
                 self.matrices[channel].T @ self.local.astype(float)

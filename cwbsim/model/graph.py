@@ -10,7 +10,6 @@ and then kept in step with the edge arrays the fast engine uses.
 from __future__ import annotations
 
 import networkx as nx
-import numpy as np
 
 from cwbsim.model.structure import EDGE_CHANNELS, KINDS, TIER_NAMES, Economy
 
@@ -46,18 +45,16 @@ def build_graph(economy: Economy) -> nx.MultiDiGraph:
     return graph
 
 
-def move_contracts(
-    graph: nx.MultiDiGraph, economy: Economy, contracts: np.ndarray, old_suppliers: np.ndarray
-) -> None:
-    """Point the edges of re-tendered ``contracts`` at their new suppliers."""
-    proc = economy.edges["procurement"]
-    for k, old in zip(contracts.tolist(), old_suppliers.tolist(), strict=True):
-        anchor = int(proc.payer[k])
-        graph.remove_edge(anchor, old, key=("contract", k))
-        graph.add_edge(
-            anchor,
-            int(proc.payee[k]),
-            key=("contract", k),
-            channel="procurement",
-            share=float(proc.share[k]),
+def sync_channel(graph: nx.MultiDiGraph, economy: Economy, channel: str) -> None:
+    """Replace all edges of ``channel`` with the economy's current edges of that channel."""
+    stale = [(u, v, k) for u, v, k, c in graph.edges(keys=True, data="channel") if c == channel]
+    graph.remove_edges_from(stale)
+    edges = economy.edges[channel]
+    triples = zip(edges.payer.tolist(), edges.payee.tolist(), edges.share.tolist(), strict=True)
+    if channel == "procurement":
+        graph.add_edges_from(
+            (u, v, ("contract", k), {"channel": channel, "share": s})
+            for k, (u, v, s) in enumerate(triples)
         )
+    else:
+        graph.add_edges_from((u, v, {"channel": channel, "share": s}) for u, v, s in triples)

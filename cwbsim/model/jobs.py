@@ -1,9 +1,9 @@
 """Jobs follow demand: employers hire and lay off with a lag, within their capacity.
 
-Each month every employer compares its jobs with a target: its smoothed
+Every ``review_months`` each employer compares its jobs with a target: its smoothed
 outflow (revenue for firms, income for anchors, £ per year) divided by its
 revenue per job at the start, capped for firms by capacity. A share
-``1 / adjustment_months`` of the gap closes each month. Jobs also turn over
+``review_months / adjustment_months`` of the gap closes at each review. Jobs also turn over
 (``churn_per_year``): leavers become unemployed and their jobs are re-filled.
 A vacancy is offered to a local resident with the employer's ``hire_local``
 chance (its starting resident share, or a local-hiring policy): the
@@ -27,7 +27,7 @@ class LabourMarket:
         self.economy = economy
         self.rules = rules
         jobs = economy.workforce.jobs()
-        self.employers = np.flatnonzero((economy.kind == ANCHOR) | (economy.kind == FIRM))
+        self.is_employer = (economy.kind == ANCHOR) | (economy.kind == FIRM)
         annual = STEPS_PER_YEAR * spent
         self.revenue = annual.copy()
         self.revenue_per_job = np.divide(annual, jobs, out=np.zeros_like(annual), where=jobs > 0)
@@ -56,18 +56,19 @@ class LabourMarket:
         return target
 
     def adjust(self, rng: np.random.Generator) -> None:
-        """One month of turnover, hiring and lay-offs."""
+        """Turnover, hiring and lay-offs over the ``review_months`` since the last review."""
         workforce = self.economy.workforce
         n = len(workforce.commuters)
         jobs = workforce.jobs()
-        gap = (self.targets() - jobs) / self.rules.adjustment_months
+        months = self.rules.review_months
+        gap = (self.targets() - jobs) * min(1.0, months / self.rules.adjustment_months)
         change = np.trunc(gap)
         remainder = gap - change
         change += np.sign(remainder) * (rng.random(n) < np.abs(remainder))
-        change[np.setdiff1d(np.arange(n), self.employers)] = 0.0
+        change[~self.is_employer] = 0.0
 
         vacancies = np.zeros(n)
-        churn = self.rules.churn_per_year / STEPS_PER_YEAR
+        churn = min(1.0, self.rules.churn_per_year * months / STEPS_PER_YEAR)
         employed = np.flatnonzero(workforce.employer >= 0)
         leaving = employed[rng.random(len(employed)) < churn]
         np.add.at(vacancies, workforce.employer[leaving], workforce.people[leaving])

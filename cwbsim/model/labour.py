@@ -81,8 +81,9 @@ def assign_jobs(
     jobs : numpy.ndarray, shape (n,)
         Headcount of each employer (0 for households).
     resident_share : numpy.ndarray, shape (n,)
-        Share of each employer's jobs open to local residents; also the chance
-        that a later hire is a local resident.
+        Share of each employer's jobs open to local residents (rounded up or
+        down at random to whole jobs). The chance that a later hire is a local
+        resident starts at the share actually filled.
 
     Notes
     -----
@@ -114,7 +115,9 @@ def assign_jobs(
 
     # One unit per resident job, shuffled; a worker slot of w people takes w consecutive
     # units and works for the employer of the first (exact for w = 1, unbiased otherwise).
-    resident_jobs = np.round(jobs * resident_share).astype(np.int64)
+    expected = jobs * resident_share
+    resident_jobs = np.floor(expected).astype(np.int64)
+    resident_jobs += rng.random(n) < expected - resident_jobs
     units = rng.permutation(np.repeat(np.arange(n), resident_jobs))
     rng.shuffle(available)
     start = np.concatenate([[0], np.cumsum(weight[worker_owner[available]])[:-1]]).astype(np.int64)
@@ -132,5 +135,6 @@ def assign_jobs(
         outside_wage=median_wage[worker_owner].astype(float),
         commuters=np.maximum(jobs - filled, 0.0),
         commuter_rate=np.full(n, mean_rate),
-        hire_local=resident_share.astype(float).copy(),
+        # new hires keep each employer's starting mix of residents and commuters
+        hire_local=np.divide(filled, jobs, out=resident_share.astype(float), where=jobs > 0),
     )

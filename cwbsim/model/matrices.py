@@ -13,19 +13,24 @@ import scipy.sparse as sp
 from cwbsim.model.structure import CHANNELS, EDGE_CHANNELS, Economy, Edges
 
 
-def channel_matrix(edges: Edges, n: int) -> sp.csr_matrix:
-    """Payment shares of one channel as an ``n x n`` CSR matrix (payee rows, payer columns)."""
-    matrix = sp.csr_matrix((edges.share, (edges.payee, edges.payer)), shape=(n, n))
+def channel_matrix(edges: Edges, n: int) -> sp.csc_matrix:
+    """Payment shares of one channel as an ``n x n`` CSC matrix (payee rows, payer columns).
+
+    CSC because a payer has few relationships and a payee may have thousands:
+    building it sorts short columns, not long rows.
+    """
+    matrix = sp.csc_matrix((edges.share, (edges.payee, edges.payer)), shape=(n, n))
     matrix.sum_duplicates()
     return matrix
 
 
-def leak_shares(budget: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
+def leak_shares(budget: np.ndarray, matrix: sp.csc_matrix) -> np.ndarray:
     """Share of each payer's outflow leaving to the outside in one channel.
 
     ``budget - column sums``, with rounding noise below 1e-12 set to zero.
     """
-    placed = np.asarray(matrix.sum(axis=0)).ravel()
+    placed = np.add.reduceat(np.append(matrix.data, 0.0), matrix.indptr[:-1])
+    placed[np.diff(matrix.indptr) == 0] = 0.0
     leak = budget - placed
     if np.any(leak < -1e-9):
         worst = int(np.argmin(leak))

@@ -41,6 +41,7 @@ class Recorder:
         self.year_income = np.zeros(len(weight))
         self.months_in_year = 0
         self.household_years: list[dict[str, float]] = []
+        self.last_year_income: np.ndarray | None = None
         self.current: dict[str, float] = {}
 
     def record(self, flows: StepFlows) -> dict[str, float]:
@@ -66,6 +67,7 @@ class Recorder:
     def _close_year(self) -> None:
         scale = STEPS_PER_YEAR / self.months_in_year
         income = scale * self.year_income / self.household_weight
+        self.last_year_income = income
         median, gini = income_distribution(income, self.household_weight)
         self.household_years.append({"household_income_median": median, "gini": gini})
         self.year_income = np.zeros_like(self.year_income)

@@ -32,6 +32,7 @@ _BOOKED_AS = {
     "exports": "exports",
     "transfers": "transfers",
     "outside_wages": "wages",
+    "investment": "investment",
 }
 
 

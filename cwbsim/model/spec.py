@@ -271,6 +271,12 @@ class Tenders(Strict):
         default_factory=lambda: {"local": 1.0, "region": 0.5, "outside": 0.0},
         description="Social value of a bidder by tier (assumption).",
     )
+    max_contract_share: float = Field(
+        1.0,
+        gt=0.0,
+        le=100.0,
+        description="Largest contract a firm bids for, as a multiple of its capacity (assumption).",
+    )
     renewal_probability: Share = Field(
         0.5, description="Chance an expiring contract is renewed with its supplier (assumption)."
     )
@@ -294,6 +300,12 @@ class Adaptation(Strict):
         6.0, ge=1.0, le=60.0, description="Months over which employers close a jobs gap."
     )
     churn_per_year: Share = Field(0.12, description="Share of jobs changing hands each year.")
+    review_months: int = Field(
+        3,
+        ge=1,
+        le=12,
+        description="Employers review jobs, and firms open or close, every N months.",
+    )
     exit_revenue_ratio: Share = Field(
         0.5, description="A firm whose revenue stays below this share of its reference exits."
     )
@@ -303,7 +315,7 @@ class Adaptation(Strict):
         250_000.0, description="Unmet local demand in a sector that draws an entrant, £ per year."
     )
     entry_probability: Share = Field(
-        0.25, description="Monthly chance that an entrant appears where the threshold is met."
+        0.5, description="Chance at each review that an entrant appears where the threshold is met."
     )
     entrants_per_sector: int = Field(
         3, ge=0, le=100, description="Local firm slots per sector held ready for entrants."

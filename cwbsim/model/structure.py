@@ -20,11 +20,11 @@ CHANNELS = ("procurement", "wages", "inputs", "consumption", "profit", "tax", "s
 """Payment channels. The first five have counterparties (graph edges); all can leak."""
 
 EDGE_CHANNELS = CHANNELS[:5]
-INJECTIONS = ("funding", "exports", "transfers", "outside_wages")
+INJECTIONS = ("funding", "exports", "transfers", "outside_wages", "investment")
 """Money arriving from outside: anchor funding, export demand, benefits and pensions,
-and wages paid to residents by employers outside the model."""
+wages paid to residents by employers outside the model, and outside investment in firms."""
 
-LEDGER_CHANNELS = (*CHANNELS, "funding", "exports", "transfers")
+LEDGER_CHANNELS = (*CHANNELS, "funding", "exports", "transfers", "investment")
 """Channels in the ledger; outside wages are booked as ``wages`` paid by the outside."""
 
 KINDS = ("anchor", "firm", "household", "outside")
@@ -85,6 +85,12 @@ class Contracts:
 
     def __len__(self) -> int:
         return len(self.anchor)
+
+    def extend(self, copies: np.ndarray) -> None:
+        """Append copies of rows ``copies`` (for lots split from one contract)."""
+        for name in ("anchor", "supplier", "sector", "value", "end_step"):
+            column = getattr(self, name)
+            setattr(self, name, np.concatenate([column, column[copies]]))
 
 
 @dataclass

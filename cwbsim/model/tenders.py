@@ -16,7 +16,9 @@ score wins. With ``w = 0`` a tier wins with probability ``access_ak`` (given
 bidders in every tier), so the baseline keeps its shares in expectation; a
 positive ``w`` multiplies the odds of a local win by ``exp(w * (sv_local -
 sv_k))``. Where no local firm supplies the sector, a shift cannot land locally.
-A share ``renewal_probability`` of expiring contracts is renewed with the
+Only firms able to carry a contract bid: its value may be at most
+``max_contract_share`` of a firm's capacity, so splitting contracts into lots
+opens tenders to small local firms. A share ``renewal_probability`` of expiring contracts is renewed with the
 incumbent without a tender (extensions and framework call-offs), so shifts take
 years, as they did in Preston.
 """
@@ -25,65 +27,128 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model.spec import TIERS, Tenders
-from cwbsim.model.structure import Economy
+from cwbsim.model.spec import SECTIONS, TIERS, Tenders
+from cwbsim.model.structure import LOCAL, Economy
+
+SECTOR_STRIDE = 1e12
+"""Separates sectors in the (sector, -capacity) sort key; capacities are below £1e12 a year."""
 
 
 class Tendering:
-    """Re-tenders expiring contracts; holds the bidder pools by (sector, tier)."""
+    """Re-tenders expiring contracts; holds the bidder pools by (sector, tier).
+
+    Attributes
+    ----------
+    local_weight : numpy.ndarray, shape (anchors,)
+        Each anchor's weight on social value (the procurement-preference lever).
+    max_lot : numpy.ndarray, shape (anchors,)
+        Largest lot an anchor tenders, £ per year; larger expiring contracts are
+        split into equal lots (the lot-splitting lever; infinite by default).
+    unmet : numpy.ndarray, shape (sections,)
+        Value of tenders that valued local supply but found no local bidder, £ per year.
+    """
 
     def __init__(self, economy: Economy, rules: Tenders):
         self.economy = economy
         self.rules = rules
-        self.local_weight = np.full(len(economy.anchor_idx), rules.local_weight)
+        n_anchor = len(economy.anchor_idx)
+        self.local_weight = np.full(n_anchor, rules.local_weight)
+        self.max_lot = np.full(n_anchor, np.inf)
         self.social_value = np.array([rules.social_value.get(t, 0.0) for t in TIERS])
+        self.unmet = np.zeros(len(SECTIONS))
         self.refresh_pools()
 
     def refresh_pools(self) -> None:
-        """Recompute which active firms can bid, by (sector, tier)."""
+        """Index the active firms able to bid, by tier, sorted by (sector, capacity descending)."""
         economy = self.economy
         firms = economy.firm_idx[economy.active]
-        self.pools: dict[tuple[int, int], np.ndarray] = {}
-        keys = economy.sector[firms] * 3 + economy.tier[firms]
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        for key in np.unique(sorted_keys):
-            lo, hi = np.searchsorted(sorted_keys, [key, key + 1])
-            self.pools[(int(key) // 3, int(key) % 3)] = firms[order[lo:hi]]
-
-    def award(self, anchor: int, sector: int, rng: np.random.Generator) -> int | None:
-        """Run one tender; return the winning firm's agent index, or None if nobody bid."""
-        access = self.economy.tender_access[anchor, sector]
-        cost = self.economy.cost_index
-        first_firm = int(self.economy.firm_idx[0]) if len(self.economy.firm_idx) else 0
-        best, best_score = None, -np.inf
+        first = int(economy.firm_idx[0]) if len(economy.firm_idx) else 0
+        self.pools = []
         for tier in range(3):
-            pool = self.pools.get((sector, tier))
-            if pool is None or access[tier] <= 0:
-                continue
-            n = min(self.rules.bidders_per_tier, len(pool))
-            bidders = pool[rng.choice(len(pool), size=n, replace=False)]
-            scores = (
-                -np.log(cost[bidders - first_firm])
-                + rng.gumbel(size=n)
-                + np.log(access[tier])
-                - np.log(n)
-                + self.local_weight[anchor] * self.social_value[tier]
+            pool = firms[economy.tier[firms] == tier]
+            capacity = economy.capacity[pool - first]
+            key = economy.sector[pool] * SECTOR_STRIDE - capacity
+            order = np.argsort(key, kind="stable")
+            pool, key = pool[order], key[order]
+            starts = np.searchsorted(
+                key, np.arange(len(SECTIONS) + 1) * SECTOR_STRIDE - SECTOR_STRIDE / 2
             )
-            j = int(np.argmax(scores))
-            if scores[j] > best_score:
-                best, best_score = int(bidders[j]), float(scores[j])
+            self.pools.append((pool, key, starts))
+
+    def award(
+        self, anchor: np.ndarray, sector: np.ndarray, value: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Run tenders for contracts given as arrays; return winners' agent indices (-1: no bid).
+
+        Each tier sends ``bidders_per_tier`` bidders drawn, with replacement,
+        among its active firms of the sector able to carry the contract.
+        """
+        economy = self.economy
+        first = int(economy.firm_idx[0]) if len(economy.firm_idx) else 0
+        m = self.rules.bidders_per_tier
+        k = len(anchor)
+        best = np.full(k, -1, dtype=np.int64)
+        best_score = np.full(k, -np.inf)
+        weight = self.local_weight[anchor]
+        for tier, (pool, key, starts) in enumerate(self.pools):
+            access = economy.tender_access[anchor, sector, tier]
+            threshold = value / self.rules.max_contract_share
+            lo = starts[sector]
+            eligible = np.searchsorted(key, sector * SECTOR_STRIDE - threshold, side="right") - lo
+            eligible = np.maximum(eligible, 0)
+            open_ = (eligible > 0) & (access > 0)
+            if tier == LOCAL:
+                missing = (eligible == 0) & (access > 0) & (weight > 0)
+                np.add.at(self.unmet, sector[missing], value[missing])
+            draws = lo[:, None] + np.floor(rng.random((k, m)) * eligible[:, None]).astype(np.int64)
+            bidders = pool[np.minimum(draws, max(len(pool) - 1, 0))] if len(pool) else draws
+            with np.errstate(divide="ignore"):
+                base = np.log(access) - np.log(m) + weight * self.social_value[tier]
+            scores = rng.gumbel(size=(k, m)) + base[:, None]
+            if len(pool):
+                scores -= np.log(economy.cost_index[bidders - first])
+            scores[~open_] = -np.inf
+            j = np.argmax(scores, axis=1)
+            top = scores[np.arange(k), j]
+            better = top > best_score
+            best[better] = bidders[np.arange(k), j][better]
+            best_score[better] = top[better]
         return best
 
-    def retender(self, step: int, rng: np.random.Generator) -> np.ndarray:
-        """Re-tender the contracts whose last month was ``step``; return their indices."""
+    def _split_lots(self, expiring: np.ndarray) -> np.ndarray:
+        """Split expiring contracts above their anchor's ``max_lot`` into equal lots."""
         contracts = self.economy.contracts
-        expiring = np.flatnonzero(contracts.end_step == step)
+        lots = np.ceil(contracts.value[expiring] / self.max_lot[contracts.anchor[expiring]])
+        lots = np.where(np.isfinite(lots), np.maximum(lots, 1), 1).astype(np.int64)
+        if np.all(lots == 1):
+            return expiring
+        new_rows = []
+        for k, count in zip(expiring.tolist(), lots.tolist(), strict=True):
+            if count == 1:
+                continue
+            contracts.value[k] /= count
+            new_rows.append(np.repeat(k, count - 1))
+        extra = np.concatenate(new_rows)
+        start = len(contracts)
+        contracts.extend(extra)
+        return np.concatenate([expiring, np.arange(start, start + len(extra))])
+
+    def retender(self, step: int, rng: np.random.Generator) -> np.ndarray:
+        """Re-tender the contracts whose last month was ``step``; return their indices.
+
+        Contracts split into lots come back as several rows (the first keeps its
+        index, the others are appended).
+        """
+        contracts = self.economy.contracts
+        expiring = self._split_lots(np.flatnonzero(contracts.end_step == step))
+        if not len(expiring):
+            return expiring
         lo, hi = self.rules.duration_months
-        for k in expiring:
-            if rng.random() >= self.rules.renewal_probability:
-                winner = self.award(int(contracts.anchor[k]), int(contracts.sector[k]), rng)
-                if winner is not None:
-                    contracts.supplier[k] = winner
-            contracts.end_step[k] = step + int(rng.integers(lo, hi + 1))
+        tendered = expiring[rng.random(len(expiring)) >= self.rules.renewal_probability]
+        winners = self.award(
+            contracts.anchor[tendered], contracts.sector[tendered], contracts.value[tendered], rng
+        )
+        won = winners >= 0
+        contracts.supplier[tendered[won]] = winners[won]
+        contracts.end_step[expiring] = step + rng.integers(lo, hi + 1, size=len(expiring))
         return expiring

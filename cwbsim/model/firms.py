@@ -1,0 +1,171 @@
+"""Firm exit after sustained losses, and entry into sectors with unmet local demand.
+
+Exit: a local firm whose smoothed revenue stays below ``exit_revenue_ratio``
+of its reference revenue (its revenue at the start, or its capacity's worth
+for an entrant) for ``exit_months`` months in a row closes: its staff lose
+their jobs, its customers (households' shopping, other firms' inputs) turn to
+another active firm of the same sector and tier, its contracts are
+re-tendered and its export demand goes. Revenue that cannot cover costs for a
+year stands in for "sustained losses": in this flow model every firm passes
+its revenue on.
+
+Entry: local demand goes unmet in a sector when local firms there would hire
+beyond their capacity, or when a tender that values local supply finds no
+local bidder. Once a sector's unmet demand reaches ``entry_threshold`` (£ per
+year), a new local firm enters it with chance ``entry_probability`` at each review
+(every ``review_months``),
+taking over shopping worth the excess from the firms at capacity and bidding
+in later tenders. Entrants come from slots held ready per sector (so agent
+arrays never change size).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cwbsim.model.jobs import LabourMarket
+from cwbsim.model.spec import SECTIONS, Adaptation
+from cwbsim.model.structure import LOCAL, Economy
+from cwbsim.model.workforce import UNEMPLOYED
+
+
+class FirmDynamics:
+    """Monthly exit and entry of local firms."""
+
+    def __init__(self, economy: Economy, rules: Adaptation, labour: LabourMarket, turnover: float):
+        self.economy = economy
+        self.rules = rules
+        self.labour = labour
+        self.turnover_per_employee = turnover
+        firm = economy.firm_idx
+        self.reference = labour.revenue[firm].copy()
+        self.months_low = np.zeros(len(firm), dtype=np.int64)
+        self.age = np.full(len(firm), 10**6, dtype=np.int64)
+        self.unmet_tenders = np.zeros(len(SECTIONS))
+        """Value of tenders valuing local supply that found no local bidder, £/yr by sector."""
+        self.entered = 0
+        self.exited = 0
+
+    def exits(self, months: int = 1) -> np.ndarray:
+        """Agent indices of local firms that close, reviewing the last ``months`` months."""
+        economy = self.economy
+        firm = economy.firm_idx
+        self.age += months
+        revenue = self.labour.revenue[firm]
+        low = revenue < self.rules.exit_revenue_ratio * self.reference
+        self.months_low = np.where(low & economy.active, self.months_low + months, 0)
+        closing = (
+            economy.active
+            & (economy.tier[firm] == LOCAL)
+            & (self.months_low >= self.rules.exit_months)
+            & (self.age > self.rules.grace_months)
+        )
+        return firm[closing]
+
+    def close(self, firms: np.ndarray, rng: np.random.Generator) -> None:
+        """Close ``firms``: lay off staff, send customers elsewhere, drop export demand."""
+        economy = self.economy
+        first = int(economy.firm_idx[0])
+        economy.active[firms - first] = False
+        workforce = economy.workforce
+        closing = np.zeros(economy.n, dtype=bool)
+        closing[firms] = True
+        workforce.employer[
+            (workforce.employer >= 0) & closing[np.maximum(workforce.employer, 0)]
+        ] = UNEMPLOYED
+        workforce.commuters[firms] = 0.0
+        economy.injection["exports"][firms] = 0.0
+        for channel in ("consumption", "inputs"):
+            self._redirect(economy.edges[channel], closing, rng)
+        self.exited += len(firms)
+
+    def _redirect(self, edges, closing: np.ndarray, rng) -> None:
+        """Point edges whose payee closed at an active firm of the same sector and tier."""
+        economy = self.economy
+        moved = np.flatnonzero(closing[edges.payee])
+        if not len(moved):
+            return
+        firm = economy.firm_idx
+        keep = np.ones(len(edges), dtype=bool)
+        old = edges.payee[moved]
+        group = economy.sector[old] * 3 + economy.tier[old]
+        for key in np.unique(group):
+            rows = moved[group == key]
+            pool = firm[
+                economy.active
+                & (economy.sector[firm] == key // 3)
+                & (economy.tier[firm] == key % 3)
+            ]
+            if not len(pool):
+                keep[rows] = False
+                continue
+            edges.payee[rows] = pool[rng.integers(len(pool), size=len(rows))]
+        keep &= edges.payee != edges.payer
+        if not keep.all():
+            edges.payer, edges.payee, edges.share = (
+                edges.payer[keep],
+                edges.payee[keep],
+                edges.share[keep],
+            )
+
+    def unmet_demand(self) -> np.ndarray:
+        """Unmet local demand by sector, £ per year: capacity-bound firms plus tenders."""
+        economy = self.economy
+        firm = economy.firm_idx
+        local = economy.active & (economy.tier[firm] == LOCAL)
+        excess = np.maximum(self.labour.revenue[firm] - economy.capacity, 0.0) * local
+        by_sector = np.bincount(economy.sector[firm], excess, minlength=len(SECTIONS))
+        return by_sector + self.unmet_tenders
+
+    def entries(self, rng: np.random.Generator) -> np.ndarray:
+        """Open new local firms where unmet demand is large enough; return their agent indices."""
+        economy = self.economy
+        firm = economy.firm_idx
+        unmet = self.unmet_demand()
+        opened = []
+        for sector in np.flatnonzero(unmet >= self.rules.entry_threshold):
+            if rng.random() >= self.rules.entry_probability:
+                continue
+            slots = np.flatnonzero(
+                ~economy.active & (economy.sector[firm] == sector) & (economy.tier[firm] == LOCAL)
+            )
+            if not len(slots):
+                continue
+            row = slots[0]
+            size = float(
+                np.clip(unmet[sector], self.rules.entry_threshold, 20 * self.rules.entry_threshold)
+            )
+            economy.active[row] = True
+            economy.capacity[row] = 1.25 * size
+            self.reference[row] = size
+            self.age[row] = 0
+            self.months_low[row] = 0
+            agent = int(firm[row])
+            self.labour.revenue_per_job[agent] = self.turnover_per_employee
+            self._take_customers(agent, sector, size, rng)
+            self.unmet_tenders[sector] = 0.0
+            opened.append(agent)
+        self.entered += len(opened)
+        return np.array(opened, dtype=np.int64)
+
+    def _take_customers(self, entrant: int, sector: int, size: float, rng) -> None:
+        """Move shopping worth up to ``size`` (£/yr) from capacity-bound local firms of the sector."""
+        economy = self.economy
+        edges = economy.edges["consumption"]
+        firm = economy.firm_idx
+        bound = firm[
+            economy.active
+            & (economy.sector[firm] == sector)
+            & (economy.tier[firm] == LOCAL)
+            & (self.labour.revenue[firm] > economy.capacity)
+        ]
+        bound = bound[bound != entrant]
+        if not len(bound):
+            return
+        candidates = np.flatnonzero(np.isin(edges.payee, bound))
+        if not len(candidates):
+            return
+        candidates = rng.permutation(candidates)
+        value = edges.share[candidates] * self.labour.revenue[edges.payer[candidates]]
+        take = candidates[np.cumsum(value) <= size]
+        edges.payee[take] = entrant
