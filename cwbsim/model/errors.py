@@ -42,22 +42,45 @@ def _inner_models(annotation: object) -> list[type[pydantic.BaseModel]]:
     return found
 
 
-def _model_at(
+def _tag(model: type[pydantic.BaseModel]) -> str | None:
+    """The ``type`` literal of a model in a discriminated union, if it has one."""
+    field = model.model_fields.get("type")
+    if field is None:
+        return None
+    args = typing.get_args(field.annotation)
+    return args[0] if len(args) == 1 and isinstance(args[0], str) else None
+
+
+def _walk(
     root: type[pydantic.BaseModel], loc: Sequence[str | int]
-) -> type[pydantic.BaseModel] | None:
-    """The model class that holds the key at ``loc`` (the last element excluded)."""
+) -> tuple[list[str | int], type[pydantic.BaseModel] | None]:
+    """Follow ``loc`` through the schema.
+
+    Returns the location without discriminator tags (which pydantic inserts
+    for tagged unions) and the model holding the last key.
+    """
+    clean: list[str | int] = []
     current: type[pydantic.BaseModel] | None = root
-    for part in loc[:-1]:
-        if current is None:
-            return None
+    options: list[type[pydantic.BaseModel]] = []
+    for position, part in enumerate(loc):
+        last = position == len(loc) - 1
         if isinstance(part, int):
+            clean.append(part)
             continue
+        tagged = [m for m in options if _tag(m) == part]
+        if tagged and not last:
+            current, options = tagged[0], []
+            continue
+        clean.append(part)
+        if last or current is None:
+            break
         field = current.model_fields.get(part)
         if field is None:
-            return None
-        inner = _inner_models(field.annotation)
-        current = inner[0] if inner else None
-    return current
+            current = None
+            continue
+        options = _inner_models(field.annotation)
+        current = options[0] if len(options) == 1 else None
+    return clean, current
 
 
 def _allowed(error: dict, root: type[pydantic.BaseModel]) -> str:
@@ -65,7 +88,7 @@ def _allowed(error: dict, root: type[pydantic.BaseModel]) -> str:
     ctx = error.get("ctx") or {}
     kind = error["type"]
     if kind == "extra_forbidden":
-        holder = _model_at(root, error["loc"])
+        _, holder = _walk(root, error["loc"])
         if holder is not None:
             return "allowed keys: " + ", ".join(holder.model_fields)
         return "no such key is allowed here"
@@ -81,6 +104,10 @@ def _allowed(error: dict, root: type[pydantic.BaseModel]) -> str:
         return "allowed: " + bounds[kind].format(**ctx)
     if kind in ("literal_error", "enum"):
         return f"allowed: {ctx.get('expected', '')}"
+    if kind == "union_tag_invalid":
+        return f"allowed: {ctx.get('expected_tags', '')}"
+    if kind == "union_tag_not_found":
+        return "each entry needs a 'type'"
     return ""
 
 
@@ -98,13 +125,17 @@ def format_validation_error(
     root : type[pydantic.BaseModel]
         The schema that was validated, used to list the allowed keys.
     """
-    problems = error.errors()
+    # an unknown key (often a typo) explains the rest, e.g. a "missing" correct key
+    problems = sorted(error.errors(), key=lambda p: p["type"] != "extra_forbidden")
     first = problems[0]
     message = first["msg"].removeprefix("Value error, ")
     allowed = _allowed(first, root)
     if first["type"] == "extra_forbidden":
         message = "unknown key"
-    line = f"{source}: {key_path(first['loc'])}: {message}"
+    if first["type"] == "union_tag_invalid":
+        message = f"unknown type {first['ctx']['tag']!r}"
+    clean, _ = _walk(root, first["loc"])
+    line = f"{source}: {key_path(clean)}: {message}"
     if allowed:
         line += f" ({allowed})"
     if len(problems) > 1:

@@ -6,7 +6,7 @@ import json
 import os
 import platform
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -19,7 +19,9 @@ from cwbsim.model import analytic
 from cwbsim.model.economy import ENGINES, LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import EconomySpec, load_spec
-from cwbsim.model.structure import LOCAL
+from cwbsim.model.structure import LOCAL, STEPS_PER_YEAR
+from cwbsim.scenarios.interventions import bind
+from cwbsim.scenarios.schema import Scenario
 
 PACKAGES = ("cwbsim", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic")
 
@@ -55,7 +57,7 @@ class RunResult:
 
     spec: EconomySpec
     spec_source: str
-    seed: int
+    seed: int | dict
     engine: str
     years: list[dict]
     per_anchor: dict[str, list[dict]]
@@ -67,7 +69,7 @@ class RunResult:
         """The ``summary.json`` document."""
         return {
             "spec": self.spec.name,
-            "spec_source": self.spec_source,
+            "scenario": self.spec_source,
             "seed": self.seed,
             "engine": self.engine,
             "versions": versions(),
@@ -93,13 +95,22 @@ def analytic_values(model: LocalEconomy) -> dict[str, float]:
     }
 
 
+def seed_record(seed: int | np.random.SeedSequence) -> int | dict:
+    """How a seed is written in outputs: an int, or a SeedSequence's entropy and spawn key."""
+    if isinstance(seed, np.random.SeedSequence):
+        return {"entropy": int(seed.entropy), "spawn_key": list(seed.spawn_key)}
+    return int(seed)
+
+
 def run_economy(
     spec: str | EconomySpec,
     years: int,
-    seed: int,
+    seed: int | np.random.SeedSequence,
     engine: str = "vectorised",
     progress: Callable[[int], None] | None = None,
     check_conservation: bool = False,
+    interventions: Sequence = (),
+    label: str | None = None,
 ) -> RunResult:
     """Build an economy from ``spec`` and run it for ``years`` years of monthly steps.
 
@@ -109,7 +120,7 @@ def run_economy(
         A built-in name, a TOML path, or a spec.
     years : int
         Years to run (12 steps each).
-    seed : int
+    seed : int or numpy.random.SeedSequence
         The run's one seed (``rng`` of the Mesa model).
     engine : {"vectorised", "reference"}
         Which engine moves the money.
@@ -117,6 +128,10 @@ def run_economy(
         Called with the step number after each step.
     check_conservation : bool
         Assert after every step that money is conserved to 1e-9 relative.
+    interventions : sequence
+        Scenario interventions, applied before each step.
+    label : str, optional
+        Name recorded as the spec (a scenario's name).
     """
     if years < 1:
         raise InputError(f"--years: {years} (allowed: a whole number >= 1)")
@@ -124,9 +139,16 @@ def run_economy(
         raise InputError(f"--engine: {engine!r} (allowed: {', '.join(ENGINES)})")
     source = spec if isinstance(spec, str) else spec.name
     resolved = spec if isinstance(spec, EconomySpec) else load_spec(spec)
-    model = LocalEconomy(resolved, rng=seed, engine=engine, check_conservation=check_conservation)
+    rng = np.random.default_rng(seed) if isinstance(seed, np.random.SeedSequence) else seed
+    model = LocalEconomy(resolved, rng=rng, engine=engine, check_conservation=check_conservation)
     start = analytic_values(model)
-    model.run_years(years, progress)
+    applied = bind(interventions, model)
+    for step in range(1, years * STEPS_PER_YEAR + 1):
+        for item in applied:
+            item.apply(step)
+        model.step()
+        if progress is not None:
+            progress(step)
     frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     steps = np.arange(1, len(frame) + 1)
     frame.insert(0, "month", (steps - 1) % 12 + 1)
@@ -134,14 +156,34 @@ def run_economy(
     frame.insert(0, "step", steps)
     return RunResult(
         spec=resolved,
-        spec_source=str(source),
-        seed=seed,
+        spec_source=str(label or source),
+        seed=seed_record(seed),
         engine=engine,
         years=model.recorder.years(),
         per_anchor=model.recorder.per_anchor(model.economy.anchor_names),
         timeseries=frame,
         ledger=model.recorder.ledger(),
         analytic=start,
+    )
+
+
+def run_scenario(
+    scenario: Scenario,
+    spec: EconomySpec,
+    seed: int | np.random.SeedSequence,
+    years: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    engine: str = "vectorised",
+) -> RunResult:
+    """Run one replication of a scenario (its base economy with its interventions)."""
+    return run_economy(
+        spec,
+        years or scenario.years,
+        seed,
+        engine,
+        progress,
+        interventions=scenario.intervention,
+        label=scenario.name,
     )
 
 
@@ -174,8 +216,8 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 def _provenance(result: RunResult) -> dict[str, str]:
     return {
-        "cwbsim.spec": result.spec.name,
-        "cwbsim.seed": str(result.seed),
+        "cwbsim.spec": result.spec_source,
+        "cwbsim.seed": json.dumps(result.seed),
         "cwbsim.engine": result.engine,
         "cwbsim.versions": json.dumps(versions()),
     }

@@ -1,0 +1,213 @@
+"""Interventions acting on a running model: targets resolved once, strength ramped each month.
+
+``strength(step)`` is 0 before ``start_year``, then rises linearly to 1 over
+``ramp_years`` (at once when 0). Each intervention sets its lever to
+``baseline + strength x change``, so it can be applied every step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cwbsim.model import levers
+from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.spec import SECTIONS, SIZE_BANDS
+from cwbsim.model.structure import LOCAL, STEPS_PER_YEAR
+from cwbsim.scenarios.schema import (
+    AnchorBudget,
+    BuyLocal,
+    CooperativeConversion,
+    LocalHiring,
+    LocalInvestment,
+    ProcurementPreference,
+    WageFloor,
+)
+
+
+def strength(item, step: int) -> float:
+    """How far the intervention has ramped up at ``step`` (1-based month), from 0 to 1."""
+    start = (item.start_year - 1) * STEPS_PER_YEAR + 1
+    if step < start:
+        return 0.0
+    ramp = item.ramp_years * STEPS_PER_YEAR
+    if ramp <= 0:
+        return 1.0
+    return min(1.0, (step - start + 1) / ramp)
+
+
+class Applied:
+    """One intervention bound to one model."""
+
+    def __init__(self, item, model: LocalEconomy):
+        self.item = item
+        self.model = model
+        economy = model.economy
+        names = item.anchors or economy.anchor_names
+        self.anchors = np.array([economy.anchor_names.index(n) for n in names], dtype=np.int64)
+        self.last = None
+
+    def suppliers(self) -> np.ndarray:
+        """Firms currently holding a contract with the targeted anchors."""
+        contracts = self.model.economy.contracts
+        return np.unique(contracts.supplier[np.isin(contracts.anchor, self.anchors)])
+
+    def apply(self, step: int) -> None:
+        """Set the lever for ``step`` (only when the strength changed)."""
+        level = strength(self.item, step)
+        if level != self.last or self.follows_suppliers:
+            self._set(level, step)
+            self.last = level
+
+    follows_suppliers = False
+
+    def _set(self, level: float, step: int) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class ApplyProcurement(Applied):
+    """Weight on social value; lot splitting once the intervention has started."""
+
+    def _set(self, level, step):
+        levers.set_local_weight(self.model, self.anchors, level * self.item.weight)
+        lot = self.item.max_lot if (self.item.max_lot and level > 0) else np.inf
+        levers.set_max_lot(self.model, self.anchors, lot)
+
+
+class ApplyEmployers(Applied):
+    """Shared by local hiring and wage floors: anchors, and optionally their suppliers."""
+
+    def employers(self) -> np.ndarray:
+        """The targeted employers: anchors, and their current suppliers if asked."""
+        if self.item.include_suppliers:
+            return np.union1d(self.anchors, self.suppliers())
+        return self.anchors
+
+    @property
+    def follows_suppliers(self) -> bool:
+        """Re-apply every step while suppliers are targeted (they change with contracts)."""
+        return bool(self.item.include_suppliers) and self.last is not None and self.last > 0
+
+
+class ApplyHiring(ApplyEmployers):
+    """Share of new hires from local residents, ramped from each employer's own share."""
+
+    def __init__(self, item, model):
+        super().__init__(item, model)
+        self.baseline = model.economy.workforce.hire_local.copy()
+
+    def _set(self, level, step):
+        employers = self.employers()
+        base = self.baseline[employers]
+        share = base + level * np.maximum(self.item.share - base, 0.0)
+        levers.set_local_hiring(self.model, employers, share)
+
+
+class ApplyWageFloor(ApplyEmployers):
+    """Living wage: £ per hour x hours a year, ramped."""
+
+    def _set(self, level, step):
+        if level <= 0:
+            return
+        hours = self.model.spec.behaviour.adaptation.hours_per_year
+        levers.set_wage_floor(self.model, self.employers(), level * self.item.hourly * hours)
+
+
+class ApplyCooperatives(Applied):
+    """Convert the first ``level x share`` of the targeted firms, in a fixed random order."""
+
+    def __init__(self, item, model):
+        super().__init__(item, model)
+        economy = model.economy
+        firm = economy.firm_idx
+        mask = economy.active & (economy.tier[firm] == LOCAL) & (economy.ownership != 2)
+        if item.sectors:
+            mask &= np.isin(economy.sector[firm], [SECTIONS.index(s) for s in item.sectors])
+        if item.size_bands:
+            mask &= np.isin(economy.size_band, [SIZE_BANDS.index(b) for b in item.size_bands])
+        # a child of the run's seed, so binding draws nothing from model.rng and both
+        # arms of a paired comparison keep the same random stream
+        order = np.random.default_rng(model.rng.bit_generator.seed_seq.spawn(1)[0])
+        self.candidates = order.permutation(firm[mask])
+        self.converted = 0
+
+    def _set(self, level, step):
+        target = round(level * self.item.share * len(self.candidates))
+        if target > self.converted:
+            levers.set_ownership(
+                self.model, self.candidates[self.converted : target], levers.COOPERATIVE
+            )
+            self.converted = target
+
+
+class ApplyBudget(Applied):
+    """Anchor income compounding by ``percent_per_year`` from the start year."""
+
+    follows_suppliers = True  # changes every month while it lasts
+
+    def _set(self, level, step):
+        if level <= 0:
+            return
+        start = (self.item.start_year - 1) * STEPS_PER_YEAR + 1
+        months = step - start + 1
+        if self.item.years_of_change is not None:
+            months = min(months, self.item.years_of_change * STEPS_PER_YEAR)
+        factor = (1.0 + self.item.percent_per_year / 100.0) ** (months / STEPS_PER_YEAR)
+        levers.set_anchor_income(self.model, self.anchors, factor)
+
+
+class ApplyBuyLocal(Applied):
+    """Households' local share of consumption shifted, ramped."""
+
+    def _set(self, level, step):
+        households = self.model.economy.household_idx
+        levers.set_local_shift(self.model, households, level * self.item.shift)
+
+
+class ApplyInvestment(Applied):
+    """Money invested over the ramp (at least a year) and the capacity it builds."""
+
+    def __init__(self, item, model):
+        super().__init__(item, model)
+        economy = model.economy
+        firm = economy.firm_idx
+        mask = economy.active & (economy.tier[firm] == LOCAL)
+        if item.sectors:
+            mask &= np.isin(economy.sector[firm], [SECTIONS.index(s) for s in item.sectors])
+        self.firms = firm[mask]
+        first = int(firm[0])
+        capacity = economy.capacity[self.firms - first]
+        self.split = capacity / capacity.sum() if capacity.sum() > 0 else capacity
+        self.years = max(item.ramp_years, 1.0)
+
+    follows_suppliers = True
+
+    def _set(self, level, step):
+        start = (self.item.start_year - 1) * STEPS_PER_YEAR + 1
+        if step < start or not len(self.firms):
+            return
+        months = step - start + 1
+        invested = self.item.amount * min(1.0, months / (self.years * STEPS_PER_YEAR))
+        investing = months <= self.years * STEPS_PER_YEAR
+        rate = self.item.amount / self.years if investing else 0.0
+        levers.set_investment(
+            self.model,
+            self.firms,
+            rate * self.split,
+            invested * self.item.capacity_per_pound * self.split,
+        )
+
+
+APPLIERS = {
+    ProcurementPreference: ApplyProcurement,
+    LocalHiring: ApplyHiring,
+    WageFloor: ApplyWageFloor,
+    CooperativeConversion: ApplyCooperatives,
+    AnchorBudget: ApplyBudget,
+    BuyLocal: ApplyBuyLocal,
+    LocalInvestment: ApplyInvestment,
+}
+
+
+def bind(interventions, model: LocalEconomy) -> list[Applied]:
+    """Resolve each intervention's targets in ``model``."""
+    return [APPLIERS[type(item)](item, model) for item in interventions]
