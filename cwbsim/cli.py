@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -28,9 +29,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool = False):
-    from cwbsim.scenarios.running import run_economy
-
+@contextmanager
+def _progress(label: str, years: int):
+    """A progress bar over the months of a run; yields the callback to tick it."""
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -41,9 +42,14 @@ def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool 
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=years * 12)
-        return run_economy(
-            spec, years, seed, engine, lambda step: bar.update(task, completed=step), check
-        )
+        yield lambda step: bar.update(task, completed=step)
+
+
+def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool = False):
+    from cwbsim.scenarios.running import run_economy
+
+    with _progress(label, years) as tick:
+        return run_economy(spec, years, seed, engine, tick, check)
 
 
 def _number(value, template: str, scale: float = 1.0) -> str:
@@ -54,7 +60,7 @@ def _number(value, template: str, scale: float = 1.0) -> str:
 
 
 def _year_table(result) -> Table:
-    table = Table(title=f"{result.spec.name}: seed {result.seed}, {result.engine} engine")
+    table = Table(title=f"{result.spec_source}: seed {result.seed}, {result.engine} engine")
     for column in ("Year", "Spend £m", "Local", "Local+region", "LM3", "Income £m", "Jobs"):
         table.add_column(column, justify="right")
     for row in result.years:
@@ -70,12 +76,30 @@ def _year_table(result) -> Table:
     return table
 
 
+def _is_scenario(spec: str) -> bool:
+    from cwbsim.scenarios.schema import builtin_scenarios, is_scenario_file
+
+    path = Path(spec)
+    if path.suffix == ".toml" and path.exists():
+        return is_scenario_file(path)
+    return spec in builtin_scenarios() and spec not in _builtin_specs()
+
+
+def _builtin_specs() -> list[str]:
+    from cwbsim.model.spec import builtin_specs
+
+    return builtin_specs()
+
+
 @app.command()
 def run(
     spec: Annotated[
-        str, typer.Argument(help="A built-in spec name (e.g. preston-2012) or a TOML path.")
+        str,
+        typer.Argument(help="A built-in spec or scenario name, or a spec or scenario TOML path."),
     ],
-    years: Annotated[int, typer.Option(help="Years to simulate (monthly steps).")] = 10,
+    years: Annotated[
+        int | None, typer.Option(help="Years to simulate (default: 10, or the scenario's).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="The run's one random seed.")] = 1,
     engine: Annotated[
         str, typer.Option(help="vectorised (fast) or reference (slow, for checks).")
@@ -87,9 +111,18 @@ def run(
         Path | None, typer.Option(help="Folder for summary.json, Parquet files and spec.toml.")
     ] = None,
 ) -> None:
-    """Run an economy spec and print a table per year; with --out, write the outputs."""
+    """Run an economy spec or a scenario and print a table per year; with --out, write outputs."""
     try:
-        result = _run(spec, years, seed, engine, f"Running {spec}", check_conservation)
+        if _is_scenario(spec):
+            from cwbsim.scenarios.running import run_scenario
+            from cwbsim.scenarios.schema import load_scenario
+
+            scenario, base = load_scenario(spec)
+            run_years = years or scenario.years
+            with _progress(f"Running {scenario.name}", run_years) as tick:
+                result = run_scenario(scenario, base, seed, run_years, tick, engine)
+        else:
+            result = _run(spec, years or 10, seed, engine, f"Running {spec}", check_conservation)
         console.print(_year_table(result))
         if out is not None:
             from cwbsim.scenarios.running import write_run
@@ -98,6 +131,80 @@ def run(
                 console.print(f"wrote {path}")
     except InputError as error:
         _fail(str(error))
+
+
+@app.command()
+def compare(
+    baseline: Annotated[
+        str, typer.Argument(help="Baseline scenario: a built-in name or a TOML path.")
+    ],
+    scenario: Annotated[str, typer.Argument(help="Scenario to compare: a name or a TOML path.")],
+    seeds: Annotated[
+        int | None, typer.Option(help="Paired seeds (default: the scenario's).")
+    ] = None,
+    years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
+    out: Annotated[
+        Path, typer.Option(help="Folder for comparison.csv, report.html and charts.")
+    ] = Path("runs/compare"),
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
+) -> None:
+    """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
+    try:
+        from cwbsim.scenarios.compare import compare as run_compare
+        from cwbsim.scenarios.report import write_comparison
+        from cwbsim.scenarios.schema import load_scenario
+
+        plan, _ = load_scenario(scenario)
+        load_scenario(baseline)
+        n_seeds, n_years = seeds or plan.seeds, years or plan.years
+        if n_seeds < 1 or n_years < 1:
+            raise InputError("--seeds and --years: must be >= 1 (allowed: whole numbers >= 1)")
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            "{task.completed}/{task.total} runs",
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=errors,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"{scenario} vs {baseline}", total=2 * n_seeds)
+            result = run_compare(
+                baseline,
+                scenario,
+                n_seeds,
+                n_years,
+                workers,
+                lambda done, total: bar.update(task, completed=done),
+            )
+        paths = write_comparison(result, out)
+        last = result.table[result.table.year == n_years].set_index("metric")
+        table = Table(title=f"{scenario} - {baseline}, year {n_years}, {n_seeds} paired seeds")
+        for column in ("Metric", "Baseline", "Scenario", "Difference", "90% interval"):
+            table.add_column(column, justify="right")
+        for metric in ("local_share", "region_share", "lm3", "local_income", "local_jobs", "gini"):
+            row = last.loc[metric]
+            scale, template = (1e6, "{:,.1f}") if metric == "local_income" else (1.0, "{:.4g}")
+            table.add_row(
+                metric,
+                _number(row.baseline_mean, template, scale),
+                _number(row.scenario_mean, template, scale),
+                _number(row.diff_mean, template, scale),
+                f"{_number(row.diff_lo, template, scale)} to {_number(row.diff_hi, template, scale)}",
+            )
+        console.print(table)
+        console.print(f"wrote {paths[-1]} and {len(paths) - 1} other files in {out}")
+    except InputError as error:
+        _fail(str(error))
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    from cwbsim.scenarios.schema import builtin_scenarios, load_scenario
+
+    for name in builtin_scenarios():
+        console.print(f"{name}: {load_scenario(name)[0].description}")
 
 
 @app.command()

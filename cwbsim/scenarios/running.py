@@ -200,7 +200,7 @@ def _finite(value):
     return value
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write through a temporary file in the same folder, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -257,6 +257,6 @@ def write_run(result: RunResult, out: Path) -> list[Path]:
     }
     written = []
     for name, write in files.items():
-        _atomic_write(out / name, write)
+        atomic_write(out / name, write)
         written.append(out / name)
     return written

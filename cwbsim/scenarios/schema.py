@@ -24,6 +24,7 @@ from cwbsim.model.spec import (
     Share,
     SizeBand,
     Strict,
+    YearMonth,
     builtin_specs,
     load_spec,
     read_toml,
@@ -137,6 +138,9 @@ class Scenario(Strict):
     name: str
     description: str = ""
     base: str = Field(description="A built-in economy spec name or a spec path.")
+    start: YearMonth | None = Field(
+        None, description="Calendar month of year 1, if not the base economy's (YYYY-MM)."
+    )
     years: int = Field(5, ge=1, le=YEARS_MAX, description="Years simulated.")
     seeds: int = Field(10, ge=1, le=10_000, description="Replications.")
     seed: int = Field(20130401, ge=0, description="Root entropy of the replications' seeds.")
@@ -206,6 +210,8 @@ def parse_scenario(
     except pydantic.ValidationError as error:
         raise InputError(format_validation_error(error, source, Scenario)) from None
     spec = _base_spec(scenario, source, folder)
+    if scenario.start is not None:
+        spec = spec.model_copy(update={"start": scenario.start})
     check_scenario(scenario, spec, source)
     return scenario, spec
 

@@ -1,0 +1,158 @@
+"""Write a comparison: CSV table, per-run Parquet, PNG charts and a self-contained HTML report."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+from cwbsim.model.metrics import METRICS
+from cwbsim.scenarios.compare import LEVEL, Comparison
+from cwbsim.scenarios.running import atomic_write, versions
+from cwbsim.scenarios.schema import load_scenario
+
+KEY_METRICS = (
+    "local_share",
+    "region_share",
+    "lm3",
+    "local_multiplier",
+    "local_income",
+    "local_wages",
+    "local_jobs",
+    "unemployment_rate",
+    "household_income_median",
+    "gini",
+    "leakage",
+    "local_firms",
+)
+COLUMNS = [
+    "metric",
+    "year",
+    "baseline_mean",
+    "scenario_mean",
+    "diff_mean",
+    "diff_lo",
+    "diff_hi",
+    "n_seeds",
+]
+
+
+def _scale(metric: str) -> tuple[float, str]:
+    unit = METRICS[metric].unit
+    if unit == "£":
+        return 1e6, "£m per year"
+    if unit == "£ per year":
+        return 1.0, "£ per year"
+    return 1.0, unit
+
+
+def chart(comparison: Comparison, metric: str) -> bytes:
+    """PNG: both arms over time (mean, 5-95% band over seeds), and their paired difference."""
+    runs, table = comparison.runs, comparison.table
+    scale, unit = _scale(metric)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), dpi=100)
+    for arm, colour in (("baseline", "#7f7f7f"), ("scenario", "#1f77b4")):
+        data = runs[runs.arm == arm].groupby("year")[metric]
+        years = np.array(sorted(runs.year.unique()))
+        mean = data.mean().reindex(years) / scale
+        lo = data.quantile(0.05).reindex(years) / scale
+        hi = data.quantile(0.95).reindex(years) / scale
+        name = comparison.baseline if arm == "baseline" else comparison.scenario
+        left.plot(years, mean, marker="o", color=colour, label=name)
+        left.fill_between(years, lo, hi, color=colour, alpha=0.2)
+    left.set_title(f"{metric} ({unit})")
+    left.set_xlabel("year")
+    left.legend(fontsize=8)
+    rows = table[table.metric == metric].sort_values("year")
+    right.axhline(0, color="black", linewidth=0.8)
+    right.plot(rows.year, rows.diff_mean / scale, marker="o", color="#d62728")
+    right.fill_between(
+        rows.year, rows.diff_lo / scale, rows.diff_hi / scale, color="#d62728", alpha=0.2
+    )
+    right.set_title(f"difference, scenario - baseline ({LEVEL:.0%} interval)")
+    right.set_xlabel("year")
+    for axis in (left, right):
+        axis.set_xticks(sorted(runs.year.unique()))
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _interventions_html(source: str) -> str:
+    scenario, spec = load_scenario(source)
+    items = []
+    for item in scenario.intervention:
+        fields = item.model_dump(exclude={"type"})
+        detail = ", ".join(f"{k} = {v}" for k, v in fields.items() if v not in (None, [], False))
+        items.append(f"<li><b>{html.escape(item.type)}</b>: {html.escape(detail)}</li>")
+    lists = "".join(
+        f"<h3>{title}</h3><ul>{''.join(f'<li>{html.escape(x)}</li>' for x in values)}</ul>"
+        for title, values in (("Sources", scenario.sources), ("Assumptions", scenario.assumptions))
+        if values
+    )
+    return (
+        f"<h2>{html.escape(scenario.name)}</h2><p>{html.escape(scenario.description)}</p>"
+        f"<p>Base economy: {html.escape(spec.name)}, starting {spec.start}.</p>"
+        f"<h3>Interventions</h3><ul>{''.join(items) or '<li>none</li>'}</ul>{lists}"
+    )
+
+
+def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
+    """Write ``comparison.csv``, ``runs.parquet``, ``manifest.json``, PNG charts and ``report.html``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    table = comparison.table[COLUMNS]
+    atomic_write(out / "comparison.csv", lambda p: table.to_csv(p, index=False))
+    atomic_write(out / "runs.parquet", lambda p: comparison.runs.to_parquet(p, index=False))
+    seeds = int(comparison.runs.seed_index.nunique())
+    manifest = {
+        "baseline": comparison.baseline,
+        "scenario": comparison.scenario,
+        "seeds": seeds,
+        "seed_entropy": comparison.entropy,
+        "seed_scheme": "numpy.random.SeedSequence(entropy).spawn(seeds); same child for both arms",
+        "interval": f"{LEVEL:.0%} Student-t interval of the mean paired difference",
+        "versions": versions(),
+    }
+    atomic_write(out / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2)))
+    written += [out / "comparison.csv", out / "runs.parquet", out / "manifest.json"]
+    figures = []
+    for metric in KEY_METRICS:
+        png = chart(comparison, metric)
+        atomic_write(out / f"{metric}.png", lambda p, png=png: p.write_bytes(png))
+        written.append(out / f"{metric}.png")
+        figures.append(
+            f'<figure><img alt="{metric}" src="data:image/png;base64,'
+            f'{base64.b64encode(png).decode()}"></figure>'
+        )
+    last = table[table.year == table.year.max()]
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>cwbsim: {html.escape(comparison.scenario)} vs {html.escape(comparison.baseline)}</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
+table{{border-collapse:collapse;font-size:0.85em}}td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right}}
+figure{{margin:1em 0}}img{{max-width:100%}}</style></head><body>
+<h1>{html.escape(comparison.scenario)} compared with {html.escape(comparison.baseline)}</h1>
+<p>{seeds} paired seeds (common random numbers: SeedSequence({comparison.entropy}).spawn({seeds}),
+the same child seed for both arms); bands on the left show 5-95% of seeds, intervals on the right
+are {LEVEL:.0%} Student-t intervals of the mean paired difference. Money in £ per year.</p>
+{_interventions_html(comparison.scenario)}
+<h2>Charts</h2>{"".join(figures)}
+<h2>Final year</h2>{last.to_html(index=False, float_format=lambda v: f"{v:,.4g}")}
+<h2>Provenance</h2><pre>{html.escape(json.dumps(manifest, indent=2))}</pre>
+</body></html>
+"""
+    atomic_write(out / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
+    written.append(out / "report.html")
+    return written
