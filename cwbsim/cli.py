@@ -118,11 +118,12 @@ def run(
             from cwbsim.scenarios.schema import load_scenario
 
             scenario, base = load_scenario(spec)
-            run_years = years or scenario.years
+            run_years = scenario.years if years is None else years
             with _progress(f"Running {scenario.name}", run_years) as tick:
                 result = run_scenario(scenario, base, seed, run_years, tick, engine)
         else:
-            result = _run(spec, years or 10, seed, engine, f"Running {spec}", check_conservation)
+            run_years = 10 if years is None else years
+            result = _run(spec, run_years, seed, engine, f"Running {spec}", check_conservation)
         console.print(_year_table(result))
         if out is not None:
             from cwbsim.scenarios.running import write_run
@@ -156,7 +157,8 @@ def compare(
 
         plan, _ = load_scenario(scenario)
         load_scenario(baseline)
-        n_seeds, n_years = seeds or plan.seeds, years or plan.years
+        n_seeds = plan.seeds if seeds is None else seeds
+        n_years = plan.years if years is None else years
         if n_seeds < 1 or n_years < 1:
             raise InputError("--seeds and --years: must be >= 1 (allowed: whole numbers >= 1)")
         with Progress(

@@ -86,6 +86,14 @@ class LocalEconomy(mesa.Model):
             self, len(economy.household_idx), idx=economy.household_idx.tolist()
         )
 
+        # Each adaptive process draws from its own child of the run's seed, so a policy
+        # that changes one process leaves the others' random draws as they were: common
+        # random numbers survive in paired comparisons.
+        children = self.rng.bit_generator.seed_seq.spawn(3)
+        self.streams = {
+            name: np.random.default_rng(child)
+            for name, child in zip(("tenders", "labour", "firms"), children, strict=True)
+        }
         fast = VectorisedEngine(economy)
         self.state = opening_state(fast)
         self.engine = fast if engine == "vectorised" else ReferenceEngine(self)
@@ -170,21 +178,21 @@ class LocalEconomy(mesa.Model):
 
     def _adapt(self, flows: StepFlows) -> None:
         """Adaptive rules after the money moved: tenders, firms, jobs, spending."""
-        economy, rng = self.economy, self.rng
+        economy, streams = self.economy, self.streams
         changed: set[str] = set()
         self.labour.observe(flows.spent)
         before = economy.contracts.supplier.copy()
-        self.tendering.retender(self.steps, rng)
+        self.tendering.retender(self.steps, streams["tenders"])
         review = self.steps % self.labour.rules.review_months == 0
         closing = self.firms.exits(self.labour.rules.review_months) if review else []
         if len(closing):
-            self.firms.close(closing, rng)
+            self.firms.close(closing, streams["firms"])
             contracts = economy.contracts
             contracts.end_step[np.isin(contracts.supplier, closing)] = self.steps
             self.tendering.refresh_pools()
-            self.tendering.retender(self.steps, rng)
+            self.tendering.retender(self.steps, streams["firms"])
             changed |= {"consumption", "inputs", "wages"}
-        opened = self.firms.entries(rng) if review else []
+        opened = self.firms.entries(streams["firms"]) if review else []
         if len(opened):
             self.tendering.refresh_pools()
             changed.add("consumption")
@@ -193,7 +201,7 @@ class LocalEconomy(mesa.Model):
         ):
             changed.add("procurement")
         if review:
-            self.labour.adjust(rng)
+            self.labour.adjust(streams["labour"])
             changed.add("wages")
         if enforce_wage_floor(self):
             changed |= {"wages", "other"}

@@ -11,7 +11,7 @@ import numpy as np
 
 from cwbsim.model import levers
 from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.spec import SECTIONS, SIZE_BANDS
+from cwbsim.model.spec import OWNERSHIPS, SECTIONS, SIZE_BANDS
 from cwbsim.model.structure import LOCAL, STEPS_PER_YEAR
 from cwbsim.scenarios.schema import (
     AnchorBudget,
@@ -119,13 +119,13 @@ class ApplyCooperatives(Applied):
         super().__init__(item, model)
         economy = model.economy
         firm = economy.firm_idx
-        mask = economy.active & (economy.tier[firm] == LOCAL) & (economy.ownership != 2)
+        owners = [OWNERSHIPS.index(o) for o in item.ownership]
+        mask = economy.active & (economy.tier[firm] == LOCAL) & np.isin(economy.ownership, owners)
         if item.sectors:
             mask &= np.isin(economy.sector[firm], [SECTIONS.index(s) for s in item.sectors])
         if item.size_bands:
             mask &= np.isin(economy.size_band, [SIZE_BANDS.index(b) for b in item.size_bands])
-        # a child of the run's seed, so binding draws nothing from model.rng and both
-        # arms of a paired comparison keep the same random stream
+        # a child of the run's seed, so binding draws nothing from the model's streams
         order = np.random.default_rng(model.rng.bit_generator.seed_seq.spawn(1)[0])
         self.candidates = order.permutation(firm[mask])
         self.converted = 0

@@ -76,6 +76,11 @@ class CooperativeConversion(InterventionBase):
 
     type: Literal["cooperative_conversion"]
     share: Share = Field(description="Share of the targeted local firms converted.")
+    ownership: list[Literal["local", "external"]] = Field(
+        default_factory=lambda: ["external"],
+        description="Which owners sell to their workers: externally owned local firms "
+        "(buy-outs, the default) and/or locally owned ones (succession).",
+    )
     sectors: list[Section] = Field(default_factory=list, description="Sectors (empty = all).")
     size_bands: list[SizeBand] = Field(default_factory=list, description="Sizes (empty = all).")
 
