@@ -178,7 +178,7 @@ def run_scenario(
     """Run one replication of a scenario (its base economy with its interventions)."""
     return run_economy(
         spec,
-        years or scenario.years,
+        scenario.years if years is None else years,
         seed,
         engine,
         progress,
