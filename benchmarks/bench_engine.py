@@ -79,7 +79,8 @@ def engine_ratio(steps: int = 24, seed: int = 3) -> None:
             flows = model.engine.step(model.state)
             engine_seconds += time.perf_counter() - s
             model.recorder.record(flows)
-            model._retender()
+            if model.adaptive:
+                model._adapt(flows)
             model.datacollector.collect(model)
         timings[engine] = (engine_seconds / steps, (time.perf_counter() - t) / steps)
         models[engine] = model
