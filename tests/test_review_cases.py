@@ -77,3 +77,51 @@ def test_anchors_without_income_or_procurement_do_not_crash(tmp_path):
     assert np.isnan(
         LocalEconomy(parse_spec(data, "zero"), rng=1).recorder.current.get("lm3", np.nan)
     )
+
+
+def test_unaffordable_wage_floor_is_met_partly_without_running_away():
+    from economies import small_spec
+
+    from cwbsim.model import levers
+
+    model = LocalEconomy(small_spec(), rng=1, check_conservation=True)
+    levers.set_wage_floor(model, model.economy.anchor_idx, 200.0 * 1950)
+    model.run_years(3)
+    workforce = model.economy.workforce
+    at_anchors = np.isin(workforce.employer, model.economy.anchor_idx)
+    assert np.all(np.isfinite(workforce.rate)) and workforce.rate[at_anchors].max() < 100
+    assert np.all(model.economy.budget["other"][model.economy.anchor_idx] >= 0)
+
+
+def test_cohort_hiring_keeps_unemployment_and_jobs_steady():
+    data = small_data()
+    data["households"] = [{"area": "L1", "count": 3000, "household_weight": 10}]
+    model = LocalEconomy(parse_spec(data, "cohorts"), rng=1, check_conservation=True)
+    model.run_years(4)
+    rates = [v["unemployment_rate"] for v in model.recorder.values]
+    assert max(rates) - min(rates) < 0.02
+
+
+def test_closed_suppliers_lose_their_contracts():
+    from cwbsim.model import levers
+
+    data = small_data()
+    data["firms"][0]["sectors"] = {"G": 0.5, "F": 0.5}  # shops that also supply the anchors
+    model = LocalEconomy(parse_spec(data, "closing"), rng=3, check_conservation=True)
+    levers.set_local_shift(model, model.economy.household_idx, -1.0)  # shoppers go elsewhere
+    model.run_years(4)
+    contracts = model.economy.contracts
+    first = int(model.economy.firm_idx[0])
+    placed = contracts.supplier >= 0
+    assert model.firms.exited > 0
+    assert np.all(model.economy.active[contracts.supplier[placed] - first])
+
+
+def test_same_seed_sequence_object_reproduces_a_run():
+    from cwbsim.scenarios.running import run_economy
+    from economies import small_spec
+
+    seed = np.random.SeedSequence(5, spawn_key=(2,))
+    first = run_economy(small_spec(), 1, seed).years
+    second = run_economy(small_spec(), 1, seed).years
+    assert first == second

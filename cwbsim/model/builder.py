@@ -250,10 +250,16 @@ def _group(*keys: np.ndarray) -> dict[tuple, np.ndarray]:
 
 
 def procurement_edges(contracts: Contracts, anchor_income: np.ndarray) -> Edges:
-    """Contracts as payment shares: ``value / income`` of the paying anchor."""
-    income = anchor_income[contracts.anchor]
-    share = np.divide(contracts.value, income, out=np.zeros(len(contracts)), where=income > 0)
-    return Edges(contracts.anchor.copy(), contracts.supplier.copy(), share)
+    """Contracts as payment shares: ``value / income`` of the paying anchor.
+
+    Contracts without a supplier (``-1``) have no edge: their money leaks.
+    """
+    placed = contracts.supplier >= 0
+    income = anchor_income[contracts.anchor[placed]]
+    share = np.divide(
+        contracts.value[placed], income, out=np.zeros(int(placed.sum())), where=income > 0
+    )
+    return Edges(contracts.anchor[placed].copy(), contracts.supplier[placed].copy(), share)
 
 
 def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:

@@ -89,10 +89,9 @@ class LocalEconomy(mesa.Model):
         # Each adaptive process draws from its own child of the run's seed, so a policy
         # that changes one process leaves the others' random draws as they were: common
         # random numbers survive in paired comparisons.
-        children = self.rng.bit_generator.seed_seq.spawn(3)
         self.streams = {
-            name: np.random.default_rng(child)
-            for name, child in zip(("tenders", "labour", "firms"), children, strict=True)
+            name: np.random.default_rng(self.child_seed(k))
+            for k, name in enumerate(("tenders", "labour", "firms"))
         }
         fast = VectorisedEngine(economy)
         self.state = opening_state(fast)
@@ -106,6 +105,7 @@ class LocalEconomy(mesa.Model):
         )
         self.firms.unmet_tenders = self.tendering.unmet
         self.wage_floor = np.zeros(economy.n)
+        self.budget_factors: dict[int, np.ndarray] = {}
         self.start_income = economy.injection["funding"].copy()
         self.start_capacity = economy.capacity.copy()
         opening = StepFlows.zeros(len(economy.anchor_idx), len(economy.household_idx))
@@ -117,6 +117,15 @@ class LocalEconomy(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_metric, name) for name in METRICS}
         )
+
+    def child_seed(self, k: int) -> np.random.SeedSequence:
+        """Child ``k`` of the run's seed, made without changing the seed itself.
+
+        ``SeedSequence.spawn`` would count children on the shared object, so the
+        same seed reused for a second run would give other children.
+        """
+        root = self.rng.bit_generator.seed_seq
+        return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, k))
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -188,7 +197,9 @@ class LocalEconomy(mesa.Model):
         if len(closing):
             self.firms.close(closing, streams["firms"])
             contracts = economy.contracts
-            contracts.end_step[np.isin(contracts.supplier, closing)] = self.steps
+            orphaned = np.isin(contracts.supplier, closing)
+            contracts.supplier[orphaned] = -1
+            contracts.end_step[orphaned] = self.steps
             self.tendering.refresh_pools()
             self.tendering.retender(self.steps, streams["firms"])
             changed |= {"consumption", "inputs", "wages"}
@@ -209,6 +220,7 @@ class LocalEconomy(mesa.Model):
             self.refresh(changed, injections=bool(len(closing)))
         if self.steps % STEPS_PER_YEAR == 0:
             self.update_spending()
+            self.tendering.unmet[:] = 0.0  # unmet tender demand counts the last year only
 
     def run_years(self, years: int, progress=None) -> None:
         """Run ``years`` years of monthly steps, calling ``progress(step)`` after each."""

@@ -75,6 +75,7 @@ class FirmDynamics:
         ] = UNEMPLOYED
         workforce.commuters[firms] = 0.0
         economy.injection["exports"][firms] = 0.0
+        economy.injection["investment"][firms] = 0.0
         for channel in ("consumption", "inputs"):
             self._redirect(economy.edges[channel], closing, rng)
         self.exited += len(firms)

@@ -82,7 +82,10 @@ class LabourMarket:
         self._hire(np.maximum(vacancies, 0.0), rng)
 
     def _lay_off(self, cuts: np.ndarray, vacancies: np.ndarray, rng) -> None:
-        """Cut jobs: first unfilled vacancies, then residents and commuters in proportion."""
+        """Cut jobs (people): first unfilled vacancies, then residents and commuters in proportion.
+
+        A resident slot of ``w`` people is let go while at least ``w / 2`` cuts remain.
+        """
         workforce = self.economy.workforce
         from_vacancies = np.minimum(cuts, vacancies)
         vacancies -= from_vacancies
@@ -95,37 +98,65 @@ class LabourMarket:
         jobs = workforce.jobs()
         for e in shrinking:
             lo, hi = np.searchsorted(sorted_employer, [e, e + 1])
-            slots = order[lo:hi]
             total = jobs[e]
             if total <= 0:
                 continue
-            from_commuters = min(
-                workforce.commuters[e], round(cuts[e] * workforce.commuters[e] / total)
-            )
+            share = workforce.commuters[e] / total
+            from_commuters = min(workforce.commuters[e], round(cuts[e] * share))
             workforce.commuters[e] -= from_commuters
-            residents = round(cuts[e] - from_commuters)
-            if residents > 0 and len(slots):
-                fired = rng.choice(slots, size=min(residents, len(slots)), replace=False)
-                workforce.employer[fired] = UNEMPLOYED
+            remaining = cuts[e] - from_commuters
+            for slot in rng.permutation(order[lo:hi]):
+                if remaining < workforce.people[slot] / 2:
+                    break
+                workforce.employer[slot] = UNEMPLOYED
+                remaining -= workforce.people[slot]
 
     def _hire(self, vacancies: np.ndarray, rng) -> None:
-        """Fill vacancies with local residents (by each employer's chance) or commuters."""
+        """Fill vacancies (people) with local residents, by each employer's chance, or commuters.
+
+        Each vacant job goes to a resident with the employer's ``hire_local``
+        chance; the residents wanted are taken from the unemployed, then from
+        residents working outside the model, a slot of ``w`` people filling ``w``
+        wanted jobs (while at least ``w / 2`` remain); the rest go to commuters.
+        """
         workforce = self.economy.workforce
         whole = np.floor(vacancies).astype(np.int64)
         whole += rng.random(len(vacancies)) < (vacancies - whole)
-        employer = np.repeat(np.arange(len(vacancies)), whole)
-        if not len(employer):
+        employers = np.flatnonzero(whole)
+        if not len(employers):
             return
-        employer = employer[rng.permutation(len(employer))]
-        wants_resident = rng.random(len(employer)) < workforce.hire_local[employer]
+        residents = rng.binomial(whole[employers], workforce.hire_local[employers]).astype(float)
+        workforce.commuters[employers] += whole[employers] - residents
         unemployed = np.flatnonzero(workforce.employer == UNEMPLOYED)
         outside = np.flatnonzero(workforce.employer == OUTSIDE_JOB)
         pool = np.concatenate([rng.permutation(unemployed), rng.permutation(outside)])
-        to_residents = np.flatnonzero(wants_resident)
-        taken = min(len(to_residents), len(pool))
-        slots = pool[:taken]
-        workforce.employer[slots] = employer[to_residents[:taken]]
         sigma = self.economy.extra["wage_dispersion"]
-        workforce.rate[slots] = rng.lognormal(0.0, sigma, size=taken)
-        to_commuters = np.concatenate([np.flatnonzero(~wants_resident), to_residents[taken:]])
-        np.add.at(workforce.commuters, employer[to_commuters], 1.0)
+        if len(pool) and np.all(workforce.people[pool] == workforce.people[pool[0]]):
+            self._hire_equal_slots(employers, residents, pool, sigma, rng)
+            return
+        taken = 0
+        for k in rng.permutation(len(employers)):
+            e, wanted = employers[k], residents[k]
+            while taken < len(pool) and wanted >= workforce.people[pool[taken]] / 2:
+                slot = pool[taken]
+                workforce.employer[slot] = e
+                workforce.rate[slot] = rng.lognormal(0.0, sigma)
+                wanted -= workforce.people[slot]
+                taken += 1
+            if wanted > 0:
+                workforce.commuters[e] += wanted
+
+    def _hire_equal_slots(self, employers, residents, pool, sigma, rng) -> None:
+        """``_hire`` when every free slot has the same size (the usual case): vectorised."""
+        workforce = self.economy.workforce
+        size = workforce.people[pool[0]]
+        slots = np.floor(residents / size + 0.5).astype(np.int64)
+        order = rng.permutation(len(employers))
+        wanted = np.repeat(employers[order], slots[order])
+        taken = min(len(wanted), len(pool))
+        chosen = pool[:taken]
+        workforce.employer[chosen] = wanted[:taken]
+        workforce.rate[chosen] = rng.lognormal(0.0, sigma, size=taken)
+        unfilled = residents - slots * size
+        np.add.at(workforce.commuters, wanted[taken:], size)
+        workforce.commuters[employers] += np.maximum(unfilled, 0.0)

@@ -136,5 +136,7 @@ def assign_jobs(
         commuters=np.maximum(jobs - filled, 0.0),
         commuter_rate=np.full(n, mean_rate),
         # new hires keep each employer's starting mix of residents and commuters
-        hire_local=np.divide(filled, jobs, out=resident_share.astype(float), where=jobs > 0),
+        hire_local=np.clip(
+            np.divide(filled, jobs, out=resident_share.astype(float), where=jobs > 0), 0.0, 1.0
+        ),
     )

@@ -42,13 +42,15 @@ def set_wage_floor(model: LocalEconomy, employers: np.ndarray, pounds_per_year: 
 
 
 def enforce_wage_floor(model: LocalEconomy) -> bool:
-    """Raise the rates of jobs paid below their employer's floor.
+    """Raise the rates of jobs paid below their employer's floor, as far as the budget allows.
 
     Pay per unit of wage rate, ``u = wage_budget * revenue / total_rate`` (£ per
     year), is kept; rates below ``floor / u`` are lifted to it (commuters too)
     and the wage budget grows by the cost, taken from the anchor's other
-    spending or the firm's profit (never below zero). Returns whether any
-    floor is set.
+    spending or the firm's profit. Where that cannot pay for the floor, rates
+    are lifted only to the level the other spending or profit can pay (found by
+    bisection), so the floor is partly met and nothing runs away. Returns
+    whether any floor is set.
     """
     economy, labour = model.economy, model.labour
     employers = np.flatnonzero(model.wage_floor > 0)
@@ -60,25 +62,54 @@ def enforce_wage_floor(model: LocalEconomy) -> bool:
     total = workforce.total_rate()[employers]
     bill = budget["wages"][employers] * revenue
     ok = (revenue > 0) & (total > 0) & (bill > 0)
-    employers, revenue, total, bill = employers[ok], revenue[ok], total[ok], bill[ok]
-    per_rate = bill / total
+    employers, revenue, total = employers[ok], revenue[ok], total[ok]
+    per_rate = bill[ok] / total
+    source = np.where(economy.kind[employers] == ANCHOR, "other", "profit")
+    spare = np.array([budget[c][e] for c, e in zip(source, employers, strict=True)])
+    most_total = (budget["wages"][employers] + spare) * revenue / per_rate
+
     min_rate = np.zeros(economy.n)
     min_rate[employers] = model.wage_floor[employers] / per_rate
     slots = np.flatnonzero(workforce.employer >= 0)
-    floor = min_rate[workforce.employer[slots]]
+    employer_of = workforce.employer[slots]
+    lifted = np.maximum(workforce.rate[slots], min_rate[employer_of])
+    wanted = np.bincount(employer_of, workforce.people[slots] * lifted, minlength=economy.n)
+    wanted = wanted[employers] + workforce.commuters[employers] * np.maximum(
+        workforce.commuter_rate[employers], min_rate[employers]
+    )
+    for k in np.flatnonzero(wanted > most_total * (1 + 1e-12)):
+        min_rate[employers[k]] = _affordable_rate(workforce, employers[k], most_total[k])
+
+    floor = min_rate[employer_of]
     workforce.rate[slots] = np.maximum(workforce.rate[slots], floor)
     workforce.commuter_rate[employers] = np.maximum(
         workforce.commuter_rate[employers], min_rate[employers]
     )
-    wanted = per_rate * workforce.total_rate()[employers] / revenue
-    extra = np.maximum(wanted - budget["wages"][employers], 0.0)
-    source = np.where(economy.kind[employers] == ANCHOR, 0, 1)
-    for code, channel in enumerate(("other", "profit")):
-        rows = employers[source == code]
-        take = np.minimum(extra[source == code], budget[channel][rows])
-        budget["wages"][rows] += take
-        budget[channel][rows] -= take
+    needed = per_rate * workforce.total_rate()[employers] / revenue
+    extra = np.clip(needed - budget["wages"][employers], 0.0, spare)
+    for channel in ("other", "profit"):
+        rows = source == channel
+        budget["wages"][employers[rows]] += extra[rows]
+        budget[channel][employers[rows]] -= extra[rows]
     return True
+
+
+def _affordable_rate(workforce, employer: int, most_total: float) -> float:
+    """The highest minimum rate whose total rate the employer can still pay (bisection)."""
+    slots = np.flatnonzero(workforce.employer == employer)
+    people, rate = workforce.people[slots], workforce.rate[slots]
+    commuters, commuter_rate = workforce.commuters[employer], workforce.commuter_rate[employer]
+
+    def total(m: float) -> float:
+        return float((people * np.maximum(rate, m)).sum() + commuters * max(commuter_rate, m))
+
+    lo, hi = 0.0, max(float(rate.max(initial=0.0)), commuter_rate, 1.0)
+    while total(hi) < most_total:
+        hi *= 2.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if total(mid) <= most_total else (lo, mid)
+    return lo
 
 
 def set_ownership(model: LocalEconomy, firms: np.ndarray, code: int) -> None:
@@ -88,8 +119,11 @@ def set_ownership(model: LocalEconomy, firms: np.ndarray, code: int) -> None:
     model.refresh({"profit"})
 
 
-def set_anchor_income(model: LocalEconomy, anchors: np.ndarray, factor: float) -> None:
-    """Anchor income as a multiple of its starting income; contracts scale with it."""
+def set_anchor_income(model: LocalEconomy, anchors: np.ndarray, factor) -> None:
+    """Anchor income as a multiple (scalar or per anchor) of its starting income.
+
+    Contracts scale with it, so procurement keeps its share of the anchor's spending.
+    """
     economy = model.economy
     base = model.start_income[anchors]
     economy.injection["funding"][anchors] = base * factor
@@ -105,7 +139,7 @@ def set_anchor_income(model: LocalEconomy, anchors: np.ndarray, factor: float) -
     model.refresh(set(), injections=True)
 
 
-def set_local_shift(model: LocalEconomy, households: np.ndarray, points: float) -> None:
+def set_local_shift(model: LocalEconomy, households: np.ndarray, points) -> None:
     """Add ``points`` to the households' local share of consumption (buy local)."""
     first = int(model.economy.household_idx[0])
     model.economy.spending.local_shift[households - first] = points
@@ -115,9 +149,19 @@ def set_local_shift(model: LocalEconomy, households: np.ndarray, points: float) 
 def set_investment(
     model: LocalEconomy, firms: np.ndarray, pounds_per_year: np.ndarray, capacity_added: np.ndarray
 ) -> None:
-    """Outside investment flowing into the firms (£ per year) and the capacity it has built (£/yr)."""
+    """Outside investment flowing into the firms (£ per year) and the capacity it has built (£/yr).
+
+    Firms that have closed get nothing.
+    """
     economy = model.economy
     first = int(economy.firm_idx[0])
+    active = economy.active[firms - first]
+    firms, pounds_per_year, capacity_added = (
+        firms[active],
+        np.asarray(pounds_per_year)[active],
+        np.asarray(capacity_added)[active],
+    )
     economy.injection["investment"][firms] = pounds_per_year
     economy.capacity[firms - first] = model.start_capacity[firms - first] + capacity_added
+    model.tendering.refresh_pools()
     model.refresh(set(), injections=True)

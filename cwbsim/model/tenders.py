@@ -137,18 +137,26 @@ class Tendering:
         """Re-tender the contracts whose last month was ``step``; return their indices.
 
         Contracts split into lots come back as several rows (the first keeps its
-        index, the others are appended).
+        index, the others are appended). A contract without a supplier (``-1``,
+        its supplier closed) is always tendered; its money leaks as unallocated
+        procurement until a firm takes it.
         """
         contracts = self.economy.contracts
         expiring = self._split_lots(np.flatnonzero(contracts.end_step == step))
         if not len(expiring):
             return expiring
         lo, hi = self.rules.duration_months
-        tendered = expiring[rng.random(len(expiring)) >= self.rules.renewal_probability]
+        renew = rng.random(len(expiring)) < self.rules.renewal_probability
+        renew &= contracts.supplier[expiring] >= 0
+        tendered = expiring[~renew]
         winners = self.award(
             contracts.anchor[tendered], contracts.sector[tendered], contracts.value[tendered], rng
         )
         won = winners >= 0
         contracts.supplier[tendered[won]] = winners[won]
-        contracts.end_step[expiring] = step + rng.integers(lo, hi + 1, size=len(expiring))
+        length = rng.integers(lo, hi + 1, size=len(expiring))
+        contracts.end_step[expiring] = step + length
+        # a contract nobody could take (its supplier closed) is offered again next month
+        unplaced = expiring[contracts.supplier[expiring] < 0]
+        contracts.end_step[unplaced] = step + 1
         return expiring

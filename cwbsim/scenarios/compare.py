@@ -71,6 +71,8 @@ def summarise(runs: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
         for metric in metrics:
             b = base.loc[common, metric].astype(float).to_numpy()
             s = scen.loc[common, metric].astype(float).to_numpy()
+            both = np.isfinite(b) & np.isfinite(s)
+            b, s = b[both], s[both]
             lo, hi, mean = interval(s - b, level)
             rows.append(
                 {

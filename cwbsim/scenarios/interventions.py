@@ -49,11 +49,14 @@ class Applied:
     def suppliers(self) -> np.ndarray:
         """Firms currently holding a contract with the targeted anchors."""
         contracts = self.model.economy.contracts
-        return np.unique(contracts.supplier[np.isin(contracts.anchor, self.anchors)])
+        held = contracts.supplier[np.isin(contracts.anchor, self.anchors)]
+        return np.unique(held[held >= 0])
 
     def apply(self, step: int) -> None:
-        """Set the lever for ``step`` (only when the strength changed)."""
+        """Set the lever for ``step`` once the intervention has started (and when it changes)."""
         level = strength(self.item, step)
+        if level == 0.0 and self.last is None:
+            return  # not started: leave the lever to the spec and to other interventions
         if level != self.last or self.follows_suppliers:
             self._set(level, step)
             self.last = level
@@ -65,12 +68,16 @@ class Applied:
 
 
 class ApplyProcurement(Applied):
-    """Weight on social value; lot splitting once the intervention has started."""
+    """Weight on social value, ramped from the weight in force when it starts; lot splitting."""
 
     def _set(self, level, step):
-        levers.set_local_weight(self.model, self.anchors, level * self.item.weight)
-        lot = self.item.max_lot if (self.item.max_lot and level > 0) else np.inf
-        levers.set_max_lot(self.model, self.anchors, lot)
+        tendering = self.model.tendering
+        if self.last is None:
+            self.baseline = tendering.local_weight[self.anchors].copy()
+        weight = self.baseline + level * (self.item.weight - self.baseline)
+        levers.set_local_weight(self.model, self.anchors, weight)
+        if self.item.max_lot:
+            levers.set_max_lot(self.model, self.anchors, self.item.max_lot)
 
 
 class ApplyEmployers(Applied):
@@ -140,27 +147,38 @@ class ApplyCooperatives(Applied):
 
 
 class ApplyBudget(Applied):
-    """Anchor income compounding by ``percent_per_year`` from the start year."""
+    """Anchor income compounding by ``percent_per_year`` from the start year.
+
+    Several budget interventions multiply: each keeps its own factor per
+    anchor in ``model.budget_factors`` and income is the starting income times
+    their product.
+    """
 
     follows_suppliers = True  # changes every month while it lasts
 
     def _set(self, level, step):
-        if level <= 0:
-            return
         start = (self.item.start_year - 1) * STEPS_PER_YEAR + 1
         months = step - start + 1
         if self.item.years_of_change is not None:
             months = min(months, self.item.years_of_change * STEPS_PER_YEAR)
         factor = (1.0 + self.item.percent_per_year / 100.0) ** (months / STEPS_PER_YEAR)
-        levers.set_anchor_income(self.model, self.anchors, factor)
+        own = np.ones(len(self.model.economy.anchor_idx))
+        own[self.anchors] = factor
+        factors = self.model.budget_factors
+        factors[id(self)] = own
+        total = np.prod(np.array(list(factors.values())), axis=0)
+        levers.set_anchor_income(self.model, self.model.economy.anchor_idx, total)
 
 
 class ApplyBuyLocal(Applied):
-    """Households' local share of consumption shifted, ramped."""
+    """Households' local share of consumption shifted, ramped, on top of any shift already in force."""
 
     def _set(self, level, step):
-        households = self.model.economy.household_idx
-        levers.set_local_shift(self.model, households, level * self.item.shift)
+        economy = self.model.economy
+        if self.last is None:
+            self.baseline = economy.spending.local_shift.copy()
+        shift = self.baseline + level * self.item.shift
+        levers.set_local_shift(self.model, economy.household_idx, shift)
 
 
 class ApplyInvestment(Applied):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pydantic
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cwbsim.model.errors import InputError, format_validation_error
 from cwbsim.model.spec import (
@@ -93,6 +93,15 @@ class AnchorBudget(InterventionBase):
     years_of_change: int | None = Field(
         None, ge=1, le=YEARS_MAX, description="Years the change lasts (default: to the end)."
     )
+
+    @model_validator(mode="after")
+    def _no_ramp(self) -> AnchorBudget:
+        if self.ramp_years:
+            raise ValueError(
+                "ramp_years does not apply to anchor_budget (allowed: 0; the change "
+                "compounds yearly from start_year, for years_of_change years)"
+            )
+        return self
 
 
 class BuyLocal(InterventionBase):
