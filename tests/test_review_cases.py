@@ -118,8 +118,9 @@ def test_closed_suppliers_lose_their_contracts():
 
 
 def test_same_seed_sequence_object_reproduces_a_run():
-    from cwbsim.scenarios.running import run_economy
     from economies import small_spec
+
+    from cwbsim.scenarios.running import run_economy
 
     seed = np.random.SeedSequence(5, spawn_key=(2,))
     first = run_economy(small_spec(), 1, seed).years
