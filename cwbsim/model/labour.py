@@ -120,7 +120,8 @@ def assign_jobs(
     resident_jobs += rng.random(n) < expected - resident_jobs
     units = rng.permutation(np.repeat(np.arange(n), resident_jobs))
     rng.shuffle(available)
-    start = np.concatenate([[0], np.cumsum(weight[worker_owner[available]])[:-1]]).astype(np.int64)
+    sizes = weight[worker_owner[available]]
+    start = (np.cumsum(sizes) - sizes).astype(np.int64)
     hired = start < len(units)
     employer[available[hired]] = units[start[hired]]
 
