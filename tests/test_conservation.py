@@ -50,7 +50,9 @@ def random_economies(draw):
     return parse_spec(data, "random economy"), draw(st.integers(0, 2**32 - 1))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(random_economies())
 def test_money_is_conserved_every_step_on_random_economies(case):
     spec, seed = case
