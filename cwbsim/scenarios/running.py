@@ -64,6 +64,7 @@ class RunResult:
     timeseries: pd.DataFrame
     ledger: pd.DataFrame
     analytic: dict[str, float]
+    scenario: Scenario | None = None
 
     def summary(self) -> dict:
         """The ``summary.json`` document."""
@@ -176,7 +177,7 @@ def run_scenario(
     engine: str = "vectorised",
 ) -> RunResult:
     """Run one replication of a scenario (its base economy with its interventions)."""
-    return run_economy(
+    result = run_economy(
         spec,
         scenario.years if years is None else years,
         seed,
@@ -185,6 +186,8 @@ def run_scenario(
         interventions=scenario.intervention,
         label=scenario.name,
     )
+    result.scenario = scenario
+    return result
 
 
 def _finite(value):
@@ -239,6 +242,8 @@ def _parquet(frame: pd.DataFrame, result: RunResult) -> Callable[[Path], None]:
 def write_run(result: RunResult, out: Path) -> list[Path]:
     """Write ``summary.json``, ``timeseries.parquet``, ``ledger.parquet`` and ``spec.toml``.
 
+    A scenario run also writes ``scenario.toml`` (its interventions, resolved).
+
     Each file is written atomically; the Parquet files carry the seed, spec,
     engine and package versions in their schema metadata.
     """
@@ -255,6 +260,11 @@ def write_run(result: RunResult, out: Path) -> list[Path]:
             f"# Resolved spec of run seed={result.seed} engine={result.engine}\n" + spec_text
         ),
     }
+    if result.scenario is not None:
+        scenario_text = tomli_w.dumps(result.scenario.model_dump(mode="json", exclude_none=True))
+        files["scenario.toml"] = lambda p: p.write_text(
+            f"# Resolved scenario of run seed={result.seed}\n" + scenario_text
+        )
     written = []
     for name, write in files.items():
         atomic_write(out / name, write)
