@@ -1,0 +1,401 @@
+"""Reading the spend files councils and other anchors publish ("spend over £500").
+
+Files come as CSV or XLSX (every sheet), in UTF-8 (with or without a byte-order
+mark) or Windows-1252, with any line ending, preamble lines before the header,
+empty spacer columns and header names that drift between files and years. A
+file with no header that has as many columns as a layout already seen in the
+same batch continues that layout. Every row is accounted for: used, or
+rejected with a reason; nothing is dropped silently.
+
+Amounts may carry £ signs, thousands separators or brackets for negatives;
+credit notes (negative amounts) are kept and net off. Rows repeated exactly
+across two files (overlapping extracts) are removed from the later file and
+reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from cwbsim.model.errors import InputError
+
+FIELDS = ("supplier", "amount", "date", "expense_type", "department", "reference", "body")
+"""The columns a spend analysis needs; supplier and amount are required."""
+
+SYNONYMS = {
+    "supplier": ("supplier", "suppliername", "name", "payee", "payeename", "vendor",
+                 "vendorname", "creditor", "merchant", "beneficiary"),
+    "amount": ("amount", "netamount", "amountpaid", "total", "value", "net", "amountexvat",
+               "netvalue", "grossamount", "paymentamount", "transactionamount", "sum"),
+    "date": ("date", "paymentdate", "paiddate", "transactiondate", "datepaid", "invoicedate",
+             "postingdate", "effectivedate"),
+    "expense_type": ("expensetype", "account", "accountdetail", "category", "description",
+                     "expenditurecategory", "expensesarea", "purpose", "subjective",
+                     "accountdescription", "expensedescription", "suppliercategory",
+                     "supplierclassification", "purchasecategory"),
+    "department": ("department", "servicearea", "costcentre", "servicecostcentre",
+                   "departmentarea", "directorate", "service", "expensearea", "division"),
+    "reference": ("reference", "hbcrefno", "ref", "transactionnumber", "transactionno",
+                  "invoicenumber", "documentnumber", "paymentreference", "transactionid"),
+    "body": ("body", "bodyname", "organisation", "organisationname", "authority"),
+}  # fmt: skip
+
+_NORMALISE = re.compile(r"[^a-z]")
+HEADER_SEARCH_ROWS = 30
+
+
+def normalise_header(text: str) -> str:
+    """Lower case letters only: ``"Net Amount(£)"`` -> ``"netamount"``."""
+    return _NORMALISE.sub("", str(text).lower())
+
+
+def _match(header: str) -> str | None:
+    key = normalise_header(header)
+    if not key:
+        return None
+    for name, words in SYNONYMS.items():
+        if key in words:
+            return name
+    for name in ("amount", "supplier", "date"):
+        if any(key.startswith(w) for w in SYNONYMS[name]):
+            return name
+    return None
+
+
+def map_columns(header: list[str], override: dict[str, str] | None = None) -> dict[str, int]:
+    """Column index of each field found in ``header``; ``override`` maps field -> header text."""
+    found: dict[str, int] = {}
+    for i, text in enumerate(header):
+        name = _match(text)
+        if name and name not in found:
+            found[name] = i
+    for name, text in (override or {}).items():
+        wanted = normalise_header(text)
+        hits = [i for i, h in enumerate(header) if normalise_header(h) == wanted]
+        if hits:
+            found[name] = hits[0]
+    return found
+
+
+_AMOUNT = re.compile(r"^\(?-?£?-?[\d,]*\.?\d*-?\)?$")
+
+
+def parse_amount(text) -> float | None:
+    """A money amount, £, or None if the text is not one.
+
+    ``"£1,234.50"`` -> 1234.5; ``"(12.00)"``, ``"-12"``, ``"12.00-"`` and ``"12CR"`` -> -12.0.
+    """
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text)
+    value = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    if value.upper().endswith("CR"):
+        value = "-" + value[:-2]
+    if not value or not _AMOUNT.match(value) or not re.search(r"\d", value):
+        return None
+    negative = (value.startswith("(") and value.endswith(")")) or "-" in value
+    digits = value.strip("()").replace("£", "").replace(",", "").replace("-", "")
+    try:
+        number = float(digits)
+    except ValueError:
+        return None
+    return -number if negative else number
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y",
+                "%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%d/%m/%Y %H:%M:%S",
+                "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")  # fmt: skip
+
+
+def parse_date(value) -> date | None:
+    """A payment date from the formats councils use (day first), or an Excel date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and 20000 < value < 80000:
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    text = str(value).strip()
+    if text.isdigit() and 20000 < int(text) < 80000:
+        return date(1899, 12, 30) + timedelta(days=int(text))  # an Excel serial date as text
+    for form in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class FileReport:
+    """What happened to one file (or one sheet).
+
+    Attributes
+    ----------
+    rows_read : int
+        Non-empty lines or sheet rows after the header.
+    rows_used : int
+        Rows kept as payments.
+    rejected : collections.Counter
+        Rows not used, by reason (including the preamble before the header).
+    total : float
+        Sum of the used rows' amounts, £.
+    duplicates : int
+        Rows removed because an earlier file had the same payment.
+    duplicate_total : float
+        Their amounts, £.
+    columns : dict
+        Which header each field came from.
+    undated : int
+        Used rows whose date could not be read (kept; no month for them).
+    """
+
+    source: str
+    rows_read: int = 0
+    rows_used: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    total: float = 0.0
+    duplicates: int = 0
+    duplicate_total: float = 0.0
+    columns: dict[str, str] = field(default_factory=dict)
+    undated: int = 0
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        """JSON-ready."""
+        return {
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "rejected": dict(self.rejected),
+            "total": self.total,
+            "duplicates": self.duplicates,
+            "duplicate_total": self.duplicate_total,
+            "columns": self.columns,
+            "undated": self.undated,
+            "note": self.note,
+        }
+
+
+@dataclass
+class SpendData:
+    """Payments from a batch of spend files, with a report per file."""
+
+    payments: pd.DataFrame
+    reports: list[FileReport]
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if b"\x00" in raw[:4096]:
+        raise InputError(f"{source}: binary data (expected a CSV or XLSX spend file)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    text = _decode(path.read_bytes(), str(path))
+    lines = text.splitlines()
+    return list(csv.reader(lines))
+
+
+def _xlsx_sheets(path: Path) -> list[tuple[str, list[list]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken workbook
+        raise InputError(f"{path}: not a readable XLSX workbook ({error})") from None
+    sheets = []
+    for sheet in book.worksheets:
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        sheets.append((f"{path}[{sheet.title}]", rows))
+    book.close()
+    return sheets
+
+
+def _is_blank(row: list) -> bool:
+    return all(c is None or str(c).strip() == "" for c in row)
+
+
+def _find_header(rows: list[list], override) -> tuple[int, dict[str, int]] | None:
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = ["" if c is None else str(c) for c in row]
+        mapping = map_columns(texts, override)
+        if "supplier" in mapping and "amount" in mapping:
+            return i, mapping
+    return None
+
+
+_TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*)?total\b", re.IGNORECASE)
+
+
+def _table(
+    rows: list[list], source: str, layouts: dict[int, tuple[list[str], dict[str, int]]], override
+) -> tuple[list[dict], FileReport]:
+    report = FileReport(source)
+    header = _find_header(rows, override)
+    if header is not None:
+        start, mapping = header
+        names = ["" if c is None else str(c) for c in rows[start]]
+        layouts[len(names)] = (names, mapping)
+        preamble = sum(1 for r in rows[:start] if not _is_blank(r))
+        if preamble:
+            report.rejected["preamble before the header"] += preamble
+        body = rows[start + 1 :]
+    else:
+        width = max((len(r) for r in rows if not _is_blank(r)), default=0)
+        if width not in layouts:
+            report.note = "no header with a supplier and an amount column, and no known layout"
+            report.rejected["not a spend table"] = sum(1 for r in rows if not _is_blank(r))
+            report.rows_read = report.rejected["not a spend table"]
+            return [], report
+        names, mapping = layouts[width]
+        report.note = f"no header: continues the layout of {width} columns seen earlier"
+        body = rows
+    report.columns = {k: names[i] for k, i in mapping.items()}
+    records = []
+    for offset, row in enumerate(body):
+        if _is_blank(row):
+            continue
+        report.rows_read += 1
+        cells = list(row) + [None] * (len(names) - len(row))
+
+        def cell(name: str, cells=cells):
+            i = mapping.get(name)
+            return None if i is None else cells[i]
+
+        supplier = cell("supplier")
+        supplier_text = "" if supplier is None else str(supplier).strip()
+        amount = parse_amount(cell("amount")) if cell("amount") is not None else None
+        first = next((str(c) for c in cells if c is not None and str(c).strip()), "")
+        if _TOTAL.match(first) or (not supplier_text and _TOTAL.match(str(cell("supplier") or ""))):
+            report.rejected["total row"] += 1
+            continue
+        if amount is None:
+            reason = "amount missing" if cell("amount") in (None, "") else "amount not a number"
+            report.rejected[reason] += 1
+            continue
+        if not supplier_text:
+            if _TOTAL.match(" ".join(str(c) for c in cells if c is not None)):
+                report.rejected["total row"] += 1
+            else:
+                report.rejected["supplier missing"] += 1
+            continue
+        when = parse_date(cell("date")) if cell("date") not in (None, "") else None
+        if when is None:
+            report.undated += 1
+        records.append(
+            {
+                "source": source,
+                "row": (header[0] + 2 + offset) if header else offset + 1,
+                "supplier": supplier_text,
+                "amount": amount,
+                "date": when,
+                "expense_type": _text(cell("expense_type")),
+                "department": _text(cell("department")),
+                "reference": _text(cell("reference")),
+                "body": _text(cell("body")),
+            }
+        )
+    report.rows_used = len(records)
+    report.total = float(sum(r["amount"] for r in records))
+    return records, report
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def parse_columns_option(text: str | None) -> dict[str, str]:
+    """``supplier=Name,amount=Net Amount`` -> a mapping; unknown fields are errors."""
+    if not text:
+        return {}
+    out = {}
+    for part in text.split(","):
+        if "=" not in part:
+            raise InputError(
+                f"--columns: {part!r} is not FIELD=HEADER (allowed fields: {', '.join(FIELDS)})"
+            )
+        name, header = (p.strip() for p in part.split("=", 1))
+        if name not in FIELDS:
+            raise InputError(f"--columns: unknown field {name!r} (allowed: {', '.join(FIELDS)})")
+        out[name] = header
+    return out
+
+
+def read_spend_files(paths: list[Path | str], columns: dict[str, str] | None = None) -> SpendData:
+    """Read a batch of spend files; return the payments and a report per file or sheet.
+
+    Raises
+    ------
+    InputError
+        A missing, empty or binary file, or a batch with no usable payment.
+    """
+    layouts: dict[int, tuple[list[str], dict[str, int]]] = {}
+    records: list[dict] = []
+    reports: list[FileReport] = []
+    earlier: Counter = Counter()
+    for path in (Path(p) for p in paths):
+        if not path.exists():
+            raise InputError(f"{path}: no such file (expected a CSV or XLSX spend file)")
+        if path.stat().st_size == 0:
+            raise InputError(f"{path}: empty file (expected a CSV or XLSX spend file)")
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            tables = _xlsx_sheets(path)
+        else:
+            tables = [(str(path), _csv_rows(path))]
+        for source, rows in tables:
+            found, report = _table(rows, source, layouts, columns)
+            records += _without_repeats(found, report, earlier)
+            reports.append(report)
+    payments = pd.DataFrame.from_records(
+        records,
+        columns=["source", "row", "supplier", "amount", "date", "expense_type", "department",
+                 "reference", "body"],
+    )  # fmt: skip
+    if payments.empty:
+        raise InputError(
+            f"{', '.join(str(p) for p in paths)}: no usable payment rows (expected columns for "
+            "supplier and amount; see --columns)"
+        )
+    return SpendData(payments, reports)
+
+
+def _key(record: dict) -> tuple:
+    return (
+        record["supplier"].lower(),
+        record["date"],
+        round(record["amount"], 2),
+        record["reference"],
+        record["expense_type"],
+    )
+
+
+def _without_repeats(found: list[dict], report: FileReport, earlier: Counter) -> list[dict]:
+    """Drop payments an earlier file already had, as many times as it had them, and report them.
+
+    Repeats within one file are kept (a council may pay the same invoice line twice);
+    only overlap with earlier files is removed.
+    """
+    here: Counter = Counter()
+    kept = []
+    for record in found:
+        key = _key(record)
+        if here[key] < earlier[key]:
+            report.duplicates += 1
+            report.duplicate_total += record["amount"]
+        else:
+            kept.append(record)
+        here[key] += 1
+    earlier.update(here)
+    report.rows_used = len(kept)
+    report.total = float(sum(r["amount"] for r in kept))
+    return kept
