@@ -201,6 +201,92 @@ def compare(
 
 
 @app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="Spend files (CSV or XLSX).")],
+    local: Annotated[list[str], typer.Option(help="The place: LAD codes or district names.")],
+    region: Annotated[
+        list[str] | None,
+        typer.Option(help="The wider region: LAD codes, names or a group (lancashire)."),
+    ] = None,
+    suppliers: Annotated[Path | None, typer.Option(help="Supplier lookup CSV.")] = None,
+    companies: Annotated[
+        Path | None, typer.Option(help="Companies House basic company data CSV.")
+    ] = None,
+    onspd: Annotated[
+        Path | None,
+        typer.Option(help="Postcode directory CSV (pcd, laua) to use instead of the built-in one."),
+    ] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Override detected columns: supplier=...,amount=...,date=...")
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option(help="Paying body's name where the files do not say.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for analysis.json and analysis.html.")] = Path(
+        "runs/analysis"
+    ),
+) -> None:
+    """CLES-style spend analysis of published spend files."""
+    try:
+        from cwbsim.calibration.analysis import analyse
+        from cwbsim.calibration.analysis_report import write_analysis
+        from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
+        from cwbsim.calibration.spend_files import parse_columns_option, read_spend_files
+        from cwbsim.calibration.suppliers import read_companies_house, read_supplier_lookup
+
+        local_codes = resolve_districts(local, "--local")
+        region_codes = [
+            c for c in resolve_districts(region or [], "--region") if c not in local_codes
+        ]
+        data = read_spend_files(files, parse_columns_option(columns))
+        postcodes = PostcodeLookup(onspd)
+        lookup = read_supplier_lookup(suppliers, postcodes) if suppliers else {}
+        house = read_companies_house(companies, postcodes) if companies else {}
+        result = analyse(data, local_codes, region_codes, lookup, house, body)
+        options = {
+            "files": [str(f) for f in files],
+            "local": local_codes,
+            "region": region_codes,
+            "suppliers": str(suppliers) if suppliers else None,
+            "companies": str(companies) if companies else None,
+            "columns": columns,
+        }
+        paths = write_analysis(result, data, options, out)
+    except InputError as error:
+        _fail(str(error))
+    _print_analysis(result, data)
+    console.print(f"wrote {paths[0]} and {paths[1]}")
+
+
+def _print_analysis(result, data) -> None:
+    files = Table(title="Files read")
+    for column in ("File", "Read", "Used", "Rejected", "Overlap", "Total £"):
+        files.add_column(column, justify="right")
+    for r in data.reports:
+        rejected = ", ".join(f"{k}: {v}" for k, v in r.rejected.items()) or "0"
+        files.add_row(Path(r.source).name, str(r.rows_read), str(r.rows_used), rejected,
+                      str(r.duplicates), f"{r.total:,.2f}")  # fmt: skip
+    console.print(files)
+    tiers = Table(title=f"Spend by tier (total £{result.total:,.0f})")
+    for column in ("Tier", "Spend £", "Share"):
+        tiers.add_column(column, justify="right")
+    for row in result.by_tier.itertuples(index=False):
+        tiers.add_row(str(row.tier), f"{row.spend:,.0f}", f"{row.share:.1%}")
+    console.print(tiers)
+    gap = Table(title="Gap: sectors where spend leaves although local suppliers exist")
+    for column in ("Sector", "Spend £", "Local £", "Could move £", "Local suppliers"):
+        gap.add_column(column, justify="right")
+    for row in result.gap.head(10).itertuples(index=False):
+        gap.add_row(row.sector, f"{row.spend:,.0f}", f"{row.local_spend:,.0f}",
+                    f"{row.could_move:,.0f}", str(row.local_suppliers))  # fmt: skip
+    console.print(gap)
+    rate = result.match_rate
+    console.print(
+        f"Suppliers matched: {rate['suppliers']:.1%} of suppliers, {rate['spend']:.1%} of spend."
+    )
+
+
+@app.command()
 def scenarios() -> None:
     """List the built-in scenarios."""
     from cwbsim.scenarios.schema import builtin_scenarios, load_scenario

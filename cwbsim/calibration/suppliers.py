@@ -1,0 +1,198 @@
+"""Where suppliers are and what they do: a supplier lookup and Companies House data.
+
+A supplier lookup CSV has a supplier name, a postcode or an area (LAD code or
+district name), and optionally a sector (SIC 2007 section letter or 5-digit
+code) and a company number. An extract of Companies House's free basic company
+data uses its published columns (``CompanyName``, ``CompanyNumber``,
+``RegAddress.PostCode``, ``SICCode.SicText_1``). Spend-file suppliers are
+matched by company number where both have one, else by normalised name
+(case, punctuation, ``&``/``and``, LTD / LIMITED / PLC / LLP). The lookup wins
+over Companies House where both know a supplier.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cwbsim.calibration.geography import NAMES, PostcodeLookup
+from cwbsim.model.errors import InputError
+from cwbsim.model.spec import SECTIONS
+
+SUFFIXES = re.compile(
+    r"\b(LIMITED|LTD|PLC|LLP|CO|COMPANY|INCORPORATED|INC|CIC|UK|GROUP|HOLDINGS|THE)\b"
+)
+
+SIC_DIVISIONS = (
+    ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
+    ("G", 45, 47), ("H", 49, 53), ("I", 55, 56), ("J", 58, 63), ("K", 64, 66), ("L", 68, 68),
+    ("M", 69, 75), ("N", 77, 82), ("O", 84, 84), ("P", 85, 85), ("Q", 86, 88), ("R", 90, 93),
+    ("S", 94, 96), ("T", 97, 98), ("U", 99, 99),
+)  # fmt: skip
+"""SIC 2007 sections by their two-digit divisions (ONS, UK SIC 2007)."""
+
+
+def normalise_name(name: str) -> str:
+    """Comparable supplier name: ``"Smith & Sons (Preston) Ltd."`` -> ``"SMITH AND SONS PRESTON"``."""
+    text = str(name).upper().replace("&", " AND ")
+    text = re.sub(r"[^A-Z0-9 ]", " ", text)
+    text = SUFFIXES.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def sic_section(value) -> str | None:
+    """SIC 2007 section letter from a letter, a 5-digit code, or Companies House's SicText."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip().upper()
+    if len(text) == 1 and text in SECTIONS:
+        return text
+    digits = re.match(r"^(\d{4,5})", text)
+    if not digits:
+        return None
+    division = int(digits.group(1).zfill(5)[:2])
+    for section, low, high in SIC_DIVISIONS:
+        if low <= division <= high:
+            return section
+    return None
+
+
+@dataclass
+class SupplierInfo:
+    """What is known of one supplier."""
+
+    district: str | None
+    sector: str | None
+    company_number: str | None
+    source: str
+
+
+def _company_number(value) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = re.sub(r"\s", "", str(value)).upper()
+    if not text:
+        return None
+    return text.zfill(8) if text.isdigit() else text
+
+
+def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    lowered = {re.sub(r"[^a-z]", "", c.lower()): c for c in frame.columns}
+    for name in names:
+        if name in lowered:
+            return lowered[name]
+    return None
+
+
+def read_supplier_lookup(path: Path, postcodes: PostcodeLookup) -> dict[str, SupplierInfo]:
+    """A supplier lookup CSV, keyed by normalised name.
+
+    Raises
+    ------
+    InputError
+        A missing file, no name column, no postcode or area column, or one
+        supplier listed twice with different places or sectors.
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file (expected a supplier lookup CSV)") from None
+    except (UnicodeDecodeError, pd.errors.ParserError):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+    name = _column(frame, ("supplier", "suppliername", "name"))
+    postcode = _column(frame, ("postcode", "postalcode"))
+    area = _column(frame, ("area", "lad", "ladcode", "district", "localauthority"))
+    sector = _column(frame, ("sector", "sic", "siccode", "section"))
+    number = _column(frame, ("companynumber", "companyno", "crn"))
+    if name is None or (postcode is None and area is None):
+        raise InputError(
+            f"{path}: expected columns supplier and postcode or area "
+            f"(found: {', '.join(frame.columns)})"
+        )
+    districts = postcodes.districts(list(frame[postcode])) if postcode else [None] * len(frame)
+    out: dict[str, SupplierInfo] = {}
+    rows: dict[str, int] = {}
+    for i, record in enumerate(frame.to_dict("records")):
+        district = districts[i]
+        if area and record[area].strip():
+            value = record[area].strip()
+            district = NAMES.get(value.lower(), value.upper())
+        info = SupplierInfo(
+            district=district,
+            sector=sic_section(record[sector]) if sector else None,
+            company_number=_company_number(record[number]) if number else None,
+            source="lookup",
+        )
+        key = normalise_name(record[name])
+        if key in out and (out[key].district, out[key].sector) != (info.district, info.sector):
+            raise InputError(
+                f"{path}: row {i + 2}: supplier {record[name]!r} is already at row "
+                f"{rows[key] + 2} with another place or sector (expected one row per supplier)"
+            )
+        out[key], rows[key] = info, i
+    return out
+
+
+def read_companies_house(path: Path, postcodes: PostcodeLookup) -> dict[str, SupplierInfo]:
+    """An extract of Companies House basic company data, keyed by normalised name."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file (expected a Companies House CSV)") from None
+    frame.columns = [c.strip() for c in frame.columns]
+    needed = ("CompanyName", "CompanyNumber", "RegAddress.PostCode")
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing Companies House columns {missing} "
+            f"(expected {', '.join(needed)}, SICCode.SicText_1)"
+        )
+    districts = postcodes.districts(list(frame["RegAddress.PostCode"]))
+    sic = frame["SICCode.SicText_1"] if "SICCode.SicText_1" in frame.columns else None
+    out = {}
+    for i, record in enumerate(frame.to_dict("records")):
+        out[normalise_name(record["CompanyName"])] = SupplierInfo(
+            district=districts[i],
+            sector=sic_section(sic.iloc[i]) if sic is not None else None,
+            company_number=_company_number(record["CompanyNumber"]),
+            source="companies_house",
+        )
+    return out
+
+
+def match_suppliers(
+    names: pd.Series,
+    numbers: pd.Series | None,
+    lookup: dict[str, SupplierInfo],
+    companies: dict[str, SupplierInfo],
+) -> pd.DataFrame:
+    """For each distinct spend-file supplier: district, sector and how it was matched."""
+    by_number = {
+        info.company_number: info
+        for info in (*companies.values(), *lookup.values())
+        if info.company_number
+    }
+    rows = []
+    pairs = pd.DataFrame({"supplier": names, "number": numbers if numbers is not None else ""})
+    for supplier, number in pairs.drop_duplicates("supplier").itertuples(index=False):
+        key = normalise_name(supplier)
+        info, how = None, "unmatched"
+        numbered = _company_number(number) if number else None
+        if numbered and numbered in by_number:
+            info, how = by_number[numbered], "company number"
+        elif key in lookup:
+            info, how = lookup[key], "name (lookup)"
+        elif key in companies:
+            info, how = companies[key], "name (Companies House)"
+        rows.append(
+            {
+                "supplier": supplier,
+                "district": info.district if info else None,
+                "sector": info.sector if info else None,
+                "matched_by": how,
+            }
+        )
+    return pd.DataFrame(rows, columns=["supplier", "district", "sector", "matched_by"])
