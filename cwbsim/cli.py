@@ -287,6 +287,92 @@ def _print_analysis(result, data) -> None:
 
 
 @app.command()
+def calibrate(
+    files: Annotated[list[Path], typer.Argument(help="Spend files (CSV or XLSX).")],
+    local: Annotated[list[str], typer.Option(help="The place: LAD codes or district names.")],
+    targets: Annotated[Path, typer.Option(help="Targets TOML ([targets] and optional [fit]).")],
+    out: Annotated[Path, typer.Option(help="The spec file to write (TOML).")],
+    region: Annotated[
+        list[str] | None, typer.Option(help="The wider region (codes, names, or lancashire).")
+    ] = None,
+    suppliers: Annotated[Path | None, typer.Option(help="Supplier lookup CSV.")] = None,
+    companies: Annotated[
+        Path | None, typer.Option(help="Companies House basic company data CSV.")
+    ] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Override detected columns: supplier=...,amount=...")
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option(help="Paying body's name where the files do not say.")
+    ] = None,
+    start: Annotated[str, typer.Option(help="First month of the economy, YYYY-MM.")] = "2024-04",
+    household_weight: Annotated[
+        int, typer.Option(help="Households per agent (larger is faster).")
+    ] = 1,
+) -> None:
+    """Build an economy from spend files and fit its unseen behaviour to targets."""
+    try:
+        import json
+
+        import tomli_w
+
+        from cwbsim.calibration.analysis import analyse
+        from cwbsim.calibration.construct import Construction, build_spec
+        from cwbsim.calibration.fitting import fit, with_parameters
+        from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
+        from cwbsim.calibration.spend_files import parse_columns_option, read_spend_files
+        from cwbsim.calibration.suppliers import read_companies_house, read_supplier_lookup
+        from cwbsim.calibration.targets import load_targets
+
+        goals = load_targets(targets)
+        local_codes = resolve_districts(local, "--local")
+        region_codes = [
+            c for c in resolve_districts(region or [], "--region") if c not in local_codes
+        ]
+        data = read_spend_files(files, parse_columns_option(columns))
+        postcodes = PostcodeLookup()
+        lookup = read_supplier_lookup(suppliers, postcodes) if suppliers else {}
+        house = read_companies_house(companies, postcodes) if companies else {}
+        analysis = analyse(data, local_codes, region_codes, lookup, house, body)
+        options = Construction(name=out.stem, start=start, household_weight=household_weight)
+        spec, notes = build_spec(analysis, local_codes, region_codes, options)
+        with Progress("[progress.description]{task.description}", TimeElapsedColumn(),
+                      console=errors, transient=True) as bar:  # fmt: skip
+            bar.add_task("Fitting (simulated method of moments)", total=None)
+            result = fit(
+                spec,
+                goals.targets,
+                goals.fit.parameters,
+                goals.fit.seeds,
+                max_evaluations=goals.fit.max_evaluations,
+            )
+        fitted = with_parameters(spec, result.parameters)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        header = (
+            f"# Built by cwbsim calibrate from {len(files)} spend file(s); behaviour fitted to "
+            f"{targets}. See {out.with_suffix('.calibration.json').name}.\n"
+        )
+        out.write_text(header + tomli_w.dumps(fitted.model_dump(mode="json", exclude_none=True)))
+        report = {"fit": result.as_dict(), "construction": notes, "match_rate": analysis.match_rate}
+        out.with_suffix(".calibration.json").write_text(json.dumps(report, indent=2, default=str))
+    except InputError as error:
+        _fail(str(error))
+    table = Table(title=f"Calibration of {out.name}: loss {result.loss:.4g}")
+    for column in ("Target", "Wanted", "Simulated", "Spread over seeds"):
+        table.add_column(column, justify="right")
+    for name, row in result.targets.items():
+        table.add_row(
+            name, f"{row['target']:.4g}", f"{row['simulated']:.4g}", f"{row['spread']:.2g}"
+        )
+    console.print(table)
+    for name, value in result.parameters.items():
+        console.print(f"fitted {name} = {value:.3f}")
+    for warning in result.warnings:
+        console.print(f"warning: {warning}")
+    console.print(f"wrote {out} and {out.with_suffix('.calibration.json')}")
+
+
+@app.command()
 def scenarios() -> None:
     """List the built-in scenarios."""
     from cwbsim.scenarios.schema import builtin_scenarios, load_scenario

@@ -1,0 +1,187 @@
+"""Build an economy spec from a spend analysis: real anchors, real suppliers, synthetic rest.
+
+Each paying body becomes an anchor whose named contracts are its suppliers'
+annual spend; each real supplier becomes a named firm in its district (or in
+an ``OUTSIDE`` area when it is outside the region or not located) with its
+sector. The rest of the economy (local firms and households, a sample of
+regional and outside firms) is synthesised from area totals: Census 2021 and
+business counts for Preston, and the Lancashire-12 averages for the other
+county districts (FACTS.md), all overridable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cwbsim.calibration.analysis import Analysis
+from cwbsim.calibration.geography import LANCASHIRE_14
+from cwbsim.model.spec import EconomySpec, parse_spec
+
+PRESTON_SECTORS = {
+    "A": 0.01, "C": 0.06, "D": 0.005, "E": 0.005, "F": 0.12, "G": 0.16, "H": 0.04, "I": 0.07,
+    "J": 0.05, "K": 0.02, "L": 0.04, "M": 0.16, "N": 0.10, "P": 0.02, "Q": 0.05, "R": 0.03,
+    "S": 0.06,
+}  # fmt: skip
+"""Sector mix of local firms (the preston-2012 spec's assumption)."""
+
+AREA_DEFAULTS = {
+    "E07000123": {"households": 59_607, "firms": 5_155},  # Census 2021; VAT/PAYE 2017
+}
+LANCASHIRE_12_AVERAGE = {"households": round(525_247 / 12), "firms": round(45_155 / 12)}
+"""Lancashire-12: 525,247 households, 45,155 enterprises (lancashire.gov.uk), per district."""
+
+
+@dataclass
+class Construction:
+    """Options for building a spec (assumptions unless stated)."""
+
+    name: str = "calibrated"
+    start: str = "2024-04"
+    procurement_share: float = 0.45
+    wage_share: float = 0.35
+    local_staff_share: float = 0.5
+    cost_per_job: float = 30_000.0
+    household_weight: int = 1
+    overrides: dict[str, dict[str, int]] = field(default_factory=dict)
+    region_sample: int = 2_000
+    outside_sample: int = 1_500
+
+
+def _months(payments: pd.DataFrame) -> int:
+    months = payments["month"][payments["month"] != "undated"].nunique()
+    return max(int(months), 1)
+
+
+def _band(value: float) -> str:
+    if value < 500_000:
+        return "micro"
+    if value < 5_000_000:
+        return "small"
+    if value < 25_000_000:
+        return "medium"
+    return "large"
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def build_spec(
+    analysis: Analysis, local: list[str], region: list[str], options: Construction
+) -> tuple[EconomySpec, dict]:
+    """The spec, and notes on what was dropped or assumed.
+
+    Suppliers with zero or negative net spend (credits exceeding payments) get
+    no contract; they are listed in the notes.
+    """
+    payments = analysis.payments
+    per_year = 12.0 / _months(payments)
+    areas = [{"code": c, "name": LANCASHIRE_14.get(c, c), "tier": "local"} for c in local]
+    areas += [{"code": c, "name": LANCASHIRE_14.get(c, c), "tier": "region"} for c in region]
+    areas.append({"code": "OUTSIDE", "name": "Outside the region", "tier": "outside"})
+    known = {a["code"] for a in areas}
+
+    sector_of = payments.groupby("supplier")["sector"].agg(lambda s: s.mode().iloc[0])
+    district_of = payments.groupby("supplier")["district"].first()
+    suppliers, anchors, dropped = [], [], []
+    declared: set[str] = set()
+    for body, group in payments.groupby("body"):
+        spend = group.groupby("supplier")["amount"].sum() * per_year
+        dropped += [s for s, v in spend.items() if v <= 0]
+        spend = spend[spend > 0]
+        procurement = float(spend.sum())
+        income = procurement / options.procurement_share
+        contracts = []
+        for rank, (supplier, value) in enumerate(spend.sort_values(ascending=False).items()):
+            name = _safe_name(supplier)
+            sector = sector_of[supplier] if sector_of[supplier] != "unknown" else "N"
+            if name not in declared:
+                district = district_of[supplier]
+                suppliers.append(
+                    {
+                        "name": name,
+                        "area": district if district in known else "OUTSIDE",
+                        "sector": sector,
+                        "size_band": _band(value),
+                    }
+                )
+                declared.add(name)
+            year, month = (int(x) for x in options.start.split("-"))
+            months = 12 + rank % 48  # contracts end spread over one to five years (assumption)
+            end_month = (month - 1 + months) % 12 + 1
+            end_year = year + (month - 1 + months) // 12
+            contracts.append(
+                {"supplier": name, "sector": sector, "value": float(value),
+                 "end": f"{end_year:04d}-{end_month:02d}"}
+            )  # fmt: skip
+        anchors.append(
+            {
+                "name": _safe_name(body),
+                "area": local[0],
+                "income": income,
+                "staff": max(1, round(income * options.wage_share / options.cost_per_job)),
+                "wage_share": options.wage_share,
+                "procurement_share": options.procurement_share,
+                "local_staff_share": options.local_staff_share,
+                "contracts": contracts,
+            }
+        )
+    firms, households = [], []
+    for code in local:
+        totals = {
+            **AREA_DEFAULTS.get(code, LANCASHIRE_12_AVERAGE),
+            **options.overrides.get(code, {}),
+        }
+        firms.append({"area": code, "count": int(totals["firms"]), "sectors": PRESTON_SECTORS})
+        households.append(
+            {"area": code, "count": int(totals["households"]),
+             "household_weight": options.household_weight}
+        )  # fmt: skip
+    sectors = sorted({s["sector"] for s in suppliers} | set(PRESTON_SECTORS))
+    mix = {s: 1.0 / len(sectors) for s in sectors}
+    if region:
+        firms.append({"area": region[0], "count": options.region_sample, "sectors": mix})
+    firms.append(
+        {"area": "OUTSIDE", "count": options.outside_sample, "sectors": mix,
+         "ownership": {"external": 1.0}}
+    )  # fmt: skip
+    data = {
+        "name": options.name,
+        "description": f"Built from spend files by cwbsim calibrate ({len(anchors)} anchors, "
+        f"{len(suppliers)} suppliers)",
+        "start": options.start,
+        "areas": areas,
+        "anchors": anchors,
+        "suppliers": suppliers,
+        "firms": firms,
+        "households": households,
+    }
+    _normalise_mix(data)
+    notes = {
+        "months_of_data": _months(payments),
+        "annualised_by": per_year,
+        "suppliers_without_contract": sorted(set(dropped)),
+        "assumptions": [
+            f"procurement is {options.procurement_share:.0%} of anchor income, wages "
+            f"{options.wage_share:.0%}, £{options.cost_per_job:,.0f} per job",
+            "contracts end spread over one to five years",
+            "unknown sector treated as N (administrative and support services)",
+            "area totals: Census 2021 and business counts for Preston; Lancashire-12 "
+            "averages per district elsewhere",
+        ],
+    }
+    return parse_spec(data, f"{options.name} (constructed)"), notes
+
+
+def _normalise_mix(data: dict) -> None:
+    for firms in data["firms"]:
+        total = sum(firms["sectors"].values())
+        firms["sectors"] = {k: v / total for k, v in firms["sectors"].items()}
+        keys = list(firms["sectors"])
+        values = np.array([firms["sectors"][k] for k in keys])
+        values[-1] = 1.0 - values[:-1].sum()
+        firms["sectors"] = dict(zip(keys, values.tolist(), strict=True))
