@@ -284,6 +284,11 @@ def _print_analysis(result, data) -> None:
     console.print(
         f"Suppliers matched: {rate['suppliers']:.1%} of suppliers, {rate['spend']:.1%} of spend."
     )
+    unmatched = result.suppliers[result.suppliers.matched_by == "unmatched"].head(10)
+    if len(unmatched):
+        console.print("Largest unmatched suppliers (add them to --suppliers):")
+        for row in unmatched.itertuples(index=False):
+            console.print(f"  {row.supplier}: £{row.spend:,.2f}")
 
 
 @app.command()
@@ -309,6 +314,22 @@ def calibrate(
     household_weight: Annotated[
         int, typer.Option(help="Households per agent (larger is faster).")
     ] = 1,
+    households: Annotated[
+        int | None,
+        typer.Option(
+            help="Households per local district (default: Census 2021 or Lancashire-12 average)."
+        ),
+    ] = None,
+    firms: Annotated[
+        int | None,
+        typer.Option(
+            help="Firms per local district (default: business counts or Lancashire-12 average)."
+        ),
+    ] = None,
+    onspd: Annotated[
+        Path | None,
+        typer.Option(help="Postcode directory CSV (pcd, laua) instead of the built-in one."),
+    ] = None,
 ) -> None:
     """Build an economy from spend files and fit its unseen behaviour to targets."""
     try:
@@ -330,11 +351,19 @@ def calibrate(
             c for c in resolve_districts(region or [], "--region") if c not in local_codes
         ]
         data = read_spend_files(files, parse_columns_option(columns))
-        postcodes = PostcodeLookup()
+        postcodes = PostcodeLookup(onspd)
         lookup = read_supplier_lookup(suppliers, postcodes) if suppliers else {}
         house = read_companies_house(companies, postcodes) if companies else {}
         analysis = analyse(data, local_codes, region_codes, lookup, house, body)
-        options = Construction(name=out.stem, start=start, household_weight=household_weight)
+        totals = {k: v for k, v in (("households", households), ("firms", firms)) if v is not None}
+        if any(v < 1 for v in totals.values()):
+            raise InputError("--households and --firms: must be >= 1 (allowed: whole numbers >= 1)")
+        options = Construction(
+            name=out.stem,
+            start=start,
+            household_weight=household_weight,
+            overrides={code: totals for code in local_codes},
+        )
         spec, notes = build_spec(analysis, local_codes, region_codes, options)
         with Progress("[progress.description]{task.description}", TimeElapsedColumn(),
                       console=errors, transient=True) as bar:  # fmt: skip

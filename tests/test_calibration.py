@@ -107,11 +107,12 @@ def test_calibrate_command_writes_a_spec_that_runs(tmp_path):
         [
             "calibrate", str(DATA / "1701.csv"), "--local", HYNDBURN, "--region", "lancashire",
             "--targets", str(targets), "--out", str(out), "--household-weight", "50",
-            "--body", "Hyndburn Borough Council", "--start", "2017-01",
+            "--body", "Hyndburn Borough Council", "--start", "2017-01", "--households", "5000",
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     spec = load_spec(out)
+    assert spec.households[0].count == 5000
     assert abs(spec.households[0].local_share - 0.4) < 0.05
     report = json.loads(out.with_suffix(".calibration.json").read_text())
     assert "local_consumption_share" in report["fit"]["targets"]

@@ -144,6 +144,14 @@ def test_bad_files(tmp_path):
         read_spend_files([binary])
     with pytest.raises(InputError, match="no such file"):
         read_spend_files([tmp_path / "missing.csv"])
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["This workbook has notes but no payments"])
+    notes = tmp_path / "notes.xlsx"
+    book.save(notes)
+    with pytest.raises(InputError, match=r"notes\.xlsx: no usable payment rows"):
+        read_spend_files([notes])
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK not really a workbook")
     with pytest.raises(InputError, match=r"broken\.xlsx: not a readable XLSX workbook"):
