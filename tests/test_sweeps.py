@@ -1,0 +1,216 @@
+"""Sweeps: parallel equals serial, killed sweeps resume exactly, Dask gives the same, Sobol is right."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import tomli_w
+from typer.testing import CliRunner
+
+from cwbsim.cli import app
+from cwbsim.model.errors import InputError
+from cwbsim.scenarios.sensitivity import sobol_indices
+from cwbsim.scenarios.sweep_run import run_sweep
+from cwbsim.scenarios.sweep_schema import load_sweep
+from cwbsim.scenarios.sweep_store import Store
+
+SWEEPS = Path(__file__).resolve().parents[1] / "cwbsim" / "scenarios" / "sweeps"
+BIN = Path(sys.executable).parent
+
+
+def _sweep(tmp_path, name="s", **changes):
+    data = {
+        "name": name,
+        "scenario": str(SWEEPS / "small-policy.toml"),
+        "design": "lhs",
+        "points": 20,
+        "seeds": 2,
+        "seed": 11,
+        "years": 1,
+        "metrics": ["local_share", "local_income"],
+        "parameter": [
+            {"path": "scenario.intervention.0.weight", "range": [0.0, 5.0]},
+            {"path": "spec.households.0.local_share", "range": [0.2, 0.5]},
+        ],
+    }
+    data.update(changes)
+    path = tmp_path / f"{name}.toml"
+    path.write_text(tomli_w.dumps(data))
+    return path
+
+
+def _results(folder):
+    return Store(folder).results().sort_values(["run", "year"], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sweeps")
+    path = _sweep(folder)
+    run_sweep(path, folder / "serial", workers=1)
+    return path, _results(folder / "serial")
+
+
+def test_40_runs_in_processes_equal_the_serial_sweep(serial, tmp_path):
+    path, expected = serial
+    assert len(expected.run.unique()) == 40
+    run_sweep(path, tmp_path / "parallel", workers=2)
+    pd.testing.assert_frame_equal(_results(tmp_path / "parallel"), expected)
+
+
+def test_killed_sweep_resumes_without_loss_or_duplicates(serial, tmp_path):
+    path, expected = serial
+    out = tmp_path / "killed"
+    process = subprocess.Popen(
+        [str(BIN / "cwbsim"), "sweep", str(path), "--out", str(out), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "runs").glob("run-*.parquet"))) < 5:
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = len(Store(out).done())
+    assert 5 <= partial < 40
+    result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"{40 - partial} runs" in result.output
+    files = sorted((out / "runs").glob("run-*.parquet"))
+    assert len(files) == 40 and not list((out / "runs").glob(".*"))
+    pd.testing.assert_frame_equal(_results(out), expected)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_dask_scheduler_and_two_workers_give_the_same_results(serial, tmp_path):
+    from distributed import Client
+
+    path, expected = serial
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(BIN / "dask")
+    processes = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+    ]  # fmt: skip
+    try:
+        time.sleep(1.0)
+        for _ in range(2):
+            processes.append(
+                subprocess.Popen(
+                    [dask, "worker", address, "--nthreads", "1", "--no-dashboard",
+                     "--host", "127.0.0.1"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+            )  # fmt: skip
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        figures = run_sweep(path, tmp_path / "dask", scheduler=address)
+        assert figures["workers"] == 2
+        pd.testing.assert_frame_equal(_results(tmp_path / "dask"), expected)
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+def test_sobol_indices_of_the_ishigami_function():
+    from SALib.sample import sobol
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    x = sobol.sample(problem, 1024, calc_second_order=False, seed=1)
+    y = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+    table, warnings = sobol_indices(problem, y)
+    # Published first-order indices: 0.314, 0.442, 0.000 (Ishigami & Homma 1990)
+    np.testing.assert_allclose(table.S1, [0.314, 0.442, 0.0], atol=0.05)
+    np.testing.assert_allclose(table.ST, [0.558, 0.442, 0.244], atol=0.06)
+    assert not warnings
+    _, warnings = sobol_indices(problem, y[: 16 * 5])
+    assert warnings and "too small" in warnings[0]
+
+
+def test_sensitivity_command_on_a_sobol_sweep(tmp_path):
+    path = _sweep(tmp_path, name="sobol", design="sobol", points=8, seeds=1)
+    run_sweep(path, tmp_path / "store", workers=1)
+    result = CliRunner().invoke(
+        app, ["sensitivity", str(tmp_path / "store"), "--metric", "local_share", "--year", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Sobol indices of local_share" in result.output and "too small" in result.output
+    assert len(list((tmp_path / "store").glob("sensitivity-*.png"))) == 2
+
+
+BAD = {
+    "unknown path": (
+        {"parameter": [{"path": "spec.households.0.local_shar", "range": [0.1, 0.2]}]},
+        "parameter[0].path: no key 'local_shar'",
+    ),
+    "empty range": (
+        {"parameter": [{"path": "spec.households.0.local_share", "range": [0.5, 0.5]}]},
+        "range [0.5, 0.5] is empty",
+    ),
+    "too few points": ({"design": "sobol", "points": 6}, "sobol needs points a power of two >= 8"),
+    "out of bounds": (
+        {"parameter": [{"path": "spec.households.0.local_share", "range": [0.5, 1.5]}]},
+        "1.5 at 'spec.households.0.local_share' is out of range",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_sweeps_exit_2(tmp_path, case):
+    changes, fragment = BAD[case]
+    path = _sweep(tmp_path, name="bad", **changes)
+    with pytest.raises(InputError, match=fragment.replace("[", r"\[").replace("]", r"\]")):
+        load_sweep(path)
+    result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_unreachable_scheduler_and_foreign_store(serial, tmp_path):
+    path, _ = serial
+    start = time.time()
+    result = CliRunner().invoke(
+        app, ["sweep", str(path), "--out", str(tmp_path / "a"), "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert result.exit_code == 2 and "cannot reach" in result.output
+    assert time.time() - start < 20
+    other = _sweep(tmp_path, name="other", seed=99)
+    run_sweep(other, tmp_path / "b", workers=1)
+    before = sorted(p.name for p in (tmp_path / "b" / "runs").iterdir())
+    result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 2 and "different sweep file" in result.output
+    assert sorted(p.name for p in (tmp_path / "b" / "runs").iterdir()) == before
+
+
+def test_mesa_batch_run_works_with_plain_keywords():
+    import mesa
+    from economies import small_spec
+
+    from cwbsim.model.economy import LocalEconomy
+
+    rows = mesa.batch_run(
+        LocalEconomy,
+        parameters={"spec": [small_spec()], "adaptive": [True, False]},
+        rng=[1, 2],
+        max_steps=3,
+        number_processes=1,
+        display_progress=False,
+    )
+    frame = pd.DataFrame(rows)
+    assert len(frame) == 4 and {"local_share", "lm3", "adaptive"} <= set(frame.columns)
