@@ -228,21 +228,12 @@ def analyze(
 ) -> None:
     """CLES-style spend analysis of published spend files."""
     try:
-        from cwbsim.calibration.analysis import analyse
+        from cwbsim.calibration.analysis import prepare
         from cwbsim.calibration.analysis_report import write_analysis
-        from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
-        from cwbsim.calibration.spend_files import parse_columns_option, read_spend_files
-        from cwbsim.calibration.suppliers import read_companies_house, read_supplier_lookup
 
-        local_codes = resolve_districts(local, "--local")
-        region_codes = [
-            c for c in resolve_districts(region or [], "--region") if c not in local_codes
-        ]
-        data = read_spend_files(files, parse_columns_option(columns))
-        postcodes = PostcodeLookup(onspd)
-        lookup = read_supplier_lookup(suppliers, postcodes) if suppliers else {}
-        house = read_companies_house(companies, postcodes) if companies else {}
-        result = analyse(data, local_codes, region_codes, lookup, house, body)
+        ready = prepare(files, local, region, suppliers, companies, onspd, columns, body)
+        data, result = ready.data, ready.analysis
+        local_codes, region_codes = ready.local, ready.region
         options = {
             "files": [str(f) for f in files],
             "local": local_codes,
@@ -337,24 +328,14 @@ def calibrate(
 
         import tomli_w
 
-        from cwbsim.calibration.analysis import analyse
+        from cwbsim.calibration.analysis import prepare
         from cwbsim.calibration.construct import Construction, build_spec
         from cwbsim.calibration.fitting import fit, with_parameters
-        from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
-        from cwbsim.calibration.spend_files import parse_columns_option, read_spend_files
-        from cwbsim.calibration.suppliers import read_companies_house, read_supplier_lookup
         from cwbsim.calibration.targets import load_targets
 
         goals = load_targets(targets)
-        local_codes = resolve_districts(local, "--local")
-        region_codes = [
-            c for c in resolve_districts(region or [], "--region") if c not in local_codes
-        ]
-        data = read_spend_files(files, parse_columns_option(columns))
-        postcodes = PostcodeLookup(onspd)
-        lookup = read_supplier_lookup(suppliers, postcodes) if suppliers else {}
-        house = read_companies_house(companies, postcodes) if companies else {}
-        analysis = analyse(data, local_codes, region_codes, lookup, house, body)
+        ready = prepare(files, local, region, suppliers, companies, onspd, columns, body)
+        analysis, local_codes, region_codes = ready.analysis, ready.local, ready.region
         totals = {k: v for k, v in (("households", households), ("firms", firms)) if v is not None}
         if any(v < 1 for v in totals.values()):
             raise InputError("--households and --firms: must be >= 1 (allowed: whole numbers >= 1)")

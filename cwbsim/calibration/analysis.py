@@ -177,3 +177,42 @@ def gap_analysis(
     return pd.DataFrame(rows, columns=columns).sort_values(
         "could_move", ascending=False, ignore_index=True
     )
+
+
+@dataclass
+class Prepared:
+    """Everything an analysis or a calibration starts from."""
+
+    data: SpendData
+    analysis: Analysis
+    local: list[str]
+    region: list[str]
+
+
+def prepare(
+    files: list,
+    local: list[str],
+    region: list[str] | None = None,
+    suppliers=None,
+    companies=None,
+    onspd=None,
+    columns: str | None = None,
+    body: str | None = None,
+) -> Prepared:
+    """Read spend files and supplier data, resolve the places, and analyse the spend.
+
+    Parameters mirror ``cwbsim analyze``: district lists as given on the command
+    line, file paths, and the ``--columns`` text.
+    """
+    from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
+    from cwbsim.calibration.spend_files import parse_columns_option, read_spend_files
+    from cwbsim.calibration.suppliers import read_companies_house, read_supplier_lookup
+
+    local_codes = resolve_districts(local, "--local")
+    region_codes = [c for c in resolve_districts(region or [], "--region") if c not in local_codes]
+    data = read_spend_files(files, parse_columns_option(columns))
+    postcodes = PostcodeLookup(onspd)
+    lookup = read_supplier_lookup(suppliers, postcodes) if suppliers else {}
+    house = read_companies_house(companies, postcodes) if companies else {}
+    analysis = analyse(data, local_codes, region_codes, lookup, house, body)
+    return Prepared(data, analysis, local_codes, region_codes)
