@@ -30,25 +30,29 @@ def _fail(message: str) -> None:
 
 
 @contextmanager
-def _progress(label: str, years: int):
-    """A progress bar over the months of a run; yields the callback to tick it."""
+def _progress(label: str, total: int | None, unit: str = "months"):
+    """A progress bar with ETA on stderr; yields ``tick(done, total=None)``."""
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
-        "{task.completed}/{task.total} months",
+        f"{{task.completed}}/{{task.total}} {unit}",
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=errors,
         transient=True,
     ) as bar:
-        task = bar.add_task(label, total=years * 12)
-        yield lambda step: bar.update(task, completed=step)
+        task = bar.add_task(label, total=total)
+
+        def tick(done: int, new_total: int | None = None) -> None:
+            bar.update(task, completed=done, total=new_total or bar.tasks[0].total)
+
+        yield tick
 
 
 def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool = False):
     from cwbsim.scenarios.running import run_economy
 
-    with _progress(label, years) as tick:
+    with _progress(label, years * 12) as tick:
         return run_economy(spec, years, seed, engine, tick, check)
 
 
@@ -119,7 +123,7 @@ def run(
 
             scenario, base = load_scenario(spec)
             run_years = scenario.years if years is None else years
-            with _progress(f"Running {scenario.name}", run_years) as tick:
+            with _progress(f"Running {scenario.name}", run_years * 12) as tick:
                 result = run_scenario(scenario, base, seed, run_years, tick, engine)
         else:
             run_years = 10 if years is None else years
@@ -161,24 +165,8 @@ def compare(
         n_years = plan.years if years is None else years
         if n_seeds < 1 or n_years < 1:
             raise InputError("--seeds and --years: must be >= 1 (allowed: whole numbers >= 1)")
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            "{task.completed}/{task.total} runs",
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=errors,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(f"{scenario} vs {baseline}", total=2 * n_seeds)
-            result = run_compare(
-                baseline,
-                scenario,
-                n_seeds,
-                n_years,
-                workers,
-                lambda done, total: bar.update(task, completed=done),
-            )
+        with _progress(f"{scenario} vs {baseline}", 2 * n_seeds, "runs") as tick:
+            result = run_compare(baseline, scenario, n_seeds, n_years, workers, tick)
         paths = write_comparison(result, out)
         last = result.table[result.table.year == n_years].set_index("metric")
         table = Table(title=f"{scenario} - {baseline}, year {n_years}, {n_seeds} paired seeds")
@@ -400,20 +388,8 @@ def sweep(
     from cwbsim.scenarios.sweep_run import run_sweep
 
     try:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            "{task.completed}/{task.total} runs",
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=errors,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(f"Sweep {sweep_file.name}", total=None)
-            figures = run_sweep(
-                sweep_file, out, workers, scheduler, dask_local,
-                lambda done, total: bar.update(task, completed=done, total=total),
-            )  # fmt: skip
+        with _progress(f"Sweep {sweep_file.name}", None, "runs") as tick:
+            figures = run_sweep(sweep_file, out, workers, scheduler, dask_local, tick)
     except InputError as error:
         _fail(str(error))
     except KeyboardInterrupt:
