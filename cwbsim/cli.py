@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -151,7 +152,9 @@ def compare(
     out: Annotated[
         Path, typer.Option(help="Folder for comparison.csv, report.html and charts.")
     ] = Path("runs/compare"),
-    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes (default: all cores).")
+    ] = None,
 ) -> None:
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:
@@ -290,6 +293,12 @@ def calibrate(
         str | None, typer.Option(help="Paying body's name where the files do not say.")
     ] = None,
     start: Annotated[str, typer.Option(help="First month of the economy, YYYY-MM.")] = "2024-04",
+    months: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Months the files cover (default: the months with dated payments)."
+        ),
+    ] = None,
     household_weight: Annotated[
         int, typer.Option(help="Households per agent (larger is faster).")
     ] = 1,
@@ -321,6 +330,8 @@ def calibrate(
         from cwbsim.calibration.fitting import fit, with_parameters
         from cwbsim.calibration.targets import load_targets
 
+        if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", start):
+            raise InputError(f"--start: {start!r} (expected YYYY-MM, e.g. 2024-04)")
         goals = load_targets(targets)
         ready = prepare(files, local, region, suppliers, companies, onspd, columns, body)
         analysis, local_codes, region_codes = ready.analysis, ready.local, ready.region
@@ -331,6 +342,7 @@ def calibrate(
             name=out.stem,
             start=start,
             household_weight=household_weight,
+            months=months,
             overrides={code: totals for code in local_codes},
         )
         spec, notes = build_spec(analysis, local_codes, region_codes, options)
@@ -375,7 +387,7 @@ def sweep(
     sweep_file: Annotated[Path, typer.Argument(help="Sweep TOML (see cwbsim/scenarios/sweeps/).")],
     out: Annotated[Path, typer.Option(help="Result store folder (resumed if it exists).")],
     workers: Annotated[
-        int | None, typer.Option(help="Local processes (default: all cores).")
+        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")

@@ -130,3 +130,36 @@ def test_bad_targets_exit_2(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 2
     assert "unknown target 'happiness'" in result.output and "allowed: lm3" in result.output
+
+
+def test_undated_spend_needs_months(tmp_path):
+    path = tmp_path / "undated.csv"
+    path.write_text("Supplier,Amount\nAcme Ltd,1000\n")
+    data = read_spend_files([path])
+    analysis = analyse(data, [HYNDBURN], [], {}, {}, "Council")
+    with pytest.raises(Exception, match="no payment has a readable date"):
+        build_spec(analysis, [HYNDBURN], [], Construction())
+    spec, notes = build_spec(analysis, [HYNDBURN], [], Construction(months=12, household_weight=50))
+    assert spec.anchors[0].contracts[0].value == 1000 and notes["annualised_by"] == 1
+
+
+def test_suppliers_without_a_location_stay_unknown(tmp_path):
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_text("supplier,area\nBeta Ltd,Hyndburn\n")
+    spend = tmp_path / "spend.csv"
+    spend.write_text(
+        "Supplier,Amount,Date\nAlpha,100,01/01/2024\nBeta Ltd,50,01/01/2024\nGamma,70,01/01/2024\n"
+    )
+    analysis = analyse(
+        read_spend_files([spend]),
+        [HYNDBURN],
+        [],
+        read_supplier_lookup(lookup, PostcodeLookup()),
+        {},
+    )
+    tiers = analysis.by_tier.set_index("tier").spend
+    assert tiers["unknown"] == 170 and tiers["local"] == 50 and "outside" not in tiers
+    bad = tmp_path / "bad.csv"
+    bad.write_text("supplier,area\nBeta Ltd,Accrington\n")
+    with pytest.raises(Exception, match=r"bad\.csv: row 2: area: 'Accrington' is not a LAD code"):
+        read_supplier_lookup(bad, PostcodeLookup())

@@ -193,3 +193,22 @@ def test_reader_never_changes_the_total_of_a_well_formed_file(
     assert report.rows_used == len(amounts)
     assert Decimal(str(round(report.total, 2))) == sum(amounts)
     assert not re.search(r"amount", " ".join(report.rejected))
+
+
+def test_review_cases_for_reading(tmp_path):
+    from cwbsim.calibration.spend_files import map_columns
+
+    assert map_columns(["Supplier ID", "Supplier Name", "Amount"]) == {"supplier": 1, "amount": 2}
+    assert "amount" not in map_columns(["Summary", "Total VAT"])
+    for text in ("1,23", "12,5", "1,234,56", "(5", "5)", "1.234,56"):
+        assert parse_amount(text) is None, text
+    assert parse_amount("-£5") == -5.0 and parse_amount("£-5") == -5.0
+    path = tmp_path / "names.csv"
+    path.write_text("Supplier,Amount\nTotal Gas & Power Ltd,1500\nBeta\u000cX,100\nTotal,1600\n")
+    report = read_spend_files([path]).reports[0]
+    assert report.rows_used == 2 and report.rejected == {"total row": 1}
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("Supplier,Amount,Expense type\nLandlord Ltd,1000,Rent\n")
+    second.write_text("Supplier,Amount,Expense type\nLandlord Ltd,1000,Rent\n")
+    data = read_spend_files([first, second])
+    assert data.payments.amount.sum() == 2000  # undated, unreferenced: cannot tell, so kept

@@ -214,3 +214,26 @@ def test_mesa_batch_run_works_with_plain_keywords():
     )
     frame = pd.DataFrame(rows)
     assert len(frame) == 4 and {"local_share", "lm3", "adaptive"} <= set(frame.columns)
+
+
+def test_a_changed_scenario_makes_a_different_sweep(tmp_path):
+    import shutil
+
+    scenario = tmp_path / "policy.toml"
+    shutil.copy(SWEEPS / "small-policy.toml", scenario)
+    shutil.copy(SWEEPS / "small-economy.toml", tmp_path / "small-economy.toml")
+    path = _sweep(tmp_path, name="own", scenario=str(scenario), points=4, seeds=1)
+    run_sweep(path, tmp_path / "store", workers=1)
+    scenario.write_text(scenario.read_text().replace("weight = 3.0", "weight = 4.0"))
+    with pytest.raises(InputError, match="different sweep file"):
+        run_sweep(path, tmp_path / "store", workers=1)
+
+
+def test_sensitivity_waits_for_every_run(tmp_path):
+    path = _sweep(tmp_path, name="sobol", design="sobol", points=8, seeds=2)
+    run_sweep(path, tmp_path / "store", workers=1)
+    next((tmp_path / "store" / "runs").glob("run-*.parquet")).unlink()
+    from cwbsim.scenarios.sensitivity import analyse_store
+
+    result = analyse_store(tmp_path / "store", "local_share", 1)
+    assert result["table"] is None and "63 of 64 runs finished" in result["warnings"][0]

@@ -19,6 +19,7 @@ import pandas as pd
 
 from cwbsim.calibration.analysis import Analysis
 from cwbsim.calibration.geography import LANCASHIRE_14
+from cwbsim.model.errors import InputError
 from cwbsim.model.spec import EconomySpec, parse_spec
 
 PRESTON_SECTORS = {
@@ -46,14 +47,23 @@ class Construction:
     local_staff_share: float = 0.5
     cost_per_job: float = 30_000.0
     household_weight: int = 1
+    months: int | None = None
     overrides: dict[str, dict[str, int]] = field(default_factory=dict)
     region_sample: int = 2_000
     outside_sample: int = 1_500
 
 
-def _months(payments: pd.DataFrame) -> int:
-    months = payments["month"][payments["month"] != "undated"].nunique()
-    return max(int(months), 1)
+def _months(payments: pd.DataFrame, given: int | None = None) -> int:
+    """Months the payments cover: as given, or the months with dated payments."""
+    if given is not None:
+        return given
+    months = int(payments["month"][payments["month"] != "undated"].nunique())
+    if months == 0:
+        raise InputError(
+            "spend files: no payment has a readable date, so the spend cannot be turned "
+            "into a yearly amount (expected a date column, or --months N)"
+        )
+    return months
 
 
 def _band(value: float) -> str:
@@ -78,15 +88,20 @@ def build_spec(
     Suppliers with zero or negative net spend (credits exceeding payments) get
     no contract; they are listed in the notes.
     """
-    payments = analysis.payments
-    per_year = 12.0 / _months(payments)
+    payments = analysis.payments.copy()
+    # names that differ only in spacing are one supplier: the spec needs unique names
+    payments["supplier"] = payments["supplier"].map(_safe_name)
+    months = _months(payments, options.months)
+    per_year = 12.0 / months
     areas = [{"code": c, "name": LANCASHIRE_14.get(c, c), "tier": "local"} for c in local]
     areas += [{"code": c, "name": LANCASHIRE_14.get(c, c), "tier": "region"} for c in region]
     areas.append({"code": "OUTSIDE", "name": "Outside the region", "tier": "outside"})
     known = {a["code"] for a in areas}
 
     sector_of = payments.groupby("supplier")["sector"].agg(lambda s: s.mode().iloc[0])
-    district_of = payments.groupby("supplier")["district"].first()
+    district_of = payments.groupby("supplier")["district"].agg(
+        lambda d: next((x for x in d if isinstance(x, str) and x != "unknown"), "unknown")
+    )
     suppliers, anchors, dropped = [], [], []
     declared: set[str] = set()
     for body, group in payments.groupby("body"):
@@ -111,9 +126,9 @@ def build_spec(
                 )
                 declared.add(name)
             year, month = (int(x) for x in options.start.split("-"))
-            months = 12 + rank % 48  # contracts end spread over one to five years (assumption)
-            end_month = (month - 1 + months) % 12 + 1
-            end_year = year + (month - 1 + months) // 12
+            length = 12 + rank % 48  # contracts end spread over one to five years (assumption)
+            end_month = (month - 1 + length) % 12 + 1
+            end_year = year + (month - 1 + length) // 12
             contracts.append(
                 {"supplier": name, "sector": sector, "value": float(value),
                  "end": f"{end_year:04d}-{end_month:02d}"}
@@ -162,7 +177,7 @@ def build_spec(
     }
     _normalise_mix(data)
     notes = {
-        "months_of_data": _months(payments),
+        "months_of_data": months,
         "annualised_by": per_year,
         "suppliers_without_contract": sorted(set(dropped)),
         "assumptions": [

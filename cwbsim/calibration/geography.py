@@ -130,8 +130,8 @@ class PostcodeLookup:
 
 def tier_of(district: str | None, local: list[str], region: list[str]) -> str:
     """``local``, ``region``, ``outside``, or ``unknown`` for a supplier with no district."""
-    if district is None:
-        return "unknown"
+    if not isinstance(district, str) or not district:
+        return "unknown"  # None, or a missing value after a merge
     if district in local:
         return "local"
     if district in region:

@@ -16,6 +16,7 @@ reported.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -56,26 +57,45 @@ def normalise_header(text: str) -> str:
     return _NORMALISE.sub("", str(text).lower())
 
 
-def _match(header: str) -> str | None:
+PREFIXES = {
+    "supplier": ("supplier", "payee", "vendor", "creditor", "beneficiary"),
+    "amount": ("amount", "netamount", "grossamount", "paymentamount", "transactionamount"),
+    "date": ("date", "paymentdate", "transactiondate", "datepaid", "invoicedate", "postingdate"),
+}
+NOT_A_FIELD = ("id", "number", "postcode", "code", "type", "ref", "vat", "count")
+"""Words that stop a header from being taken by prefix (``Supplier ID``, ``Total VAT``)."""
+
+
+def _exact(header: str) -> str | None:
     key = normalise_header(header)
-    if not key:
-        return None
     for name, words in SYNONYMS.items():
         if key in words:
-            return name
-    for name in ("amount", "supplier", "date"):
-        if any(key.startswith(w) for w in SYNONYMS[name]):
             return name
     return None
 
 
+def _prefix(header: str) -> str | None:
+    key = normalise_header(header)
+    for name, words in PREFIXES.items():
+        for word in words:
+            rest = key[len(word) :]
+            if key.startswith(word) and rest and not any(w in rest for w in NOT_A_FIELD):
+                return name
+    return None
+
+
 def map_columns(header: list[str], override: dict[str, str] | None = None) -> dict[str, int]:
-    """Column index of each field found in ``header``; ``override`` maps field -> header text."""
+    """Column index of each field found in ``header``; ``override`` maps field -> header text.
+
+    Exact synonyms win over prefixes (``Supplier Name`` beats ``Supplier ID``), and a
+    prefix match is refused when the rest names an id, code, type or VAT column.
+    """
     found: dict[str, int] = {}
-    for i, text in enumerate(header):
-        name = _match(text)
-        if name and name not in found:
-            found[name] = i
+    for match in (_exact, _prefix):
+        for i, text in enumerate(header):
+            name = match(text)
+            if name and name not in found and i not in found.values():
+                found[name] = i
     for name, text in (override or {}).items():
         wanted = normalise_header(text)
         hits = [i for i, h in enumerate(header) if normalise_header(h) == wanted]
@@ -84,27 +104,36 @@ def map_columns(header: list[str], override: dict[str, str] | None = None) -> di
     return found
 
 
-_AMOUNT = re.compile(r"^\(?-?£?-?[\d,]*\.?\d*-?\)?$")
+_NUMBER = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^\.\d+$")
 
 
 def parse_amount(text) -> float | None:
     """A money amount, £, or None if the text is not one.
 
-    ``"£1,234.50"`` -> 1234.5; ``"(12.00)"``, ``"-12"``, ``"12.00-"`` and ``"12CR"`` -> -12.0.
+    ``"£1,234.50"`` -> 1234.5; ``"(12.00)"``, ``"-12"``, ``"-£12"``, ``"12.00-"`` and
+    ``"12CR"`` -> -12.0. Thousands separators must group three digits (``"1,23"`` is
+    refused, not read as 123), and brackets must pair.
     """
     if isinstance(text, int | float) and not isinstance(text, bool):
         return float(text)
     value = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    negative = False
     if value.upper().endswith("CR"):
-        value = "-" + value[:-2]
-    if not value or not _AMOUNT.match(value) or not re.search(r"\d", value):
+        value, negative = value[:-2], True
+    if value.startswith("(") or value.endswith(")"):
+        if not (value.startswith("(") and value.endswith(")")):
+            return None
+        value, negative = value[1:-1], True
+    if value.endswith("-"):
+        value, negative = value[:-1], True
+    for _ in range(2):
+        if value.startswith("-"):
+            value, negative = value[1:], True
+        if value.startswith("£"):
+            value = value[1:]
+    if not _NUMBER.match(value):
         return None
-    negative = (value.startswith("(") and value.endswith(")")) or "-" in value
-    digits = value.strip("()").replace("£", "").replace(",", "").replace("-", "")
-    try:
-        number = float(digits)
-    except ValueError:
-        return None
+    number = float(value.replace(",", ""))
     return -number if negative else number
 
 
@@ -202,8 +231,7 @@ def _decode(raw: bytes, source: str) -> str:
 
 def _csv_rows(path: Path) -> list[list[str]]:
     text = _decode(path.read_bytes(), str(path))
-    lines = text.splitlines()
-    return list(csv.reader(lines))
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def _xlsx_sheets(path: Path) -> list[tuple[str, list[list]]]:
@@ -234,7 +262,8 @@ def _find_header(rows: list[list], override) -> tuple[int, dict[str, int]] | Non
     return None
 
 
-_TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*)?total\b", re.IGNORECASE)
+_TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\s*:?\s*$", re.IGNORECASE)
+"""A cell that is only "Total", "Grand total", "Sub-total:" …; "Total Gas Ltd" is a supplier."""
 
 
 def _table(
@@ -369,13 +398,18 @@ def read_spend_files(paths: list[Path | str], columns: dict[str, str] | None = N
     return SpendData(payments, reports)
 
 
-def _key(record: dict) -> tuple:
+def _key(record: dict) -> tuple | None:
+    """What makes two rows the same payment; None where a row is too bare to tell."""
+    if record["date"] is None and not record["reference"]:
+        return None
     return (
         record["supplier"].lower(),
         record["date"],
         round(record["amount"], 2),
         record["reference"],
         record["expense_type"],
+        record["department"],
+        record["body"],
     )
 
 
@@ -389,7 +423,7 @@ def _without_repeats(found: list[dict], report: FileReport, earlier: Counter) ->
     kept = []
     for record in found:
         key = _key(record)
-        if here[key] < earlier[key]:
+        if key is not None and here[key] < earlier[key]:
             report.duplicates += 1
             report.duplicate_total += record["amount"]
         else:

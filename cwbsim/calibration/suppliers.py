@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cwbsim.calibration.geography import NAMES, PostcodeLookup
+from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import SECTIONS
 
@@ -79,6 +79,22 @@ def _company_number(value) -> str | None:
     return text.zfill(8) if text.isdigit() else text
 
 
+def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    """A CSV as text columns (UTF-8, else Windows-1252), or a one-line InputError."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file (expected {what})") from None
+        except pd.errors.EmptyDataError:
+            raise InputError(f"{path}: empty file (expected {what})") from None
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.ParserError as error:
+            raise InputError(f"{path}: not a readable CSV ({error}); expected {what}") from None
+    raise InputError(f"{path}: unreadable text (expected {what})")
+
+
 def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     lowered = {re.sub(r"[^a-z]", "", c.lower()): c for c in frame.columns}
     for name in names:
@@ -96,12 +112,7 @@ def read_supplier_lookup(path: Path, postcodes: PostcodeLookup) -> dict[str, Sup
         A missing file, no name column, no postcode or area column, or one
         supplier listed twice with different places or sectors.
     """
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file (expected a supplier lookup CSV)") from None
-    except (UnicodeDecodeError, pd.errors.ParserError):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+    frame = _read_csv(path, "a supplier lookup CSV")
     name = _column(frame, ("supplier", "suppliername", "name"))
     postcode = _column(frame, ("postcode", "postalcode"))
     area = _column(frame, ("area", "lad", "ladcode", "district", "localauthority"))
@@ -118,8 +129,12 @@ def read_supplier_lookup(path: Path, postcodes: PostcodeLookup) -> dict[str, Sup
     for i, record in enumerate(frame.to_dict("records")):
         district = districts[i]
         if area and record[area].strip():
-            value = record[area].strip()
-            district = NAMES.get(value.lower(), value.upper())
+            try:
+                district = resolve_districts([record[area].strip()], f"{path}: row {i + 2}: area")[
+                    0
+                ]
+            except InputError as error:
+                raise InputError(str(error)) from None
         info = SupplierInfo(
             district=district,
             sector=sic_section(record[sector]) if sector else None,
@@ -138,10 +153,7 @@ def read_supplier_lookup(path: Path, postcodes: PostcodeLookup) -> dict[str, Sup
 
 def read_companies_house(path: Path, postcodes: PostcodeLookup) -> dict[str, SupplierInfo]:
     """An extract of Companies House basic company data, keyed by normalised name."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file (expected a Companies House CSV)") from None
+    frame = _read_csv(path, "a Companies House basic company data CSV")
     frame.columns = [c.strip() for c in frame.columns]
     needed = ("CompanyName", "CompanyNumber", "RegAddress.PostCode")
     missing = [c for c in needed if c not in frame.columns]

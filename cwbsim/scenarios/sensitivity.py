@@ -105,13 +105,16 @@ def analyse_store(folder: Path, metric: str, year: int) -> dict:
     points, _ = point_values(store, metric, year)
     names = [p["path"] for p in sweep["parameter"]]
     expected = manifest["points"]
+    finished = len(store.done())
+    complete = len(points) == expected and finished == manifest["runs"]
     warnings = []
-    if len(points) < expected:
+    if not complete:
         warnings.append(
-            f"{len(points)} of {expected} design points finished; indices need them all"
+            f"{finished} of {manifest['runs']} runs finished; indices need every run "
+            "(resume the sweep first)"
         )
     table = None
-    if sweep["design"] in ("sobol", "morris") and len(points) == expected:
+    if sweep["design"] in ("sobol", "morris") and complete:
         problem = {
             "num_vars": len(names),
             "names": names,

@@ -8,6 +8,8 @@ only the runs in flight.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import time
@@ -83,6 +85,19 @@ def tasks(sweep_path, only: set[int] | None = None):
     return sweep, manifest, points, todo
 
 
+def sweep_fingerprint(sweep_path, todo: list[dict]) -> str:
+    """SHA-256 of the sweep file and of the scenario and economy it resolves to.
+
+    A changed scenario or base economy (not only a changed sweep file) makes a
+    different sweep, which an existing store then refuses.
+    """
+    digest = hashlib.sha256(file_hash(sweep_path).encode())
+    if todo:
+        resolved = {"scenario": todo[0]["scenario"], "spec": todo[0]["spec"]}
+        digest.update(json.dumps(resolved, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
 def run_sweep(
     sweep_path,
     out,
@@ -94,7 +109,7 @@ def run_sweep(
     """Run (or resume) a sweep into the store at ``out``; return timing figures."""
     _sweep, manifest, points, todo = tasks(sweep_path)
     store = Store(out)
-    store.open(file_hash(sweep_path), manifest, points)
+    store.open(sweep_fingerprint(sweep_path, todo), manifest, points)
     finished = store.done()
     pending = [t for t in todo if t["run"] not in finished]
     total, done = len(todo), len(finished)
