@@ -55,9 +55,9 @@ def design(sweep: Sweep) -> pd.DataFrame:
     return frame
 
 
-def run_seed(sweep: Sweep, run: int) -> np.random.SeedSequence:
-    """Seed of run ``run``: child ``run`` of ``SeedSequence(sweep.seed)``, made without spawning."""
-    return np.random.SeedSequence(sweep.seed, spawn_key=(run,))
+def run_seed(entropy: int, run: int) -> np.random.SeedSequence:
+    """Seed of run ``run``: child ``run`` of ``SeedSequence(entropy)``, made without spawning."""
+    return np.random.SeedSequence(entropy, spawn_key=(run,))
 
 
 def runs(sweep: Sweep, points: pd.DataFrame) -> pd.DataFrame:

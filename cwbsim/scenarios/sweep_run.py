@@ -16,13 +16,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-import numpy as np
-
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import EconomySpec
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import Scenario
-from cwbsim.scenarios.sweep_design import design, runs
+from cwbsim.scenarios.sweep_design import design, run_seed, runs
 from cwbsim.scenarios.sweep_schema import file_hash, load_sweep, set_path
 from cwbsim.scenarios.sweep_store import Store
 
@@ -34,7 +32,7 @@ def run_task(task: dict) -> tuple[int, list[dict], float]:
     spec = EconomySpec.model_validate(task["spec"])
     for path, value in task["values"].items():
         set_path(scenario, spec, path, value)
-    seed = np.random.SeedSequence(task["entropy"], spawn_key=(task["run"],))
+    seed = run_seed(task["entropy"], task["run"])
     years = run_scenario(scenario, spec, seed, task["years"]).years
     rows = [
         {

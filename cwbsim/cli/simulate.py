@@ -1,0 +1,183 @@
+"""Commands that simulate: run, demo, compare, and the built-in lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cwbsim.cli.common import _fail, _number, _progress, app, console
+from cwbsim.model.errors import InputError
+
+
+def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool = False):
+    from cwbsim.scenarios.running import run_economy
+
+    with _progress(label, years * 12) as tick:
+        return run_economy(spec, years, seed, engine, tick, check)
+
+
+def _year_table(result) -> Table:
+    table = Table(title=f"{result.spec_source}: seed {result.seed}, {result.engine} engine")
+    for column in ("Year", "Spend £m", "Local", "Local+region", "LM3", "Income £m", "Jobs"):
+        table.add_column(column, justify="right")
+    for row in result.years:
+        table.add_row(
+            str(row["year"]),
+            _number(row["anchor_spend"], "{:,.1f}", 1e6),
+            _number(row["local_share"], "{:.1%}"),
+            _number(row["region_share"], "{:.1%}"),
+            _number(row["lm3"], "{:.3f}"),
+            _number(row["local_income"], "{:,.1f}", 1e6),
+            _number(row["local_jobs"], "{:,.0f}"),
+        )
+    return table
+
+
+def _is_scenario(spec: str) -> bool:
+    from cwbsim.scenarios.schema import builtin_scenarios, is_scenario_file
+
+    path = Path(spec)
+    if path.suffix == ".toml" and path.exists():
+        return is_scenario_file(path)
+    return spec in builtin_scenarios() and spec not in _builtin_specs()
+
+
+def _builtin_specs() -> list[str]:
+    from cwbsim.model.spec import builtin_specs
+
+    return builtin_specs()
+
+
+@app.command()
+def run(
+    spec: Annotated[
+        str,
+        typer.Argument(help="A built-in spec or scenario name, or a spec or scenario TOML path."),
+    ],
+    years: Annotated[
+        int | None, typer.Option(help="Years to simulate (default: 10, or the scenario's).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="The run's one random seed.")] = 1,
+    engine: Annotated[
+        str, typer.Option(help="vectorised (fast) or reference (slow, for checks).")
+    ] = "vectorised",
+    check_conservation: Annotated[
+        bool, typer.Option(help="Assert after every step that money is conserved (debug).")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for summary.json, Parquet files and spec.toml.")
+    ] = None,
+) -> None:
+    """Run an economy spec or a scenario and print a table per year; with --out, write outputs."""
+    try:
+        if _is_scenario(spec):
+            from cwbsim.scenarios.running import run_scenario
+            from cwbsim.scenarios.schema import load_scenario
+
+            scenario, base = load_scenario(spec)
+            run_years = scenario.years if years is None else years
+            with _progress(f"Running {scenario.name}", run_years * 12) as tick:
+                result = run_scenario(scenario, base, seed, run_years, tick, engine)
+        else:
+            run_years = 10 if years is None else years
+            result = _run(spec, run_years, seed, engine, f"Running {spec}", check_conservation)
+        console.print(_year_table(result))
+        if out is not None:
+            from cwbsim.scenarios.running import write_run
+
+            for path in write_run(result, out):
+                console.print(f"wrote {path}")
+    except InputError as error:
+        _fail(str(error))
+
+
+@app.command()
+def compare(
+    baseline: Annotated[
+        str, typer.Argument(help="Baseline scenario: a built-in name or a TOML path.")
+    ],
+    scenario: Annotated[str, typer.Argument(help="Scenario to compare: a name or a TOML path.")],
+    seeds: Annotated[
+        int | None, typer.Option(help="Paired seeds (default: the scenario's).")
+    ] = None,
+    years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
+    out: Annotated[
+        Path, typer.Option(help="Folder for comparison.csv, report.html and charts.")
+    ] = Path("runs/compare"),
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes (default: all cores).")
+    ] = None,
+) -> None:
+    """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
+    try:
+        from cwbsim.scenarios.compare import compare as run_compare
+        from cwbsim.scenarios.report import write_comparison
+        from cwbsim.scenarios.schema import load_scenario
+
+        plan, _ = load_scenario(scenario)
+        load_scenario(baseline)
+        n_seeds = plan.seeds if seeds is None else seeds
+        n_years = plan.years if years is None else years
+        if n_seeds < 1 or n_years < 1:
+            raise InputError("--seeds and --years: must be >= 1 (allowed: whole numbers >= 1)")
+        with _progress(f"{scenario} vs {baseline}", 2 * n_seeds, "runs") as tick:
+            result = run_compare(baseline, scenario, n_seeds, n_years, workers, tick)
+        paths = write_comparison(result, out)
+        last = result.table[result.table.year == n_years].set_index("metric")
+        table = Table(title=f"{scenario} - {baseline}, year {n_years}, {n_seeds} paired seeds")
+        for column in ("Metric", "Baseline", "Scenario", "Difference", "90% interval"):
+            table.add_column(column, justify="right")
+        for metric in ("local_share", "region_share", "lm3", "local_income", "local_jobs", "gini"):
+            row = last.loc[metric]
+            scale, template = (1e6, "{:,.1f}") if metric == "local_income" else (1.0, "{:.4g}")
+            table.add_row(
+                metric,
+                _number(row.baseline_mean, template, scale),
+                _number(row.scenario_mean, template, scale),
+                _number(row.diff_mean, template, scale),
+                f"{_number(row.diff_lo, template, scale)} to {_number(row.diff_hi, template, scale)}",
+            )
+        console.print(table)
+        console.print(f"wrote {paths[-1]} and {len(paths) - 1} other files in {out}")
+    except InputError as error:
+        _fail(str(error))
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    from cwbsim.scenarios.schema import builtin_scenarios, load_scenario
+
+    for name in builtin_scenarios():
+        console.print(f"{name}: {load_scenario(name)[0].description}")
+
+
+@app.command()
+def demo(
+    years: Annotated[int, typer.Option(help="Years to simulate.")] = 5,
+    seed: Annotated[int, typer.Option(help="The run's one random seed.")] = 1,
+) -> None:
+    """Simulate the built-in Preston economy (2012/13 baseline) and print a table per year."""
+    try:
+        result = _run("preston-2012", years, seed, "vectorised", "Simulating Preston 2012/13")
+    except InputError as error:
+        _fail(str(error))
+    console.print(_year_table(result))
+    console.print(
+        "Anchor spend, local share and local+region share are the six anchors' procurement "
+        "(CLES cohort: £750m, 5% Preston, 39% Lancashire in 2012/13). LM3 is NEF's Local "
+        f"Multiplier 3; its closed-form value at the start is {_number(result.analytic['lm3'], '{:.3f}')}. "
+        "Money is £ per year."
+    )
+
+
+@app.command()
+def specs() -> None:
+    """List the built-in economy specs."""
+    from cwbsim.model.spec import builtin_specs, load_spec
+
+    for name in builtin_specs():
+        console.print(f"{name}: {load_spec(name).description}")

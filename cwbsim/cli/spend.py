@@ -1,0 +1,202 @@
+"""Commands on published spend files: analyze and calibrate."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cwbsim.cli.common import _fail, _progress, app, console
+from cwbsim.model.errors import InputError
+
+
+@app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="Spend files (CSV or XLSX).")],
+    local: Annotated[list[str], typer.Option(help="The place: LAD codes or district names.")],
+    region: Annotated[
+        list[str] | None,
+        typer.Option(help="The wider region: LAD codes, names or a group (lancashire)."),
+    ] = None,
+    suppliers: Annotated[Path | None, typer.Option(help="Supplier lookup CSV.")] = None,
+    companies: Annotated[
+        Path | None, typer.Option(help="Companies House basic company data CSV.")
+    ] = None,
+    onspd: Annotated[
+        Path | None,
+        typer.Option(help="Postcode directory CSV (pcd, laua) to use instead of the built-in one."),
+    ] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Override detected columns: supplier=...,amount=...,date=...")
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option(help="Paying body's name where the files do not say.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for analysis.json and analysis.html.")] = Path(
+        "runs/analysis"
+    ),
+) -> None:
+    """CLES-style spend analysis of published spend files."""
+    try:
+        from cwbsim.calibration.analysis import prepare
+        from cwbsim.calibration.analysis_report import write_analysis
+
+        ready = prepare(files, local, region, suppliers, companies, onspd, columns, body)
+        data, result = ready.data, ready.analysis
+        local_codes, region_codes = ready.local, ready.region
+        options = {
+            "files": [str(f) for f in files],
+            "local": local_codes,
+            "region": region_codes,
+            "suppliers": str(suppliers) if suppliers else None,
+            "companies": str(companies) if companies else None,
+            "columns": columns,
+        }
+        paths = write_analysis(result, data, options, out)
+    except InputError as error:
+        _fail(str(error))
+    _print_analysis(result, data)
+    console.print(f"wrote {paths[0]} and {paths[1]}")
+
+
+def _print_analysis(result, data) -> None:
+    files = Table(title="Files read")
+    for column in ("File", "Read", "Used", "Rejected", "Overlap", "Total £"):
+        files.add_column(column, justify="right")
+    for r in data.reports:
+        rejected = ", ".join(f"{k}: {v}" for k, v in r.rejected.items()) or "0"
+        files.add_row(Path(r.source).name, str(r.rows_read), str(r.rows_used), rejected,
+                      str(r.duplicates), f"{r.total:,.2f}")  # fmt: skip
+    console.print(files)
+    tiers = Table(title=f"Spend by tier (total £{result.total:,.0f})")
+    for column in ("Tier", "Spend £", "Share"):
+        tiers.add_column(column, justify="right")
+    for row in result.by_tier.itertuples(index=False):
+        tiers.add_row(str(row.tier), f"{row.spend:,.0f}", f"{row.share:.1%}")
+    console.print(tiers)
+    gap = Table(title="Gap: sectors where spend leaves although local suppliers exist")
+    for column in ("Sector", "Spend £", "Local £", "Could move £", "Local suppliers"):
+        gap.add_column(column, justify="right")
+    for row in result.gap.head(10).itertuples(index=False):
+        gap.add_row(row.sector, f"{row.spend:,.0f}", f"{row.local_spend:,.0f}",
+                    f"{row.could_move:,.0f}", str(row.local_suppliers))  # fmt: skip
+    console.print(gap)
+    rate = result.match_rate
+    console.print(
+        f"Suppliers matched: {rate['suppliers']:.1%} of suppliers, {rate['spend']:.1%} of spend."
+    )
+    unmatched = result.suppliers[result.suppliers.matched_by == "unmatched"].head(10)
+    if len(unmatched):
+        console.print("Largest unmatched suppliers (add them to --suppliers):")
+        for row in unmatched.itertuples(index=False):
+            console.print(f"  {row.supplier}: £{row.spend:,.2f}")
+
+
+@app.command()
+def calibrate(
+    files: Annotated[list[Path], typer.Argument(help="Spend files (CSV or XLSX).")],
+    local: Annotated[list[str], typer.Option(help="The place: LAD codes or district names.")],
+    targets: Annotated[Path, typer.Option(help="Targets TOML ([targets] and optional [fit]).")],
+    out: Annotated[Path, typer.Option(help="The spec file to write (TOML).")],
+    region: Annotated[
+        list[str] | None, typer.Option(help="The wider region (codes, names, or lancashire).")
+    ] = None,
+    suppliers: Annotated[Path | None, typer.Option(help="Supplier lookup CSV.")] = None,
+    companies: Annotated[
+        Path | None, typer.Option(help="Companies House basic company data CSV.")
+    ] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Override detected columns: supplier=...,amount=...")
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option(help="Paying body's name where the files do not say.")
+    ] = None,
+    start: Annotated[str, typer.Option(help="First month of the economy, YYYY-MM.")] = "2024-04",
+    months: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Months the files cover (default: the months with dated payments)."
+        ),
+    ] = None,
+    household_weight: Annotated[
+        int, typer.Option(help="Households per agent (larger is faster).")
+    ] = 1,
+    households: Annotated[
+        int | None,
+        typer.Option(
+            help="Households per local district (default: Census 2021 or Lancashire-12 average)."
+        ),
+    ] = None,
+    firms: Annotated[
+        int | None,
+        typer.Option(
+            help="Firms per local district (default: business counts or Lancashire-12 average)."
+        ),
+    ] = None,
+    onspd: Annotated[
+        Path | None,
+        typer.Option(help="Postcode directory CSV (pcd, laua) instead of the built-in one."),
+    ] = None,
+) -> None:
+    """Build an economy from spend files and fit its unseen behaviour to targets."""
+    try:
+        import json
+
+        import tomli_w
+
+        from cwbsim.calibration.analysis import prepare
+        from cwbsim.calibration.construct import Construction, build_spec
+        from cwbsim.calibration.fitting import fit, with_parameters
+        from cwbsim.calibration.targets import load_targets
+
+        if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", start):
+            raise InputError(f"--start: {start!r} (expected YYYY-MM, e.g. 2024-04)")
+        goals = load_targets(targets)
+        ready = prepare(files, local, region, suppliers, companies, onspd, columns, body)
+        analysis, local_codes, region_codes = ready.analysis, ready.local, ready.region
+        totals = {k: v for k, v in (("households", households), ("firms", firms)) if v is not None}
+        if any(v < 1 for v in totals.values()):
+            raise InputError("--households and --firms: must be >= 1 (allowed: whole numbers >= 1)")
+        options = Construction(
+            name=out.stem,
+            start=start,
+            household_weight=household_weight,
+            months=months,
+            overrides={code: totals for code in local_codes},
+        )
+        spec, notes = build_spec(analysis, local_codes, region_codes, options)
+        with _progress("Fitting (simulated method of moments)", None, "steps"):
+            result = fit(
+                spec,
+                goals.targets,
+                goals.fit.parameters,
+                goals.fit.seeds,
+                max_evaluations=goals.fit.max_evaluations,
+            )
+        fitted = with_parameters(spec, result.parameters)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        header = (
+            f"# Built by cwbsim calibrate from {len(files)} spend file(s); behaviour fitted to "
+            f"{targets}. See {out.with_suffix('.calibration.json').name}.\n"
+        )
+        out.write_text(header + tomli_w.dumps(fitted.model_dump(mode="json", exclude_none=True)))
+        report = {"fit": result.as_dict(), "construction": notes, "match_rate": analysis.match_rate}
+        out.with_suffix(".calibration.json").write_text(json.dumps(report, indent=2, default=str))
+    except InputError as error:
+        _fail(str(error))
+    table = Table(title=f"Calibration of {out.name}: loss {result.loss:.4g}")
+    for column in ("Target", "Wanted", "Simulated", "Spread over seeds"):
+        table.add_column(column, justify="right")
+    for name, row in result.targets.items():
+        table.add_row(
+            name, f"{row['target']:.4g}", f"{row['simulated']:.4g}", f"{row['spread']:.2g}"
+        )
+    console.print(table)
+    for name, value in result.parameters.items():
+        console.print(f"fitted {name} = {value:.3f}")
+    for warning in result.warnings:
+        console.print(f"warning: {warning}")
+    console.print(f"wrote {out} and {out.with_suffix('.calibration.json')}")
