@@ -1,0 +1,180 @@
+"""Behavioural parameters the data cannot show: firm costs, tiers, tenders, adaptation."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from cwbsim.model.schema_types import (
+    SHARE_SUM_TOLERANCE,
+    TIERS,
+    Pounds,
+    Section,
+    Share,
+    SizeBand,
+    Strict,
+    Tier,
+    check_distribution,
+)
+
+
+class FirmCosts(Strict):
+    """How a firm splits its revenue; profit is the rest."""
+
+    wage_share: Share = 0.30
+    input_share: Share = 0.50
+    tax_share: Share = 0.05
+    turnover_per_employee: Pounds = Field(80_000.0, description="£ per year per employee.")
+
+    @model_validator(mode="after")
+    def _sum(self) -> FirmCosts:
+        total = self.wage_share + self.input_share + self.tax_share
+        if total > 1.0 + SHARE_SUM_TOLERANCE:
+            raise ValueError(
+                f"wage_share + input_share + tax_share = {total:.6g} is above 1 "
+                "(allowed: sum <= 1; the rest is profit)"
+            )
+        return self
+
+
+class TierBehaviour(Strict):
+    """Behaviour of firms located in one tier."""
+
+    local_staff_share: Share = Field(description="Share of jobs filled by local-tier residents.")
+    local_input_share: Share = Field(description="Share of inputs bought from local-tier firms.")
+    region_input_share: Share = Field(description="Share of inputs bought from region firms.")
+
+    @model_validator(mode="after")
+    def _sum(self) -> TierBehaviour:
+        if self.local_input_share + self.region_input_share > 1.0 + SHARE_SUM_TOLERANCE:
+            raise ValueError("local_input_share + region_input_share is above 1 (allowed: <= 1)")
+        return self
+
+
+def _default_tiers() -> dict[str, TierBehaviour]:
+    return {
+        "local": TierBehaviour(
+            local_staff_share=0.45, local_input_share=0.2, region_input_share=0.25
+        ),
+        "region": TierBehaviour(
+            local_staff_share=0.05, local_input_share=0.04, region_input_share=0.4
+        ),
+        "outside": TierBehaviour(
+            local_staff_share=0.0, local_input_share=0.0, region_input_share=0.0
+        ),
+    }
+
+
+class Tenders(Strict):
+    """How expiring contracts are re-tendered (a random-utility auction)."""
+
+    bidders_per_tier: int = Field(3, ge=1, le=50, description="Bidders drawn from each tier.")
+    local_weight: float = Field(
+        0.0, ge=0.0, le=20.0, description="Weight on social value in the award; 0 = price only."
+    )
+    social_value: dict[Tier, float] = Field(
+        default_factory=lambda: {"local": 1.0, "region": 0.5, "outside": 0.0},
+        description="Social value of a bidder by tier (assumption).",
+    )
+    max_contract_share: float = Field(
+        1.0,
+        gt=0.0,
+        le=100.0,
+        description="Largest contract a firm bids for, as a multiple of its capacity (assumption).",
+    )
+    renewal_probability: Share = Field(
+        0.5, description="Chance an expiring contract is renewed with its supplier (assumption)."
+    )
+    duration_months: tuple[int, int] = Field(
+        (36, 84),
+        description="Range of contract lengths including extensions, months (assumption).",
+    )
+
+    @model_validator(mode="after")
+    def _range(self) -> Tenders:
+        lo, hi = self.duration_months
+        if not 1 <= lo <= hi <= 240:
+            raise ValueError("duration_months must be [min, max] with 1 <= min <= max <= 240")
+        return self
+
+
+class Adaptation(Strict):
+    """Adaptive rules: jobs, firm entry and exit, household spending (assumptions)."""
+
+    adjustment_months: float = Field(
+        6.0, ge=1.0, le=60.0, description="Months over which employers close a jobs gap."
+    )
+    churn_per_year: Share = Field(0.12, description="Share of jobs changing hands each year.")
+    review_months: int = Field(
+        3,
+        ge=1,
+        le=12,
+        description="Employers review jobs, and firms open or close, every N months.",
+    )
+    exit_revenue_ratio: Share = Field(
+        0.5, description="A firm whose revenue stays below this share of its reference exits."
+    )
+    exit_months: int = Field(12, ge=1, description="Months below that ratio before exiting.")
+    grace_months: int = Field(24, ge=0, description="Age before a new firm can exit.")
+    entry_threshold: Pounds = Field(
+        250_000.0, description="Unmet local demand in a sector that draws an entrant, £ per year."
+    )
+    entry_probability: Share = Field(
+        0.5, description="Chance at each review that an entrant appears where the threshold is met."
+    )
+    entrants_per_sector: int = Field(
+        3, ge=0, le=100, description="Local firm slots per sector held ready for entrants."
+    )
+    consumption_elasticity: float = Field(
+        0.15,
+        ge=0.0,
+        le=1.0,
+        description="Propensity to consume ~ (income / median)^-e: poorer households spend more.",
+    )
+    local_share_elasticity: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="Local share of consumption ~ (income / median)^-e: poorer spend nearer.",
+    )
+    hours_per_year: float = Field(
+        1950.0, gt=0.0, description="Paid hours of a job per year (37.5 x 52), for wage floors."
+    )
+
+
+class Behaviour(Strict):
+    """Behavioural parameters the data cannot show; assumptions unless a source is cited."""
+
+    firm_costs: FirmCosts = Field(default_factory=FirmCosts)
+    tiers: dict[Tier, TierBehaviour] = Field(default_factory=_default_tiers)
+    band_employees: dict[SizeBand, tuple[int, int]] = Field(
+        default_factory=lambda: {
+            "micro": (1, 9),
+            "small": (10, 49),
+            "medium": (50, 249),
+            "large": (250, 2500),
+        },
+        description="Headcount range of each size band (log-uniform draw).",
+    )
+    input_suppliers: dict[Tier, int] = Field(
+        default_factory=lambda: {"local": 3, "region": 2},
+        description="Input suppliers per firm, by supplier tier.",
+    )
+    consumption_suppliers: dict[Tier, int] = Field(
+        default_factory=lambda: {"local": 4, "region": 1},
+        description="Shops per household, by shop tier.",
+    )
+    consumer_sectors: dict[Section, Share] = Field(
+        default_factory=lambda: {"G": 0.45, "I": 0.2, "S": 0.1, "R": 0.1, "Q": 0.05, "L": 0.1},
+        description="Where household spending goes, by SIC section (weights).",
+    )
+    wage_dispersion: float = Field(0.35, ge=0.0, le=2.0, description="Log-normal wage spread.")
+    tenders: Tenders = Field(default_factory=Tenders)
+    adaptation: Adaptation = Field(default_factory=Adaptation)
+
+    @model_validator(mode="after")
+    def _tiers(self) -> Behaviour:
+        missing = [t for t in TIERS if t not in self.tiers]
+        if missing:
+            raise ValueError(f"tiers is missing {missing} (allowed: local, region, outside)")
+        check_distribution(self.consumer_sectors, "consumer_sectors")
+        return self

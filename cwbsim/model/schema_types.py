@@ -1,0 +1,45 @@
+"""Shared building blocks of the schemas: code lists, constrained types, the strict base model."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTU")
+TIERS = ("local", "region", "outside")
+SIZE_BANDS = ("micro", "small", "medium", "large")
+OWNERSHIPS = ("local", "external", "cooperative")
+
+Section = Literal[
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K",
+    "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U",
+]  # fmt: skip
+Tier = Literal["local", "region", "outside"]
+SizeBand = Literal["micro", "small", "medium", "large"]
+Ownership = Literal["local", "external", "cooperative"]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Pounds = Annotated[float, Field(ge=0.0)]
+YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+SHARE_SUM_TOLERANCE = 1e-9
+
+
+def months_between(start: str, end: str) -> int:
+    """Whole months from ``start`` to ``end`` (both ``YYYY-MM``)."""
+    sy, sm = (int(x) for x in start.split("-"))
+    ey, em = (int(x) for x in end.split("-"))
+    return (ey - sy) * 12 + (em - sm)
+
+
+def check_distribution(shares: dict, what: str) -> None:
+    """Raise a ValueError naming ``what`` unless the shares sum to 1."""
+    total = sum(shares.values())
+    if shares and abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+        raise ValueError(f"{what} shares sum to {total:.6g} (allowed: they must sum to 1)")
+
+
+class Strict(BaseModel):
+    """Base for all spec parts: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
