@@ -9,7 +9,8 @@ import networkx as nx
 import numpy as np
 
 from cwbsim.model.agents import Anchor, Firm, Household
-from cwbsim.model.builder import build_economy, household_income, procurement_edges
+from cwbsim.model.builder import build_economy, household_income
+from cwbsim.model.contracts import procurement_edges
 from cwbsim.model.engine import VectorisedEngine, opening_state
 from cwbsim.model.firms import FirmDynamics
 from cwbsim.model.flows import StepFlows

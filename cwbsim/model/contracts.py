@@ -1,0 +1,156 @@
+"""Anchors' procurement contracts: generated portfolios, named contracts, tender access."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cwbsim.model.errors import InputError
+from cwbsim.model.spec import SECTIONS, TIERS, EconomySpec, months_between
+from cwbsim.model.structure import Contracts, Edges
+
+
+def _portfolio_contracts(
+    spec: EconomySpec,
+    a: int,
+    budget: float,
+    firm_pools: dict,
+    firm_employees: np.ndarray,
+    rng: np.random.Generator,
+) -> list[tuple]:
+    """Generate one anchor's contracts: tier by share, sector by mix, supplier by size."""
+    portfolio = spec.anchors[a].procurement
+    targets = np.array(
+        [
+            portfolio.local_share,
+            portfolio.region_share - portfolio.local_share,
+            1.0 - portfolio.region_share,
+        ]
+    ).clip(min=0.0)
+    targets = budget * targets / targets.sum()
+    sector_keys = [s for s in portfolio.sectors if portfolio.sectors[s] > 0]
+    sector_p = np.array([portfolio.sectors[s] for s in sector_keys])
+    sector_p = sector_p / sector_p.sum()
+    key = f"anchors[{a}].procurement"
+    positive = np.flatnonzero(targets > 0)
+    if portfolio.contracts < len(positive):
+        raise InputError(
+            f"{key}.contracts: {portfolio.contracts} contracts cannot cover spend in "
+            f"{len(positive)} tiers (allowed: >= {len(positive)})"
+        )
+    rest = rng.choice(3, size=portfolio.contracts - len(positive), p=targets / targets.sum())
+    tiers = np.concatenate([positive, rest])
+    rows = []
+    lo, hi = spec.behaviour.tenders.duration_months
+    for t in range(3):
+        count = int(np.sum(tiers == t))
+        if count == 0 or targets[t] == 0:
+            continue
+        usable = [i for i, s in enumerate(sector_keys) if (SECTIONS.index(s), t) in firm_pools]
+        if not usable:
+            raise InputError(
+                f"{key}: {TIERS[t]}-tier spend of £{targets[t]:,.0f} but no {TIERS[t]}-tier "
+                f"firm supplies any of its sectors {sector_keys} (declare such firms, "
+                "or set the share to 0)"
+            )
+        p = sector_p[usable] / sector_p[usable].sum()
+        sectors = [
+            SECTIONS.index(sector_keys[usable[k]]) for k in rng.choice(len(usable), count, p=p)
+        ]
+        values = rng.lognormal(0.0, portfolio.value_sigma, size=count)
+        values *= targets[t] / values.sum()
+        for sector, value in zip(sectors, values, strict=True):
+            pool = firm_pools[(sector, t)]
+            weights = firm_employees[pool].astype(float)
+            supplier = pool[rng.choice(len(pool), p=weights / weights.sum())]
+            duration = rng.integers(lo, hi + 1)
+            rows.append((supplier, sector, value, int(rng.integers(1, duration + 1))))
+    return rows
+
+
+def build_contracts(
+    spec: EconomySpec, firms: dict, firm_offset: int, rng
+) -> tuple[Contracts, np.ndarray]:
+    """All anchors' contracts, and each anchor's tier shares of contract value (its access)."""
+    firm_tier = firms["tier"]
+    pools: dict[tuple[int, int], np.ndarray] = {}
+    active = np.flatnonzero(firms["active"])
+    for (sector, tier), idx in _group(firms["sector"][active], firm_tier[active]).items():
+        pools[(sector, tier)] = active[idx]
+    supplier_index = {name: i for i, name in enumerate(firms["names"])}
+    anchor, supplier, sector, value, end = [], [], [], [], []
+    for a, spec_anchor in enumerate(spec.anchors):
+        budget = spec_anchor.income * spec_anchor.procurement_share
+        for c in spec_anchor.contracts:
+            anchor.append(a)
+            supplier.append(supplier_index[c.supplier])
+            sector.append(SECTIONS.index(c.sector))
+            value.append(c.value)
+            end.append(months_between(spec.start, c.end) + 1)
+            budget -= c.value
+        if spec_anchor.procurement is not None and budget > 0:
+            for f, s, v, e in _portfolio_contracts(spec, a, budget, pools, firms["employees"], rng):
+                anchor.append(a)
+                supplier.append(f)
+                sector.append(s)
+                value.append(v)
+                end.append(e)
+    contracts = Contracts(
+        anchor=np.array(anchor, dtype=np.int64),
+        supplier=np.array(supplier, dtype=np.int64) + firm_offset,
+        sector=np.array(sector, dtype=np.int64),
+        value=np.array(value, dtype=float),
+        end_step=np.array(end, dtype=np.int64),
+    )
+    tiers = firm_tier[contracts.supplier - firm_offset]
+    return contracts, _access(contracts, tiers, len(spec.anchors))
+
+
+ACCESS_PSEUDO_CONTRACTS = 2.0
+"""Weight of an anchor's overall tier shares in its per-sector access, in mean contracts."""
+
+
+def _access(contracts: Contracts, tier: np.ndarray, n_anchor: int) -> np.ndarray:
+    """Each anchor's starting share of contract value by sector and tier, shape (A, S, 3).
+
+    Per sector, so that a tender keeps the sector's starting mix in
+    expectation even where a tier has no firm in some sector; smoothed towards
+    the anchor's overall shares by ``ACCESS_PSEUDO_CONTRACTS`` contracts of
+    mean value, so that a sector with few contracts is not closed to a tier by
+    chance.
+    """
+    by_sector = np.zeros((n_anchor, len(SECTIONS), 3))
+    np.add.at(by_sector, (contracts.anchor, contracts.sector, tier), contracts.value)
+    overall = by_sector.sum(axis=1)
+    totals = overall.sum(axis=1, keepdims=True)
+    overall = np.divide(overall, totals, out=np.zeros_like(overall), where=totals > 0)
+    counts = np.bincount(contracts.anchor, minlength=n_anchor)
+    mean_value = np.divide(totals[:, 0], counts, out=np.zeros(n_anchor), where=counts > 0)
+    prior = ACCESS_PSEUDO_CONTRACTS * mean_value[:, None, None] * overall[:, None, :]
+    smoothed = by_sector + prior
+    sums = smoothed.sum(axis=2, keepdims=True)
+    return np.divide(smoothed, sums, out=np.zeros_like(smoothed), where=sums > 0)
+
+
+def _group(*keys: np.ndarray) -> dict[tuple, np.ndarray]:
+    """Indices of equal key tuples, e.g. firms by (sector, tier)."""
+    stacked = np.stack(keys, axis=1)
+    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    order = np.argsort(inverse.ravel(), kind="stable")
+    bounds = np.searchsorted(inverse.ravel()[order], np.arange(len(unique) + 1))
+    return {
+        tuple(int(v) for v in unique[g]): order[bounds[g] : bounds[g + 1]]
+        for g in range(len(unique))
+    }
+
+
+def procurement_edges(contracts: Contracts, anchor_income: np.ndarray) -> Edges:
+    """Contracts as payment shares: ``value / income`` of the paying anchor.
+
+    Contracts without a supplier (``-1``) have no edge: their money leaks.
+    """
+    placed = contracts.supplier >= 0
+    income = anchor_income[contracts.anchor[placed]]
+    share = np.divide(
+        contracts.value[placed], income, out=np.zeros(int(placed.sum())), where=income > 0
+    )
+    return Edges(contracts.anchor[placed].copy(), contracts.supplier[placed].copy(), share)
