@@ -133,7 +133,7 @@ class ApplyCooperatives(Applied):
         if item.size_bands:
             mask &= np.isin(economy.size_band, [SIZE_BANDS.index(b) for b in item.size_bands])
         # a child of the run's seed, so binding draws nothing from the model's streams
-        order = np.random.default_rng(model.rng.bit_generator.seed_seq.spawn(1)[0])
+        order = np.random.default_rng(model.child_seed(3))
         self.candidates = order.permutation(firm[mask])
         self.converted = 0
 
