@@ -42,13 +42,9 @@ def _is_scenario(spec: str) -> bool:
     path = Path(spec)
     if path.suffix == ".toml" and path.exists():
         return is_scenario_file(path)
-    return spec in builtin_scenarios() and spec not in _builtin_specs()
-
-
-def _builtin_specs() -> list[str]:
     from cwbsim.model.spec import builtin_specs
 
-    return builtin_specs()
+    return spec in builtin_scenarios() and spec not in builtin_specs()
 
 
 @app.command()

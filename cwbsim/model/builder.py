@@ -209,7 +209,6 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
         sector=np.concatenate([np.full(n_anchor, -1), firms["sector"], np.full(n_household, -1)]),
         size_band=firms["band"],
         ownership=firms["owner"],
-        employees=firms["employees"],
         capacity=firms["capacity"] * firms["employees"] * costs.turnover_per_employee,
         cost_index=firms["cost_index"],
         active=firms["active"],

@@ -156,11 +156,6 @@ def _registry() -> dict[str, Metric]:
 METRICS = _registry()
 """All metrics by name."""
 
-HIDDEN_SUMS = ("lm3_rounds", "multiplier_receipts")
-"""Per-step numerators recorded so that yearly ratios are ratios of sums."""
-
-ANCHOR_METRICS = ("anchor_spend", "local_share", "region_share", "lm3")
-
 
 LOCAL_GROUPS = np.arange(N_GROUPS)[np.arange(N_GROUPS) % 3 == LOCAL]
 NON_LOCAL_GROUPS = np.arange(N_GROUPS)[np.arange(N_GROUPS) % 3 != LOCAL]

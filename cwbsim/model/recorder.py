@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from cwbsim.model.flows import StepFlows
-from cwbsim.model.metrics import HIDDEN_SUMS, METRICS, income_distribution, step_values
+from cwbsim.model.metrics import METRICS, income_distribution, step_values
 from cwbsim.model.structure import (
     LEDGER_CHANNELS,
     LOCAL,
@@ -72,15 +72,6 @@ class Recorder:
         self.household_years.append({"household_income_median": median, "gini": gini})
         self.year_income = np.zeros_like(self.year_income)
         self.months_in_year = 0
-
-    def timeseries(self) -> pd.DataFrame:
-        """One row per step: step, year, month and every metric (money in £ per step)."""
-        frame = pd.DataFrame(self.values)
-        steps = np.arange(1, len(frame) + 1)
-        frame.insert(0, "month", (steps - 1) % STEPS_PER_YEAR + 1)
-        frame.insert(0, "year", (steps - 1) // STEPS_PER_YEAR + 1)
-        frame.insert(0, "step", steps)
-        return frame.drop(columns=list(HIDDEN_SUMS))
 
     def years(self) -> list[dict[str, float]]:
         """One record per year; money in £ per year; ratios are ratios of yearly sums."""

@@ -126,7 +126,6 @@ class Economy:
     sector: np.ndarray
     size_band: np.ndarray
     ownership: np.ndarray
-    employees: np.ndarray
     capacity: np.ndarray
     cost_index: np.ndarray
     active: np.ndarray

@@ -135,16 +135,6 @@ Intervention = Annotated[
     Field(discriminator="type"),
 ]
 
-INTERVENTION_TYPES = (
-    "procurement_preference",
-    "local_hiring",
-    "wage_floor",
-    "cooperative_conversion",
-    "anchor_budget",
-    "buy_local",
-    "local_investment",
-)
-
 
 class Scenario(Strict):
     """A scenario: base economy, horizon, seeds and interventions."""
