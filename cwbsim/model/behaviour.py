@@ -5,7 +5,6 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from cwbsim.model.schema_types import (
-    SHARE_SUM_TOLERANCE,
     TIERS,
     Pounds,
     Section,
@@ -13,6 +12,7 @@ from cwbsim.model.schema_types import (
     SizeBand,
     Strict,
     Tier,
+    check_at_most_one,
     check_distribution,
 )
 
@@ -27,12 +27,7 @@ class FirmCosts(Strict):
 
     @model_validator(mode="after")
     def _sum(self) -> FirmCosts:
-        total = self.wage_share + self.input_share + self.tax_share
-        if total > 1.0 + SHARE_SUM_TOLERANCE:
-            raise ValueError(
-                f"wage_share + input_share + tax_share = {total:.6g} is above 1 "
-                "(allowed: sum <= 1; the rest is profit)"
-            )
+        check_at_most_one(self, ("wage_share", "input_share", "tax_share"), "the rest is profit")
         return self
 
 
@@ -45,8 +40,7 @@ class TierBehaviour(Strict):
 
     @model_validator(mode="after")
     def _sum(self) -> TierBehaviour:
-        if self.local_input_share + self.region_input_share > 1.0 + SHARE_SUM_TOLERANCE:
-            raise ValueError("local_input_share + region_input_share is above 1 (allowed: <= 1)")
+        check_at_most_one(self, ("local_input_share", "region_input_share"))
         return self
 
 

@@ -43,3 +43,14 @@ class Strict(BaseModel):
     """Base for all spec parts: unknown keys are errors, values are validated on assignment."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def check_at_most_one(model: BaseModel, names: tuple[str, ...], rest: str = "") -> None:
+    """Raise a ValueError naming the fields unless the shares ``names`` of ``model`` sum to <= 1.
+
+    ``rest`` says where the remainder goes (e.g. "the rest is profit").
+    """
+    total = sum(getattr(model, name) for name in names)
+    if total > 1.0 + SHARE_SUM_TOLERANCE:
+        tail = f"; {rest}" if rest else ""
+        raise ValueError(f"{' + '.join(names)} = {total:.6g} is above 1 (allowed: sum <= 1{tail})")

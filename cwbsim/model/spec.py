@@ -38,6 +38,7 @@ from cwbsim.model.schema_types import (
     Strict,
     Tier,
     YearMonth,
+    check_at_most_one,
     check_distribution,
     months_between,
 )
@@ -108,12 +109,7 @@ class Anchor(Strict):
 
     @model_validator(mode="after")
     def _budget(self) -> Anchor:
-        total = self.wage_share + self.procurement_share
-        if total > 1.0 + SHARE_SUM_TOLERANCE:
-            raise ValueError(
-                f"wage_share + procurement_share = {total:.6g} is above 1 "
-                "(allowed: sum <= 1; the rest is spent outside)"
-            )
+        check_at_most_one(self, ("wage_share", "procurement_share"), "the rest is spent outside")
         budget = self.income * self.procurement_share
         named = sum(c.value for c in self.contracts)
         if named > budget * (1 + SHARE_SUM_TOLERANCE):
@@ -198,11 +194,7 @@ class Households(Strict):
     @model_validator(mode="after")
     def _shares(self) -> Households:
         check_distribution(self.workers, "workers")
-        if self.local_share + self.region_share > 1.0 + SHARE_SUM_TOLERANCE:
-            raise ValueError(
-                f"local_share + region_share = {self.local_share + self.region_share:.6g} "
-                "is above 1 (allowed: sum <= 1)"
-            )
+        check_at_most_one(self, ("local_share", "region_share"))
         if any(k < 0 or k > 10 for k in self.workers):
             raise ValueError("workers keys are people per household (allowed: 0 to 10)")
         return self
