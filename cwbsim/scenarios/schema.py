@@ -33,6 +33,26 @@ from cwbsim.model.spec import (
 YEARS_MAX = 50
 
 
+def lever(
+    label: str,
+    off: float,
+    step: float,
+    low: float | None = None,
+    high: float | None = None,
+    scale: float = 1.0,
+) -> dict:
+    """Marks a field as the lever of its intervention in the app (``json_schema_extra``).
+
+    The field's own bounds and description stay the rules; this adds what a
+    slider needs beyond them: a ``label``, the value meaning "no intervention"
+    (``off``), a ``step``, a practical range (``low``/``high``, inside the
+    field's bounds, for fields whose bounds are wide or open) and a display
+    ``scale`` (1e6 shows £ as £m).
+    """
+    return {"lever": {"label": label, "off": off, "step": step, "low": low, "high": high,
+                      "scale": scale}}  # fmt: skip
+
+
 class InterventionBase(Strict):
     """Timing shared by every intervention."""
 
@@ -49,7 +69,12 @@ class ProcurementPreference(InterventionBase):
     """Local / social-value weight in tenders; optional lot splitting (progressive procurement)."""
 
     type: Literal["procurement_preference"]
-    weight: float = Field(ge=0.0, le=20.0, description="Weight on social value in award scores.")
+    weight: float = Field(
+        ge=0.0,
+        le=20.0,
+        description="Weight on social value in award scores (0 = price only; 4.52 fits Preston).",
+        json_schema_extra=lever("Procurement: social-value weight", off=0.0, step=0.01),
+    )
     max_lot: float | None = Field(
         None, gt=0.0, description="Split contracts above this value into lots, £ per year."
     )
@@ -59,7 +84,10 @@ class LocalHiring(InterventionBase):
     """Share of new hires drawn from local residents (fair employment)."""
 
     type: Literal["local_hiring"]
-    share: Share = Field(description="Chance that a new hire is a local resident.")
+    share: Share = Field(
+        description="Chance that a new hire is a local resident.",
+        json_schema_extra=lever("Local hiring: share of new hires", off=0.0, step=0.01),
+    )
     include_suppliers: bool = Field(False, description="Also the anchors' contracted suppliers.")
 
 
@@ -67,7 +95,12 @@ class WageFloor(InterventionBase):
     """A living wage for anchor staff, optionally for contracted suppliers' staff."""
 
     type: Literal["wage_floor"]
-    hourly: float = Field(gt=0.0, le=200.0, description="Floor, £ per hour.")
+    hourly: float = Field(
+        gt=0.0,
+        le=200.0,
+        description="Floor, £ per hour.",
+        json_schema_extra=lever("Living wage, £ per hour", off=0.0, step=0.05, high=15.0),
+    )
     include_suppliers: bool = Field(False, description="Also the anchors' contracted suppliers.")
 
 
@@ -75,7 +108,10 @@ class CooperativeConversion(InterventionBase):
     """A share of local firms becomes co-operatively owned (plural ownership)."""
 
     type: Literal["cooperative_conversion"]
-    share: Share = Field(description="Share of the targeted local firms converted.")
+    share: Share = Field(
+        description="Share of the targeted local firms converted.",
+        json_schema_extra=lever("Co-operatives: share of firms converted", off=0.0, step=0.005),
+    )
     ownership: list[Literal["local", "external"]] = Field(
         default_factory=lambda: ["external"],
         description="Which owners sell to their workers: externally owned local firms "
@@ -89,7 +125,14 @@ class AnchorBudget(InterventionBase):
     """Anchor income changes by a percentage a year (austerity or growth)."""
 
     type: Literal["anchor_budget"]
-    percent_per_year: float = Field(ge=-50.0, le=50.0, description="Change, % per year.")
+    percent_per_year: float = Field(
+        ge=-50.0,
+        le=50.0,
+        description="Change, % per year.",
+        json_schema_extra=lever(
+            "Anchor budget, % a year", off=0.0, step=0.25, low=-10.0, high=10.0
+        ),
+    )
     years_of_change: int | None = Field(
         None, ge=1, le=YEARS_MAX, description="Years the change lasts (default: to the end)."
     )
@@ -109,7 +152,12 @@ class BuyLocal(InterventionBase):
 
     type: Literal["buy_local"]
     shift: float = Field(
-        ge=-1.0, le=1.0, description="Change in the local share of consumption (0.05 = 5 points)."
+        ge=-1.0,
+        le=1.0,
+        description="Change in the local share of consumption (0.05 = 5 points).",
+        json_schema_extra=lever(
+            "Buy local: shift in households' local share", off=0.0, step=0.01, low=-0.2, high=0.2
+        ),
     )
 
 
@@ -117,7 +165,11 @@ class LocalInvestment(InterventionBase):
     """£ invested (e.g. by a local pension fund) in local firms' capacity in chosen sectors."""
 
     type: Literal["local_investment"]
-    amount: float = Field(gt=0.0, description="Total invested, £, spread over the ramp years.")
+    amount: float = Field(
+        gt=0.0,
+        description="Total invested, £, spread over the ramp years.",
+        json_schema_extra=lever("Local investment, £m", off=0.0, step=1.0, high=200.0, scale=1e6),
+    )
     sectors: list[Section] = Field(default_factory=list, description="Sectors (empty = all).")
     capacity_per_pound: float = Field(
         1.0, gt=0.0, le=10.0, description="Yearly sales capacity added per £ invested (assumption)."

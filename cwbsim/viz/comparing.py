@@ -1,0 +1,60 @@
+"""The app's comparison: its scenario (levers applied) against the base economy, paired seeds.
+
+The scenario the user has built in the page is written as a TOML file beside
+the results, so the comparison runs through the same code, processes and
+seeds as ``cwbsim compare`` and leaves a file anyone can re-run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import tomli_w
+
+from cwbsim.scenarios.compare import Comparison, compare
+from cwbsim.scenarios.report import write_comparison
+from cwbsim.scenarios.running import atomic_write
+from cwbsim.scenarios.schema import Scenario
+
+
+def write_scenario(plan: Scenario, path: Path) -> Path:
+    """Write a scenario as TOML (atomically)."""
+    text = tomli_w.dumps(plan.model_dump(mode="json", exclude_none=True))
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path
+
+
+def run_comparison(
+    plan: Scenario,
+    seeds: int,
+    years: int,
+    folder: Path,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Comparison, dict[str, Path]]:
+    """Compare ``plan`` with its base economy without interventions; write the results.
+
+    Returns the comparison and the files written in ``folder``:
+    ``comparison.csv``, ``runs.parquet``, ``report.html`` (and the two scenario files).
+    """
+    folder = Path(folder)
+    baseline = Scenario(
+        name=f"{plan.base} baseline",
+        description="The base economy with no interventions.",
+        base=plan.base,
+        start=plan.start,
+        years=years,
+        seeds=seeds,
+        seed=plan.seed,
+    )
+    scenario = plan.model_copy(update={"years": years, "seeds": seeds})
+    base_path = write_scenario(baseline, folder / "baseline.toml")
+    plan_path = write_scenario(scenario, folder / "scenario.toml")
+    comparison = compare(
+        str(base_path), str(plan_path), seeds, years, workers=workers, progress=progress
+    )
+    written = write_comparison(comparison, folder)
+    files = {p.name: p for p in written if p.suffix in (".csv", ".parquet", ".html")}
+    files.update({"baseline.toml": base_path, "scenario.toml": plan_path})
+    return comparison, files

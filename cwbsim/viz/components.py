@@ -1,0 +1,400 @@
+"""Solara components of the app: the explorer's cards, the comparison and the spend-file views.
+
+The explorer's cards are plain functions of the model, which Mesa's SolaraViz
+re-renders after every step. Their charts are cached per model and step
+(:class:`ChartCache`), so a re-render that does not follow a step costs
+nothing, and a step draws each chart once. Long jobs (comparisons, file
+analysis) run in threads through ``solara.lab.use_task``; their errors are
+shown in the page, never raised into the server.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import tempfile
+import threading
+import typing
+from collections import OrderedDict
+from pathlib import Path
+
+import pandas as pd
+import solara
+import traitlets
+from solara.components.file_drop import FileDropZone
+
+from cwbsim.model.errors import InputError
+from cwbsim.model.metrics import METRICS
+from cwbsim.scenarios.compare import LEVEL
+from cwbsim.scenarios.report import KEY_METRICS, chart
+from cwbsim.scenarios.running import versions
+from cwbsim.viz import charts, flowdata
+from cwbsim.viz.comparing import run_comparison
+from cwbsim.viz.explorer import ExplorerEconomy
+from cwbsim.viz.levers import LEVERS
+from cwbsim.viz.uploads import MAX_UPLOAD_MB, Upload, analyse_upload, check_upload
+
+KPIS = (
+    ("local_share", "Local share", "{:.2%}", 1),
+    ("region_share", "Local + region share", "{:.2%}", 1),
+    ("lm3", "LM3", "{:.3f}", 1),
+    ("local_income", "Local income, £m/month", "{:,.2f}", 1e-6),
+    ("local_jobs", "Local jobs", "{:,.0f}", 1),
+    ("unemployment_rate", "Unemployment", "{:.2%}", 1),
+)
+
+
+class ChartCache:
+    """PNG charts keyed by (model, step, chart), keeping the latest few."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.items: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, model: ExplorerEconomy, name: str, draw: typing.Callable[[], bytes]) -> bytes:
+        """The chart ``name`` of ``model`` at its current step, drawn once."""
+        key = (id(model), model.steps, name)
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        image = draw()
+        with self.lock:
+            self.items[key] = image
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return image
+
+
+CHARTS = ChartCache()
+
+
+def _kpi_html(model: ExplorerEconomy) -> str:
+    values = model.recorder.current
+    cells = []
+    for metric, label, template, scale in KPIS:
+        value = values.get(metric)
+        shown = "–" if value is None or value != value else template.format(value * scale)
+        cells.append(
+            f'<div class="cwb-kpi" data-metric="{metric}" data-value="{value!r}">'
+            f'<div class="cwb-kpi-label">{html.escape(label)}</div>'
+            f'<div class="cwb-kpi-value">{shown}</div></div>'
+        )
+    return (
+        f'<div class="cwb-kpis" data-step="{model.steps}">{"".join(cells)}</div>'
+        "<style>.cwb-kpis{display:flex;flex-wrap:wrap;gap:10px}.cwb-kpi{min-width:140px;"
+        "padding:6px 10px;border:1px solid #ddd;border-radius:6px}.cwb-kpi-label{font-size:"
+        "0.8em;color:#555}.cwb-kpi-value{font-size:1.3em;font-weight:600}</style>"
+    )
+
+
+def summary_card(model: ExplorerEconomy):
+    """Month, headline metrics of the step just run, the scenario in force and any input error."""
+    with solara.Card("This month") as card:
+        if model.input_error:
+            solara.Error(f"Not applied: {model.input_error}", classes=["cwb-input-error"])
+        year, month = divmod(max(model.steps - 1, 0), 12)
+        when = (
+            f"Step {model.steps} (year {year + 1}, month {month + 1})" if model.steps else "Step 0"
+        )
+        solara.Markdown(
+            f"**{when}** · {model.plan.name} on {model.economy_name} · seed {model.seed}"
+        )
+        solara.HTML(tag="div", unsafe_innerHTML=_kpi_html(model))
+        with solara.Details("What the levers do"):
+            for lever in LEVERS.values():
+                solara.Markdown(f"**{lever.label}** — {lever.help} Off at {lever.off:g}.")
+    return card
+
+
+def _title(model: ExplorerEconomy, what: str) -> str:
+    return f"{what} · {model.plan.name} · step {model.steps}"
+
+
+def timeseries_card(model: ExplorerEconomy):
+    """Local and local+region share, LM3, local income, jobs, unemployment, leakage by month."""
+    image = CHARTS.get(
+        model,
+        "timeseries",
+        lambda: charts.timeseries_png(
+            pd.DataFrame(model.recorder.values), _title(model, "Over time")
+        ),
+    )
+    with solara.Card("Over time") as card:
+        solara.Image(image, width="100%", classes=["cwb-chart-timeseries"])
+    return card
+
+
+def sankey_card(model: ExplorerEconomy):
+    """Where each £ of anchor spend goes, and what local recipients do with it."""
+    image = CHARTS.get(
+        model,
+        "sankey",
+        lambda: charts.sankey_png(
+            flowdata.sankey_links(model),
+            _title(model, "Anchor spend, £ per year (latest 12 months)"),
+        ),
+    )
+    with solara.Card("Where the anchors' £ goes") as card:
+        solara.Image(image, width="100%", classes=["cwb-chart-sankey"])
+    return card
+
+
+def network_card(model: ExplorerEconomy):
+    """The economy as anchors, sectors by area and households by area, with this month's flows."""
+    image = CHARTS.get(
+        model,
+        "network",
+        lambda: charts.network_png(
+            flowdata.flow_network(model), _title(model, "Flows this month, £")
+        ),
+    )
+    with solara.Card("Flow network") as card:
+        solara.Image(image, width="100%", classes=["cwb-chart-network"])
+    return card
+
+
+def _frame_bytes(model: ExplorerEconomy, kind: str) -> bytes:
+    frame = pd.DataFrame(model.recorder.values)
+    frame.insert(0, "step", range(1, len(frame) + 1))
+    frame.insert(1, "seed", model.seed)
+    frame.insert(2, "scenario", model.plan.name)
+    buffer = io.BytesIO()
+    if kind == "csv":
+        frame.to_csv(buffer, index=False)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta.update(
+            {
+                b"cwbsim.scenario": model.plan.model_dump_json().encode(),
+                b"cwbsim.seed": str(model.seed).encode(),
+                b"cwbsim.versions": repr(versions()).encode(),
+            }
+        )
+        pq.write_table(table.replace_schema_metadata(meta), buffer)
+    return buffer.getvalue()
+
+
+def downloads_card(model: ExplorerEconomy):
+    """The months run so far, as CSV and Parquet (with seed, scenario and versions)."""
+    with solara.Card("Download this run") as card:
+        solara.Markdown(
+            f"{model.steps} months, one row per month; money in £ per month. "
+            "The Parquet file records the scenario, seed and package versions."
+        )
+        with solara.Row():
+            solara.FileDownload(lambda: _frame_bytes(model, "csv"), "cwbsim-run.csv",
+                                label="CSV", mime_type="text/csv")  # fmt: skip
+            solara.FileDownload(lambda: _frame_bytes(model, "parquet"), "cwbsim-run.parquet",
+                                label="Parquet")  # fmt: skip
+    return card
+
+
+EXPLORER_CARDS = [summary_card, timeseries_card, sankey_card, network_card, downloads_card]
+
+
+def _read(path: Path) -> bytes:
+    return Path(path).read_bytes()
+
+
+@solara.component
+def ComparePanel(model: ExplorerEconomy):
+    """Baseline (the base economy) against the scenario in force, over paired seeds."""
+    seeds = solara.use_reactive(5)
+    years = solara.use_reactive(3)
+    progress = solara.use_reactive(0.0)
+    folder = solara.use_memo(lambda: Path(tempfile.mkdtemp(prefix="cwbsim-compare-")), [])
+    plan = model.plan
+
+    def run():
+        progress.set(0.0)
+        workers = min(os.cpu_count() or 1, 2 * seeds.value)
+        return run_comparison(
+            plan, seeds.value, years.value, folder,
+            workers=workers, progress=lambda done, total: progress.set(done / total),
+        )  # fmt: skip
+
+    task = solara.lab.use_task(run, dependencies=None, raise_error=False)
+    with solara.Column(classes=["cwb-compare"]):
+        solara.Markdown(
+            f"### Compare: **{plan.name}** against **{plan.base}** with no interventions\n"
+            f"Both arms run the same seeds (common random numbers), so the difference "
+            f"has a narrow {LEVEL:.0%} interval. Interventions: "
+            + (", ".join(i.type for i in plan.intervention) or "none")
+        )
+        with solara.Row():
+            solara.SliderInt("Seeds", value=seeds, min=2, max=20)
+            solara.SliderInt("Years", value=years, min=1, max=10)
+        solara.Button("Run comparison", color="primary", on_click=task,
+                      disabled=task.pending, classes=["cwb-run-compare"])  # fmt: skip
+        if task.pending:
+            solara.ProgressLinear(value=progress.value * 100)
+            solara.Text(f"Running {2 * seeds.value} runs… {progress.value:.0%}")
+        if task.error:
+            message = task.exception
+            text = str(message) if isinstance(message, InputError) else repr(message)
+            solara.Error(f"Comparison failed: {text}", classes=["cwb-compare-error"])
+        if task.finished and task.value is not None:
+            comparison, files = task.value
+            _comparison_results(comparison, files)
+
+
+def _comparison_results(comparison, files: dict) -> None:
+    table = comparison.table
+    last = table[(table.year == table.year.max()) & table.metric.isin(KEY_METRICS)]
+    rows = []
+    for r in last.itertuples(index=False):
+        scale = 100 if METRICS[r.metric].unit == "share" else 1
+        rows.append(
+            {
+                "metric": r.metric,
+                "year": r.year,
+                "baseline": r.baseline_mean * scale,
+                "scenario": r.scenario_mean * scale,
+                "difference": r.diff_mean * scale,
+                f"{LEVEL:.0%} low": r.diff_lo * scale,
+                f"{LEVEL:.0%} high": r.diff_hi * scale,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    solara.Markdown("Final year: difference (scenario − baseline), shares in percentage points")
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=frame.to_html(
+            index=False, classes="cwb-compare-table", float_format=lambda v: f"{v:,.4g}"
+        ),
+    )
+    with solara.Row():
+        for name in ("comparison.csv", "runs.parquet", "report.html"):
+            if name in files:
+                solara.FileDownload(lambda p=files[name]: _read(p), name, label=name)
+    with solara.ColumnsResponsive(12, large=6):
+        for metric in KEY_METRICS:
+            solara.Image(chart(comparison, metric), width="100%")
+
+
+class SpendFileZone(FileDropZone):
+    """Solara's lazy drop zone with a file picker: the browser sends bytes only when asked."""
+
+    template_file = (__file__, "file_pick.vue")
+    accept = traitlets.Unicode(".csv,.xlsx").tag(sync=True)
+
+
+@solara.component
+def FilePick(label: str, accept: str, on_file: typing.Callable[[dict], None]):
+    """A drop zone with a "Choose file" button; ``on_file`` gets name, size and a lazy file object."""
+    info, set_info = solara.use_state(None)
+    zone = SpendFileZone.element(label=label, accept=accept, on_file_info=set_info, multiple=False)
+
+    def wire():
+        if not info:
+            return
+        real = typing.cast(SpendFileZone, solara.get_widget(zone))
+        real.version += 1
+        real.reset_stats()
+        files = real.get_files()
+        if files:
+            on_file(files[0])
+
+    solara.use_effect(wire, [info])
+    return zone
+
+
+def _receive(target: solara.Reactive, error: solara.Reactive, types: tuple[str, ...]):
+    def on_file(file: dict) -> None:
+        try:
+            target.set(check_upload(file["name"], int(file["size"]), file["file_obj"], types))
+            error.set(None)
+        except InputError as problem:
+            target.set(None)
+            error.set(str(problem))
+
+    return on_file
+
+
+@solara.component
+def SpendPanel():
+    """Upload a spend file (and optionally a supplier lookup) and see the CLES-style analysis."""
+    spend = solara.use_reactive(typing.cast(Upload | None, None))
+    lookup = solara.use_reactive(typing.cast(Upload | None, None))
+    problem = solara.use_reactive(typing.cast(str | None, None))
+    place = solara.use_reactive("Preston")
+    region = solara.use_reactive("lancashire")
+
+    def analyse():
+        if spend.value is None:
+            return None
+        return analyse_upload(spend.value, place.value, region.value, lookup.value)
+
+    task = solara.lab.use_task(
+        analyse, dependencies=[spend.value, lookup.value, place.value, region.value],
+        raise_error=False,
+    )  # fmt: skip
+    with solara.Column(classes=["cwb-spend"]):
+        solara.Markdown(
+            "### Spend file analysis\nA council or anchor spend file (CSV or XLSX, up to "
+            f"{MAX_UPLOAD_MB:g} MB). Suppliers are placed by the postcodes in a supplier "
+            "lookup (CSV: supplier, postcode, optional sector); without one their area is unknown."
+        )
+        with solara.Row():
+            solara.InputText("Place (LAD codes or names)", value=place, continuous_update=False)
+            solara.InputText("Region (codes, names or lancashire)", value=region,
+                             continuous_update=False)  # fmt: skip
+        FilePick(
+            "or drop a spend file here", ".csv,.xlsx", _receive(spend, problem, (".csv", ".xlsx"))
+        )
+        FilePick("optional supplier lookup CSV", ".csv", _receive(lookup, problem, (".csv",)))
+        if problem.value:
+            solara.Error(problem.value, classes=["cwb-upload-error"])
+        if task.pending:
+            solara.Text("Analysing…")
+        elif task.error:
+            text = (
+                str(task.exception)
+                if isinstance(task.exception, InputError)
+                else repr(task.exception)
+            )
+            solara.Error(text, classes=["cwb-upload-error"])
+        elif task.finished and task.value is not None:
+            _analysis_results(task.value)
+
+
+def _table(frame: pd.DataFrame, css: str, rows: int = 20) -> None:
+    money = {c: (lambda v: f"{v:,.0f}") for c in frame.columns if c in ("spend", "total")}
+    shares = {c: (lambda v: f"{v:.1%}") for c in frame.columns if c == "share"}
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=frame.head(rows).to_html(
+            index=False, classes=css, formatters={**money, **shares}, na_rep="–"
+        ),
+    )
+
+
+def _analysis_results(prepared) -> None:
+    analysis, data = prepared.analysis, prepared.data
+    report = data.reports[0] if data.reports else None
+    rejected = ", ".join(f"{k}: {v}" for k, v in report.rejected.items()) if report else ""
+    solara.Markdown(
+        f"**{Path(report.source).name if report else ''}**: {report.rows_read if report else 0} rows read, "
+        f"{report.rows_used if report else 0} used{'; rejected ' + rejected if rejected else ''}. "
+        f"Total £{analysis.total:,.2f}; suppliers matched to a place: "
+        f"{analysis.match_rate['suppliers']:.0%} (by spend {analysis.match_rate['spend']:.0%})."
+    )
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f'<span class="cwb-spend-total" data-value="{analysis.total!r}"></span>',
+    )
+    solara.Markdown("#### Spend by tier")
+    _table(analysis.by_tier, "cwb-by-tier")
+    solara.Markdown("#### Top suppliers")
+    columns = [c for c in ("supplier", "spend", "share", "tier", "district", "sector", "matched_by")
+               if c in analysis.top_suppliers.columns]  # fmt: skip
+    _table(analysis.top_suppliers[columns], "cwb-top-suppliers")
+    solara.Markdown("#### Gap analysis: spend outside the place in sectors where it has suppliers")
+    _table(analysis.gap, "cwb-gap")

@@ -1,0 +1,110 @@
+"""The model the app steps: a base economy running a scenario with the levers applied.
+
+SolaraViz rebuilds the model on Reset as ``type(model)(**params)``, so
+everything the user chooses (economy, scenario, seed, levers) is a keyword
+argument of :class:`ExplorerEconomy`. Bad choices never raise: the model
+runs the base economy without interventions (or the default economy) and
+keeps the one-line reason in ``input_error`` for the page to show.
+"""
+
+from __future__ import annotations
+
+from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.errors import InputError
+from cwbsim.model.spec import builtin_specs, load_spec
+from cwbsim.scenarios.interventions import bind
+from cwbsim.scenarios.schema import Scenario, builtin_scenarios, check_scenario, load_scenario
+from cwbsim.viz.levers import LEVERS, with_levers
+
+DEFAULT_ECONOMY = "preston-2012"
+DEFAULT_SCENARIO = "preston-cwb"
+DEFAULT_SEED = 20130401
+SEED_MAX = 2**63 - 1
+
+
+def parse_seed(text) -> int:
+    """A seed typed in the page: a whole number from 0 to 2**63 - 1."""
+    try:
+        seed = int(str(text).strip())
+    except ValueError:
+        raise InputError(
+            f"seed: {text!r} is not a whole number (allowed: 0 to 2**63 - 1)"
+        ) from None
+    if not 0 <= seed <= SEED_MAX:
+        raise InputError(f"seed: {seed} is out of range (allowed: 0 to 2**63 - 1)")
+    return seed
+
+
+def resolve(economy: str, scenario_name: str, levers: dict) -> tuple[Scenario, object]:
+    """The scenario (levers applied) on the chosen base economy; raise InputError on bad input."""
+    if economy not in builtin_specs():
+        raise InputError(
+            f"economy: {economy!r} is not a built-in economy (allowed: {', '.join(builtin_specs())})"
+        )
+    if scenario_name not in builtin_scenarios():
+        raise InputError(
+            f"scenario: {scenario_name!r} is not a built-in scenario "
+            f"(allowed: {', '.join(builtin_scenarios())})"
+        )
+    scenario, spec = load_scenario(scenario_name)
+    if scenario.base != economy:
+        start = scenario.start
+        spec = load_spec(economy)
+        if start is not None:
+            spec = spec.model_copy(update={"start": start})
+        scenario = scenario.model_copy(update={"base": economy})
+    scenario = with_levers(scenario, levers)
+    check_scenario(scenario, spec, f"{scenario_name} on {economy}")
+    return scenario, spec
+
+
+class ExplorerEconomy(LocalEconomy):
+    """A :class:`LocalEconomy` running a scenario whose levers the user has set.
+
+    Parameters
+    ----------
+    economy : str
+        A built-in economy spec.
+    scenario_name : str
+        A built-in scenario; its base economy is replaced by ``economy``.
+    rng : int or str
+        The run's one seed (text from the page is parsed).
+    scenario : object, optional
+        Ignored: Mesa's SolaraViz passes its own scenario object on Reset.
+    **levers : float
+        Lever values by key (:data:`cwbsim.viz.levers.LEVERS`), display units.
+    """
+
+    def __init__(
+        self,
+        economy: str = DEFAULT_ECONOMY,
+        scenario_name: str = DEFAULT_SCENARIO,
+        rng: int | str = DEFAULT_SEED,
+        scenario=None,
+        **levers,
+    ):
+        self.input_error: str | None = None
+        try:
+            seed = parse_seed(rng)
+        except InputError as error:
+            self.input_error, seed = str(error), DEFAULT_SEED
+        try:
+            plan, spec = resolve(economy, scenario_name, levers)
+        except InputError as error:
+            self.input_error = self.input_error or str(error)
+            base = economy if economy in builtin_specs() else DEFAULT_ECONOMY
+            spec = load_spec(base)
+            plan = Scenario(name=f"{base} (no interventions)", base=base)
+        super().__init__(spec, rng=seed)
+        self.seed = seed
+        self.economy_name = plan.base
+        self.scenario_name = scenario_name
+        self.plan = plan
+        self.levers = {k: float(v) for k, v in levers.items() if k in LEVERS}
+        self.applied = bind(plan.intervention, self)
+
+    def step(self) -> None:
+        """Apply the interventions for this month (``self.steps``, from 1), then run it."""
+        for item in self.applied:
+            item.apply(self.steps)
+        super().step()

@@ -1,0 +1,182 @@
+"""The app's levers, read from the scenario schema rather than typed a second time.
+
+Each intervention type marks one field as its lever (``json_schema_extra``,
+see :func:`cwbsim.scenarios.schema.lever`). A lever's range comes from the
+field's bounds (or the practical range the mark gives inside them), its help
+text from the field's description and its default from the chosen scenario.
+Setting a lever to its ``off`` value removes that intervention; setting it
+elsewhere changes the scenario's intervention of that type, or adds one that
+starts in year 1 at once. The result is validated by the scenario schema
+itself, so a value outside the field's bounds, from a crafted request, is an
+error message and never a silently wrong run.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from dataclasses import dataclass
+
+import annotated_types
+import pydantic
+
+from cwbsim.model.errors import InputError, format_validation_error
+from cwbsim.scenarios.schema import Intervention, Scenario
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One slider: an intervention type's marked field.
+
+    Attributes
+    ----------
+    key : str
+        Model parameter name, ``<type>__<field>``.
+    kind : type
+        The intervention class.
+    field : str
+        The field it sets.
+    label, help : str
+        Slider label, and the field's description with its class's summary.
+    low, high, step : float
+        Slider range and step, in display units.
+    off : float
+        Display value meaning "no intervention of this type".
+    scale : float
+        Schema units per display unit (1e6 for £ shown as £m).
+    """
+
+    key: str
+    kind: type
+    field: str
+    label: str
+    help: str
+    low: float
+    high: float
+    step: float
+    off: float
+    scale: float
+
+    @property
+    def type_name(self) -> str:
+        """The intervention's ``type`` in scenario files."""
+        return typing.get_args(self.kind.model_fields["type"].annotation)[0]
+
+
+def _bounds(info: pydantic.fields.FieldInfo) -> tuple[float, float]:
+    low, high = -math.inf, math.inf
+    for item in info.metadata:
+        if isinstance(item, annotated_types.Ge | annotated_types.Gt):
+            low = float(getattr(item, "ge", getattr(item, "gt", low)))
+        if isinstance(item, annotated_types.Le | annotated_types.Lt):
+            high = float(getattr(item, "le", getattr(item, "lt", high)))
+    return low, high
+
+
+def intervention_types() -> list[type]:
+    """The intervention classes of the scenario schema, in schema order."""
+    union = typing.get_args(Intervention)[0]
+    return list(typing.get_args(union))
+
+
+def levers() -> list[Lever]:
+    """Every lever the schema marks, in schema order."""
+    found = []
+    for kind in intervention_types():
+        for name, info in kind.model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            mark = extra.get("lever")
+            if not mark:
+                continue
+            low, high = _bounds(info)
+            scale = mark["scale"]
+            low = mark["low"] if mark["low"] is not None else low / scale
+            high = mark["high"] if mark["high"] is not None else high / scale
+            low = min(low, mark["off"])
+            if not (math.isfinite(low) and math.isfinite(high)):
+                raise ValueError(f"{kind.__name__}.{name}: a lever needs a finite range")
+            summary = (kind.__doc__ or "").strip().splitlines()[0]
+            type_name = typing.get_args(kind.model_fields["type"].annotation)[0]
+            found.append(
+                Lever(
+                    key=f"{type_name}__{name}",
+                    kind=kind,
+                    field=name,
+                    label=mark["label"],
+                    help=f"{summary} {info.description or ''}".strip(),
+                    low=low,
+                    high=high,
+                    step=mark["step"],
+                    off=mark["off"],
+                    scale=scale,
+                )
+            )
+    return found
+
+
+LEVERS = {lever.key: lever for lever in levers()}
+
+
+def lever_values(scenario: Scenario) -> dict[str, float]:
+    """Each lever's display value in a scenario (its ``off`` value where the type is absent)."""
+    values = {}
+    for lever in LEVERS.values():
+        items = [i for i in scenario.intervention if isinstance(i, lever.kind)]
+        values[lever.key] = getattr(items[0], lever.field) / lever.scale if items else lever.off
+    return values
+
+
+def model_params(scenario: Scenario) -> dict[str, dict]:
+    """SolaraViz ``model_params`` for the levers, defaulting to the scenario's values."""
+    values = lever_values(scenario)
+    return {
+        lever.key: {
+            "type": "SliderFloat",
+            "label": lever.label,
+            "value": values[lever.key],
+            "min": lever.low,
+            "max": max(lever.high, values[lever.key]),
+            "step": lever.step,
+        }
+        for lever in LEVERS.values()
+    }
+
+
+def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Scenario:
+    """The scenario with lever values (display units) applied, validated by the schema.
+
+    Unknown lever names, values that are not numbers and values outside the
+    schema's bounds raise a one-line :class:`InputError`.
+    """
+    unknown = sorted(set(values) - set(LEVERS))
+    if unknown:
+        raise InputError(f"{source}: {unknown[0]!r} is not a lever (allowed: {', '.join(LEVERS)})")
+    data = scenario.model_dump(mode="python")
+    items = data["intervention"]
+    for key, raw in values.items():
+        lever = LEVERS[key]
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise InputError(f"{source}: {key}: {raw!r} is not a number") from None
+        if not math.isfinite(value):
+            raise InputError(f"{source}: {key}: {raw!r} is not a finite number")
+        low, high = _bounds(lever.kind.model_fields[lever.field])
+        if value != lever.off and not low <= value * lever.scale <= high:
+            raise InputError(
+                f"{source}: {key}: {value:g} is out of range "
+                f"(allowed: {low / lever.scale:g} to {high / lever.scale:g}, or {lever.off:g} for none)"
+            )
+        same = [i for i, item in enumerate(items) if item["type"] == lever.type_name]
+        if value == lever.off:
+            items[:] = [item for i, item in enumerate(items) if i not in same]
+            continue
+        if same:
+            for i in same:
+                items[i][lever.field] = value * lever.scale
+        else:
+            items.append({"type": lever.type_name, lever.field: value * lever.scale})
+    try:
+        return Scenario.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise InputError(format_validation_error(error, source, Scenario)) from None

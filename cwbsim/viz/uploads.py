@@ -1,0 +1,106 @@
+"""Spend files uploaded in the app: checked for size and type, then analysed.
+
+Nothing here raises to the page: every problem becomes a one-line message
+naming the file and what was expected, like the command line's errors.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cwbsim.calibration.analysis import Prepared, prepare
+from cwbsim.model.errors import InputError
+
+MAX_UPLOAD_MB = float(os.environ.get("CWBSIM_MAX_UPLOAD_MB", "20"))
+"""Largest upload accepted, MB (``CWBSIM_MAX_UPLOAD_MB`` changes it)."""
+
+SPEND_TYPES = (".csv", ".xlsx")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Upload:
+    """An uploaded file's name and bytes, once checked."""
+
+    name: str
+    data: bytes
+
+
+def safe_name(name: str) -> str:
+    """The file's base name with anything but letters, digits, ``.-_`` replaced."""
+    base = Path(name.replace("\\", "/")).name or "upload"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", base)[:120]
+
+
+def check_upload(
+    name: str, size: int, stream: BinaryIO, types: tuple[str, ...] = SPEND_TYPES
+) -> Upload:
+    """Read an upload if it is small enough and of an expected type; raise InputError if not.
+
+    The size is checked before reading (and again while reading, in case the
+    browser's figure is wrong); CSV must be text (no NUL bytes, UTF-8 or
+    Windows-1252), XLSX must be a zip archive.
+    """
+    limit = int(MAX_UPLOAD_MB * 1024 * 1024)
+    suffix = Path(name).suffix.lower()
+    if suffix not in types:
+        raise InputError(f"{name}: file type {suffix or '(none)'} (allowed: {', '.join(types)})")
+    if size > limit:
+        raise InputError(
+            f"{name}: {size / 1e6:,.1f} MB is over the upload limit (allowed: up to {MAX_UPLOAD_MB:g} MB)"
+        )
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{name}: over the upload limit (allowed: up to {MAX_UPLOAD_MB:g} MB)")
+    if not data:
+        raise InputError(f"{name}: the file is empty (expected a spend file with a header row)")
+    if suffix == ".xlsx" and not data.startswith(ZIP_MAGIC):
+        raise InputError(f"{name}: not an Excel workbook (expected an .xlsx file, a zip archive)")
+    if suffix == ".csv":
+        head = data[:65536]
+        if b"\x00" in head:
+            raise InputError(f"{name}: binary content (expected a text CSV file)")
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                head.decode("cp1252")
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"{name}: unreadable text (expected UTF-8 or Windows-1252)"
+                ) from None
+    return Upload(safe_name(name), data)
+
+
+def analyse_upload(
+    spend: Upload, local: str, region: str, suppliers: Upload | None = None
+) -> Prepared:
+    """Analyse an uploaded spend file as ``cwbsim analyze`` would; raise InputError on bad input.
+
+    ``local`` and ``region`` are comma-separated LAD codes, district names or groups.
+    """
+    places = [p.strip() for p in local.split(",") if p.strip()]
+    wider = [p.strip() for p in region.split(",") if p.strip()]
+    if not places:
+        raise InputError("place: empty (expected LAD codes or district names, e.g. Preston)")
+    with tempfile.TemporaryDirectory(prefix="cwbsim-upload-") as folder:
+        path = Path(folder) / spend.name
+        path.write_bytes(spend.data)
+        lookup = None
+        if suppliers is not None:
+            lookup = Path(folder) / f"suppliers-{suppliers.name}"
+            lookup.write_bytes(suppliers.data)
+        try:
+            return prepare([path], places, wider, suppliers=lookup)
+        except InputError as error:
+            raise InputError(str(error).replace(folder + os.sep, "")) from None
+        except Exception as error:  # a reader bug must not reach the page as a traceback
+            raise InputError(
+                f"{spend.name}: could not be read ({type(error).__name__}: {error}); "
+                "expected a council spend file (CSV or XLSX)"
+            ) from None
