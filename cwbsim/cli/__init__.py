@@ -1,6 +1,6 @@
 """The ``cwbsim`` command line: parse, call the library, print. Bad input exits with code 2.
 
-Commands live in one module per family (``simulate``, ``spend``, ``sweeps``); importing
+Commands live in one module per family (``simulate``, ``spend``, ``sweeps``, ``browser``); importing
 them registers them on the one Typer ``app``.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from cwbsim.cli import simulate, spend, sweeps  # noqa: F401  (registers the commands)
+from cwbsim.cli import browser, simulate, spend, sweeps  # noqa: F401  (registers the commands)
 from cwbsim.cli.common import app, errors
 
 __all__ = ["app", "main"]

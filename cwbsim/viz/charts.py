@@ -53,7 +53,7 @@ def timeseries_png(frame: pd.DataFrame, title: str) -> bytes:
         ax.set_ylabel(unit, fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-        if len(series) > 1:
+        if len(series) > 1 and len(frame):
             ax.legend(fontsize=8, loc="best")
     for ax in axes[3:]:
         ax.set_xlabel("month", fontsize=8)
@@ -86,7 +86,7 @@ def sankey_png(links: list[tuple[str, str, float]], title: str) -> bytes:
     for s, t, _ in links:
         column.setdefault(t, column.get(s, 0) + 1)
     size: dict[str, float] = {}
-    for s, t, v in links:
+    for _, t, v in links:
         size[t] = size.get(t, 0.0) + v
     size["Anchor spend"] = sum(v for s, _, v in links if s == "Anchor spend")
     total = size["Anchor spend"]

@@ -288,8 +288,12 @@ class SpendFileZone(FileDropZone):
 
 @solara.component
 def FilePick(label: str, accept: str, on_file: typing.Callable[[dict], None]):
-    """A drop zone with a "Choose file" button; ``on_file`` gets name, size and a lazy file object."""
+    """A drop zone with a "Choose file" button; ``on_file`` gets name, size and a lazy file object.
+
+    ``on_file`` runs in a thread (reading the lazy file object waits for the browser).
+    """
     info, set_info = solara.use_state(None)
+    wired, set_wired = solara.use_state(None)
     zone = SpendFileZone.element(label=label, accept=accept, on_file_info=set_info, multiple=False)
 
     def wire():
@@ -298,11 +302,14 @@ def FilePick(label: str, accept: str, on_file: typing.Callable[[dict], None]):
         real = typing.cast(SpendFileZone, solara.get_widget(zone))
         real.version += 1
         real.reset_stats()
-        files = real.get_files()
-        if files:
-            on_file(files[0])
+        set_wired(real.get_files())
+
+    def deliver(cancel: threading.Event):
+        if wired:
+            on_file(wired[0])
 
     solara.use_effect(wire, [info])
+    solara.use_thread(deliver, [wired])
     return zone
 
 
@@ -314,6 +321,9 @@ def _receive(target: solara.Reactive, error: solara.Reactive, types: tuple[str, 
         except InputError as problem:
             target.set(None)
             error.set(str(problem))
+        except Exception as problem:  # a transfer that broke off must not reach the server log
+            target.set(None)
+            error.set(f"{file.get('name', 'upload')}: upload failed ({type(problem).__name__}: {problem})")
 
     return on_file
 
