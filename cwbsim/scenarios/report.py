@@ -8,11 +8,8 @@ import io
 import json
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from cwbsim.model.metrics import METRICS
 from cwbsim.scenarios.compare import LEVEL, Comparison
@@ -54,18 +51,24 @@ def _scale(metric: str) -> tuple[float, str]:
     return 1.0, unit
 
 
+def _label(source: str) -> str:
+    """A scenario's name for a legend: the file's stem for a TOML path."""
+    return Path(source).stem if source.endswith(".toml") else source
+
+
 def chart(comparison: Comparison, metric: str) -> bytes:
     """PNG: both arms over time (mean, 5-95% band over seeds), and their paired difference."""
     runs, table = comparison.runs, comparison.table
     scale, unit = _scale(metric)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), dpi=100)
+    fig = Figure(figsize=(10, 3.6), dpi=100)
+    left, right = fig.subplots(1, 2)
     for arm, colour in (("baseline", "#7f7f7f"), ("scenario", "#1f77b4")):
         data = runs[runs.arm == arm].groupby("year")[metric]
         years = np.array(sorted(runs.year.unique()))
         mean = data.mean().reindex(years) / scale
         lo = data.quantile(0.05).reindex(years) / scale
         hi = data.quantile(0.95).reindex(years) / scale
-        name = comparison.baseline if arm == "baseline" else comparison.scenario
+        name = _label(comparison.baseline if arm == "baseline" else comparison.scenario)
         left.plot(years, mean, marker="o", color=colour, label=name)
         left.fill_between(years, lo, hi, color=colour, alpha=0.2)
     left.set_title(f"{metric} ({unit})")
@@ -84,7 +87,6 @@ def chart(comparison: Comparison, metric: str) -> bytes:
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
     return buffer.getvalue()
 
 

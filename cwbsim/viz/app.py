@@ -44,6 +44,10 @@ def Page():
     model = solara.use_reactive(built)
     current = model.value
 
+    solara.Title("cwbsim")
+    if view.value != "Explore":  # SolaraViz sets the title bar in the Explore view
+        with solara.AppBar():
+            solara.AppBarTitle("cwbsim: community wealth building")
     with solara.Sidebar(), solara.Card("Economy and scenario"):
         solara.Select("Base economy", values=builtin_specs(), value=economy)
         solara.Select("Scenario", values=builtin_scenarios(), value=scenario)

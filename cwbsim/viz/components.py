@@ -32,7 +32,7 @@ from cwbsim.scenarios.running import versions
 from cwbsim.viz import charts, flowdata
 from cwbsim.viz.comparing import run_comparison
 from cwbsim.viz.explorer import ExplorerEconomy
-from cwbsim.viz.levers import LEVERS
+from cwbsim.viz.levers import LEVERS, lever_values
 from cwbsim.viz.uploads import MAX_UPLOAD_MB, Upload, analyse_upload, check_upload
 
 KPIS = (
@@ -90,6 +90,13 @@ def _kpi_html(model: ExplorerEconomy) -> str:
     )
 
 
+def _levers_in_force(model: ExplorerEconomy) -> str:
+    values = lever_values(model.plan)
+    shown = [f"{lever.label} {values[key]:g}" for key, lever in LEVERS.items()
+             if values[key] != lever.off]  # fmt: skip
+    return "; ".join(shown) or "none (the base economy as it is)"
+
+
 def summary_card(model: ExplorerEconomy):
     """Month, headline metrics of the step just run, the scenario in force and any input error."""
     with solara.Card("This month") as card:
@@ -103,6 +110,7 @@ def summary_card(model: ExplorerEconomy):
             f"**{when}** · {model.plan.name} on {model.economy_name} · seed {model.seed}"
         )
         solara.HTML(tag="div", unsafe_innerHTML=_kpi_html(model))
+        solara.Markdown("Levers in force: " + _levers_in_force(model))
         with solara.Details("What the levers do"):
             for lever in LEVERS.values():
                 solara.Markdown(f"**{lever.label}** — {lever.help} Off at {lever.off:g}.")
@@ -245,15 +253,25 @@ def ComparePanel(model: ExplorerEconomy):
             _comparison_results(comparison, files)
 
 
+def _display_unit(metric: str) -> tuple[float, str]:
+    unit = METRICS[metric].unit
+    if unit == "share":
+        return 100.0, "points"
+    if unit == "£":
+        return 1e-6, "£m per year"
+    return 1.0, unit
+
+
 def _comparison_results(comparison, files: dict) -> None:
     table = comparison.table
     last = table[(table.year == table.year.max()) & table.metric.isin(KEY_METRICS)]
     rows = []
     for r in last.itertuples(index=False):
-        scale = 100 if METRICS[r.metric].unit == "share" else 1
+        scale, unit = _display_unit(r.metric)
         rows.append(
             {
                 "metric": r.metric,
+                "unit": "%" if unit == "points" else unit,
                 "year": r.year,
                 "baseline": r.baseline_mean * scale,
                 "scenario": r.scenario_mean * scale,
@@ -263,11 +281,14 @@ def _comparison_results(comparison, files: dict) -> None:
             }
         )
     frame = pd.DataFrame(rows)
-    solara.Markdown("Final year: difference (scenario − baseline), shares in percentage points")
+    solara.Markdown(
+        "Final year: means over seeds and the paired difference (scenario − baseline) with its "
+        f"{LEVEL:.0%} interval; shares in %, their differences in percentage points."
+    )
     solara.HTML(
         tag="div",
         unsafe_innerHTML=frame.to_html(
-            index=False, classes="cwb-compare-table", float_format=lambda v: f"{v:,.4g}"
+            index=False, classes="cwb-compare-table", float_format=lambda v: f"{v:,.3f}"
         ),
     )
     with solara.Row():
@@ -323,7 +344,9 @@ def _receive(target: solara.Reactive, error: solara.Reactive, types: tuple[str, 
             error.set(str(problem))
         except Exception as problem:  # a transfer that broke off must not reach the server log
             target.set(None)
-            error.set(f"{file.get('name', 'upload')}: upload failed ({type(problem).__name__}: {problem})")
+            error.set(
+                f"{file.get('name', 'upload')}: upload failed ({type(problem).__name__}: {problem})"
+            )
 
     return on_file
 
