@@ -1,0 +1,227 @@
+"""The app's parts that need no browser: levers, explorer model, flow summaries, uploads, assets."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from economies import small_spec
+
+from cwbsim.calibration.spend_files import read_spend_files
+from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.errors import InputError
+from cwbsim.model.structure import CHANNELS, N_GROUPS, OUTSIDE
+from cwbsim.scenarios.running import run_scenario
+from cwbsim.scenarios.schema import builtin_scenarios, load_scenario
+from cwbsim.viz import assets, charts, flowdata, levers, uploads
+from cwbsim.viz.explorer import ExplorerEconomy
+
+SPEND = Path(__file__).parent / "data" / "spend" / "1701.csv"
+
+
+def test_every_intervention_type_has_one_lever_inside_its_schema_bounds():
+    kinds = levers.intervention_types()
+    assert sorted(lever.kind.__name__ for lever in levers.LEVERS.values()) == sorted(
+        k.__name__ for k in kinds
+    )
+    for lever in levers.LEVERS.values():
+        low, high = levers._bounds(lever.kind.model_fields[lever.field])
+        assert lever.low <= lever.off <= lever.high
+        assert low <= lever.low * lever.scale or lever.low == lever.off
+        assert lever.high * lever.scale <= high
+        assert lever.help and lever.label
+
+
+def test_levers_default_to_the_scenario_and_change_it_through_the_schema():
+    plan, _ = load_scenario("preston-cwb")
+    params = levers.model_params(plan)
+    assert params["procurement_preference__weight"]["value"] == 4.52
+    assert params["anchor_budget__percent_per_year"]["value"] == 0.0
+    changed = levers.with_levers(
+        plan,
+        {
+            "procurement_preference__weight": 0.0,
+            "wage_floor__hourly": 9.5,
+            "local_investment__amount": 25,
+        },
+    )
+    types = [i.type for i in changed.intervention]
+    assert "procurement_preference" not in types
+    wage = next(i for i in changed.intervention if i.type == "wage_floor")
+    assert wage.hourly == 9.5 and wage.include_suppliers and wage.ramp_years == 2
+    investment = next(i for i in changed.intervention if i.type == "local_investment")
+    assert investment.amount == 25e6 and investment.start_year == 1
+    assert levers.lever_values(changed)["local_investment__amount"] == 25
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"local_hiring__share": 1.5}, "local_hiring__share: 1.5 is out of range (allowed: 0 to 1"),
+        ({"procurement_preference__weight": -2}, "out of range"),
+        ({"wage_floor__hourly": "lots"}, "'lots' is not a number"),
+        ({"buy_local__shift": float("nan")}, "not a finite number"),
+        ({"price_cap": 3}, "'price_cap' is not a lever (allowed: procurement_preference__weight"),
+    ],
+)
+def test_crafted_lever_values_are_one_line_errors(values, message):
+    plan, _ = load_scenario("preston-cwb")
+    with pytest.raises(InputError) as caught:
+        levers.with_levers(plan, values)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_explorer_runs_exactly_what_run_scenario_runs():
+    model = ExplorerEconomy("preston-2012", "preston-procurement-shift", rng=7)
+    for _ in range(14):
+        model.step()
+    plan, spec = load_scenario("preston-procurement-shift")
+    result = run_scenario(plan, spec, 7, years=2)
+    got = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    for metric in ("local_share", "lm3", "local_income", "local_jobs"):
+        assert np.array_equal(got[metric].to_numpy(), result.timeseries[metric].to_numpy()[:14])
+    assert model.input_error is None
+
+
+def test_explorer_turns_bad_input_into_a_message_and_runs_the_base_economy():
+    model = ExplorerEconomy(rng="12x", local_hiring__share=4.0)
+    assert "seed: '12x' is not a whole number" in model.input_error
+    assert model.plan.intervention == [] and model.seed == 20130401
+    model.step()
+    assert model.recorder.current["local_share"] > 0
+    other = ExplorerEconomy(economy="atlantis")
+    assert "economy: 'atlantis' is not a built-in economy" in other.input_error
+    assert "preston-2012" in builtin_scenarios()
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    model = LocalEconomy(small_spec(), rng=3)
+    for _ in range(15):
+        model.step()
+    return model
+
+
+def test_sankey_splits_all_anchor_spend_and_follows_local_money(small_model):
+    links = flowdata.sankey_links(small_model)
+    ledger, months = flowdata.window_ledger(small_model)
+    assert months == 12
+    anchor_groups = [0, 1, 2]
+    paid = ledger[: len(CHANNELS), anchor_groups, :].sum()
+    first = {t: v for s, t, v in links if s == "Anchor spend"}
+    assert np.isclose(sum(first.values()), paid, rtol=1e-12)
+    for source in ("Local suppliers", "Local staff"):
+        onward = sum(v for s, _, v in links if s == source)
+        assert np.isclose(onward, first[source], rtol=1e-12)
+    assert flowdata.sankey_links(LocalEconomy(small_spec(), rng=3)) == []
+
+
+def test_flow_network_conserves_money_node_by_node(small_model):
+    network = flowdata.flow_network(small_model)
+    engine = small_model.engine
+    spent = small_model.state.cash + engine.injection_step
+    names, of, _ = flowdata.node_labels(small_model)
+    graph = network.graph
+    for i, name in enumerate(names[:-1]):
+        out = sum(d["amount"] for _, _, d in graph.out_edges(name, data=True))
+        assert np.isclose(out, spent[of == i].sum(), rtol=1e-9, atol=1e-6)
+    injected = sum(d["amount"] for _, _, d in graph.out_edges("Outside world", data=True))
+    assert np.isclose(injected, engine.injection_step.sum(), rtol=1e-12)
+    assert np.isclose(network.total, spent.sum() + injected, rtol=1e-12)
+    assert graph.number_of_nodes() < 70
+    assert OUTSIDE * 3 < N_GROUPS
+
+
+def test_charts_are_png(small_model):
+    import pandas as pd
+
+    for image in (
+        charts.timeseries_png(pd.DataFrame(small_model.recorder.values), "t"),
+        charts.sankey_png(flowdata.sankey_links(small_model), "s"),
+        charts.network_png(flowdata.flow_network(small_model), "n"),
+        charts.sankey_png([], "empty"),
+    ):
+        assert image.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("name", "claimed", "data", "message"),
+    [
+        ("spend.pdf", 10, b"%PDF-1.4", "file type .pdf (allowed: .csv, .xlsx)"),
+        ("big.csv", 10**9, b"a,b\n", "over the upload limit (allowed: up to 20 MB)"),
+        ("liar.csv", 10, b"x" * (21 * 1024 * 1024), "over the upload limit"),
+        ("book.xlsx", 20, b"not a zip at all", "not an Excel workbook"),
+        ("binary.csv", 8, b"a,b\x00\x01\n", "binary content"),
+        ("empty.csv", 0, b"", "the file is empty"),
+    ],
+)
+def test_uploads_are_checked_before_they_are_read(name, claimed, data, message):
+    with pytest.raises(InputError) as caught:
+        uploads.check_upload(name, claimed, io.BytesIO(data))
+    assert message in str(caught.value) and str(caught.value).startswith(name)
+
+
+def test_an_uploaded_spend_file_is_analysed_like_the_cli_does():
+    upload = uploads.check_upload("../../1701.csv", SPEND.stat().st_size, SPEND.open("rb"))
+    assert upload.name == "1701.csv"
+    prepared = uploads.analyse_upload(upload, "Hyndburn", "lancashire")
+    assert np.isclose(prepared.analysis.total, read_spend_files([SPEND]).payments["amount"].sum())
+    assert len(prepared.analysis.top_suppliers) > 5
+    garbage = uploads.Upload("junk.csv", b"just,some\nwords,here\n")
+    with pytest.raises(InputError) as caught:
+        uploads.analyse_upload(garbage, "Preston", "")
+    assert "junk.csv" in str(caught.value) and "/tmp" not in str(caught.value)
+
+
+def _tarball(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_assets_are_the_packages_solara_asks_for_and_unpack_atomically(tmp_path, monkeypatch):
+    names = {a.name for a in assets.required_assets()}
+    assert {"@widgetti/solara-vuetify-app", "@widgetti/vue-grid-layout", "requirejs"} <= names
+    fake = [assets.Asset("@scope/thing", "1.2.3"), assets.Asset("plain", "0.1.0-beta.1")]
+    monkeypatch.setattr(assets, "required_assets", lambda: fake)
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    for asset in fake:
+        (packs / asset.pack_name).write_bytes(
+            _tarball(
+                {
+                    "package/package.json": json.dumps({"name": asset.name}).encode(),
+                    "package/dist/main.js": b"// js",
+                }
+            )
+        )
+    cache = tmp_path / "cdn"
+    added = assets.prepare(source=packs, cache=cache)
+    assert added == fake
+    assert (cache / "@scope/thing@1.2.3/dist/main.js").read_bytes() == b"// js"
+    assert assets.missing_assets(cache) == []
+    assert assets.prepare(source=packs, cache=cache) == []  # already there
+    assert not [p for p in cache.rglob(".*")]  # no staging folders left
+    (packs / fake[1].pack_name).unlink()
+    with pytest.raises(InputError, match=r"plain-0.1.0-beta.1.tgz: missing"):
+        assets.prepare(source=packs, cache=tmp_path / "other")
+
+
+def test_serving_without_assets_is_a_one_line_error(tmp_path):
+    env = {**os.environ, "SOLARA_ASSETS_PROXY_CACHE_DIR": str(tmp_path / "empty")}
+    done = subprocess.run(
+        [sys.executable, "-m", "cwbsim.viz", "serve", "--port", "8799"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and "run `cwbsim assets`" in done.stderr
+    assert "Traceback" not in done.stderr
