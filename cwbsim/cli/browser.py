@@ -6,6 +6,7 @@ visualisation layer are peers, and neither imports the other.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,12 @@ import typer
 from cwbsim.cli.common import app
 
 
-def _viz(*args: str) -> None:
+def _viz(*args: str, replace: bool = False) -> None:
+    command = [sys.executable, "-m", "cwbsim.viz", *args]
+    if replace and os.name == "posix":  # become the server, so that stopping this process stops it
+        os.execv(sys.executable, command)
     try:
-        code = subprocess.call([sys.executable, "-m", "cwbsim.viz", *args])
+        code = subprocess.call(command)
     except KeyboardInterrupt:
         code = 130
     raise typer.Exit(code)
@@ -32,7 +36,7 @@ def serve_app(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8765,
 ) -> None:
     """Open the browser app: explore, compare, analyse spend files (prints its address)."""
-    _viz("serve", "--host", host, "--port", str(port))
+    _viz("serve", "--host", host, "--port", str(port), replace=True)
 
 
 @app.command()

@@ -68,6 +68,8 @@ def serve(
                "--port", str(port), "--production", "--no-open"]  # fmt: skip
     errors.print(f"cwbsim app on http://{host}:{port}/ (Ctrl+C stops it)")
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    if os.name == "posix":  # become the server, so that stopping this process stops it
+        os.execve(sys.executable, command, env)
     try:
         raise typer.Exit(subprocess.call(command, env=env))
     except KeyboardInterrupt:
