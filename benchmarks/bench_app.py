@@ -2,9 +2,9 @@
 
 Starts ``python -m cwbsim.viz serve`` on 127.0.0.1, opens the page headless,
 and for each of N clicks on Step times (a) until the headline numbers show the
-new step and (b) until the time-series chart image has changed. Prints the
-median and the worst. Also times the server-side work of one step (model step
-and the three charts) without a browser.
+new step and (b) until all three charts show it. Prints the median and the
+worst. First it times the server's work for one step (the model
+step and each chart's draw, as the app does it) without a browser.
 
     .venv/bin/python benchmarks/bench_app.py [steps]
 """
@@ -16,10 +16,9 @@ import sys
 import time
 import urllib.request
 
-import pandas as pd
 from playwright.sync_api import sync_playwright
 
-from cwbsim.viz import charts, flowdata
+from cwbsim.viz.components import ChartBoard
 from cwbsim.viz.explorer import ExplorerEconomy
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -27,27 +26,25 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 def server_side(steps: int) -> None:
+    """The app's own work per step, without a browser: model step, then each chart's board draw."""
     model = ExplorerEconomy()
+    board = ChartBoard()
     times = {"step": [], "timeseries": [], "sankey": [], "network": []}
     for _ in range(steps):
         t = time.perf_counter()
         model.step()
         times["step"].append(time.perf_counter() - t)
-        t = time.perf_counter()
-        charts.timeseries_png(pd.DataFrame(model.recorder.values), "t")
-        times["timeseries"].append(time.perf_counter() - t)
-        t = time.perf_counter()
-        charts.sankey_png(flowdata.sankey_links(model), "s")
-        times["sankey"].append(time.perf_counter() - t)
-        t = time.perf_counter()
-        charts.network_png(flowdata.flow_network(model), "n")
-        times["network"].append(time.perf_counter() - t)
+        for name in ("timeseries", "sankey", "network"):
+            t = time.perf_counter()
+            board.draw(model, name)
+            times[name].append(time.perf_counter() - t)
     for name, values in times.items():
         print(f"server {name:>10}: median {statistics.median(values) * 1000:6.0f} ms, "
               f"max {max(values) * 1000:6.0f} ms")  # fmt: skip
     total = [sum(v[i] for v in times.values()) for i in range(steps)]
     print(
-        f"server  all work: median {statistics.median(total) * 1000:6.0f} ms, max {max(total) * 1000:6.0f} ms"
+        f"server  all work: median {statistics.median(total) * 1000:6.0f} ms, "
+        f"max {max(total) * 1000:6.0f} ms"
     )
 
 
@@ -74,26 +71,23 @@ def browser_side(steps: int) -> None:
             page.goto(url)
             button = page.get_by_role("button", name="Step")
             button.wait_for(timeout=60_000)
-            chart = page.locator(".cwb-chart-timeseries img, img.cwb-chart-timeseries").first
-            chart.wait_for(timeout=60_000)
+            page.locator('.cwb-chart-network[data-step="0"] canvas').wait_for(timeout=60_000)
             print(f"browser page ready: {time.perf_counter() - t:.1f} s")
             numbers, images = [], []
             for step in range(1, steps + 1):
-                before = chart.get_attribute("src")
                 t = time.perf_counter()
                 button.click()
                 page.locator(f'.cwb-kpis[data-step="{step}"]').wait_for(timeout=30_000)
                 numbers.append(time.perf_counter() - t)
-                page.wait_for_function(
-                    "([el, old]) => el && el.src !== old",
-                    arg=[chart.element_handle(), before],
-                    timeout=30_000,
-                )
+                for name in ("timeseries", "sankey", "network"):
+                    page.locator(f'.cwb-chart-{name}[data-step="{step}"] canvas').wait_for(
+                        timeout=30_000
+                    )
                 images.append(time.perf_counter() - t)
             browser.close()
         print(f"browser click->numbers: median {statistics.median(numbers) * 1000:.0f} ms, "
               f"max {max(numbers) * 1000:.0f} ms")  # fmt: skip
-        print(f"browser click->chart:   median {statistics.median(images) * 1000:.0f} ms, "
+        print(f"browser click->charts:  median {statistics.median(images) * 1000:.0f} ms, "
               f"max {max(images) * 1000:.0f} ms")  # fmt: skip
     finally:
         process.terminate()

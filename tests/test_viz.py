@@ -18,7 +18,7 @@ from cwbsim.model.errors import InputError
 from cwbsim.model.structure import CHANNELS, N_GROUPS, OUTSIDE
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import builtin_scenarios, load_scenario
-from cwbsim.viz import assets, charts, flowdata, levers, uploads
+from cwbsim.viz import assets, flowdata, levers, options, uploads
 from cwbsim.viz.explorer import ExplorerEconomy
 
 SPEND = Path(__file__).parent / "data" / "spend" / "1701.csv"
@@ -137,16 +137,27 @@ def test_flow_network_conserves_money_node_by_node(small_model):
     assert OUTSIDE * 3 < N_GROUPS
 
 
-def test_charts_are_png(small_model):
+def test_chart_options_carry_the_model_numbers(small_model):
     import pandas as pd
 
-    for image in (
-        charts.timeseries_png(pd.DataFrame(small_model.recorder.values), "t"),
-        charts.sankey_png(flowdata.sankey_links(small_model), "s"),
-        charts.network_png(flowdata.flow_network(small_model), "n"),
-        charts.sankey_png([], "empty"),
-    ):
-        assert image.startswith(b"\x89PNG")
+    frame = pd.DataFrame(small_model.recorder.values)
+    series = options.timeseries_option(frame, "t")["series"]
+    local = next(s for s in series if s["name"] == "local")
+    assert local["data"] == pytest.approx(list(frame["local_share"] * 100), rel=1e-6)
+    assert len(series) == 7 and all(len(s["data"]) == 15 for s in series)
+    links = flowdata.sankey_links(small_model)
+    sankey = options.sankey_option(links, "s")["series"][0]
+    assert sum(link["value"] for link in sankey["links"]) == pytest.approx(
+        sum(v for _, _, v in links) / 1e6, rel=1e-4
+    )
+    assert {n["name"] for n in sankey["data"]} == {n for s, t, _ in links for n in (s, t)}
+    network = flowdata.flow_network(small_model)
+    graph = options.network_option(network, "n", edges=10)["series"][0]
+    assert len(graph["links"]) == 10
+    widest = max(network.graph.edges[u, v]["amount"] for u, v in network.graph.edges if u != v)
+    assert max(link["value"] for link in graph["links"]) == pytest.approx(widest / 1e6, abs=1e-3)
+    assert len(graph["data"]) == network.graph.number_of_nodes()
+    json.dumps([sankey, graph])  # plain JSON for the browser
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """The cwbsim browser app: ``cwbsim app``, or ``solara run cwbsim.viz.app``.
 
 Three views share one model per browser session: **Explore** (Mesa's
-SolaraViz: play, step, reset, the levers; cards for the headline metrics,
-time series, Sankey, flow network and downloads), **Compare** (the scenario
+SolaraViz for play, step, reset and the levers; our cards for the headline
+metrics, time series, Sankey, flow network and downloads), **Compare** (the scenario
 in force against its base economy over paired seeds) and **Spend file**
 (upload and analyse a spend file). The economy and scenario are chosen
 outside SolaraViz, so that choosing a scenario sets the levers to its values.
@@ -60,11 +60,12 @@ def Page():
         if view.value == "Explore":
             SolaraViz(
                 model,
-                components=list(components.EXPLORER_CARDS),
+                components=[],  # the cards are laid out by ExplorerView, below
                 model_params=explorer_params(current),
                 name="cwbsim: community wealth building",
                 play_interval=150,
             ).key(f"viz-{economy.value}-{scenario.value}")
+            components.ExplorerView(current)
         elif view.value == "Compare":
             components.ComparePanel(current)
         else:

@@ -35,6 +35,10 @@ PACKAGE_PATTERN = re.compile(
 )
 """npm packages (with exact versions) that Solara's templates and widgets load from its CDN."""
 
+VERSIONED_PATTERN = re.compile(r"getCdn\(\)\}/([a-z0-9@/._-]+)@\$\{version\}/")
+VERSION_PATTERN = re.compile(r'const version = "(\d+\.\d+\.\d+)"')
+"""Widgets that name the version in a variable (``echarts@${version}``, ``const version = ...``)."""
+
 SCANNED_SUFFIXES = (".py", ".j2", ".html", ".vue", ".js")
 
 
@@ -70,6 +74,10 @@ def required_assets() -> list[Asset]:
                 continue
             for name, version in PACKAGE_PATTERN.findall(text):
                 found.add(Asset(name, version))
+            versions = VERSION_PATTERN.findall(text)
+            for name in VERSIONED_PATTERN.findall(text):
+                if len(versions) == 1:
+                    found.add(Asset(name, versions[0]))
     # the settings name font-awesome's path without a trailing component
     from solara.server import settings
 

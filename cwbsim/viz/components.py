@@ -1,11 +1,13 @@
 """Solara components of the app: the explorer's cards, the comparison and the spend-file views.
 
-The explorer's cards are plain functions of the model, which Mesa's SolaraViz
-re-renders after every step. Their charts are cached per model and step
-(:class:`ChartCache`), so a re-render that does not follow a step costs
-nothing, and a step draws each chart once. Long jobs (comparisons, file
-analysis) run in threads through ``solara.lab.use_task``; their errors are
-shown in the page, never raised into the server.
+The explorer's cards are laid out by :func:`ExplorerView`, under Mesa's
+SolaraViz (which gives the play, step and reset controls and the model
+parameters), and re-render after every step. The headline numbers render at once; the charts
+are ECharts options built in threads, off the render path, by a
+:class:`ChartBoard` per model that builds each chart at most once per step and
+keeps the previous one on screen meanwhile; the browser draws them. Long jobs (comparisons, file analysis) run in threads
+through ``solara.lab.use_task``; their errors are shown in the page, never
+raised into the server.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import os
 import tempfile
 import threading
 import typing
-from collections import OrderedDict
+import weakref
 from pathlib import Path
 
 import pandas as pd
 import solara
 import traitlets
+from mesa.visualization.utils import update_counter
 from solara.components.file_drop import FileDropZone
 
 from cwbsim.model.errors import InputError
@@ -29,7 +32,7 @@ from cwbsim.model.metrics import METRICS
 from cwbsim.scenarios.compare import LEVEL
 from cwbsim.scenarios.report import KEY_METRICS, chart
 from cwbsim.scenarios.running import versions
-from cwbsim.viz import charts, flowdata
+from cwbsim.viz import flowdata, options
 from cwbsim.viz.comparing import run_comparison
 from cwbsim.viz.explorer import ExplorerEconomy
 from cwbsim.viz.levers import LEVERS, lever_values
@@ -45,30 +48,84 @@ KPIS = (
 )
 
 
-class ChartCache:
-    """PNG charts keyed by (model, step, chart), keeping the latest few."""
+CHART_HEIGHTS = {"timeseries": 520, "sankey": 520, "network": 620}
+"""Chart heights in the page, px."""
 
-    def __init__(self, size: int = 64):
-        self.size = size
-        self.items: OrderedDict[tuple, bytes] = OrderedDict()
+
+class ChartBoard:
+    """One model's charts: the latest ECharts option of each, with the step it shows.
+
+    :meth:`draw` reads the model under the model's lock (a consistent state,
+    never half a step) and builds the option under the board's own lock: calls
+    queue, and a call that finds its chart already built for the model's
+    current step returns at once. So however fast the model plays, each chart
+    is built at most once per step, in a thread, off the render path.
+    """
+
+    def __init__(self):
         self.lock = threading.Lock()
+        self.built: dict[str, tuple[int, dict]] = {}
 
-    def get(self, model: ExplorerEconomy, name: str, draw: typing.Callable[[], bytes]) -> bytes:
-        """The chart ``name`` of ``model`` at its current step, drawn once."""
-        key = (id(model), model.steps, name)
+    def latest(self, name: str) -> tuple[int, dict] | None:
+        """The newest option of a chart and its step, whatever step that is."""
+        return self.built.get(name)
+
+    def draw(self, model: ExplorerEconomy, name: str) -> None:
+        """Build ``name`` for the model's current step, unless it is built already."""
         with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        image = draw()
-        with self.lock:
-            self.items[key] = image
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return image
+            with model.lock:
+                step = model.steps
+                if self.built.get(name, (None,))[0] == step:
+                    return
+                title = f"{model.plan.name} · step {step}"
+                if name == "timeseries":
+                    data = pd.DataFrame(model.recorder.values)
+                elif name == "sankey":
+                    data = flowdata.sankey_links(model)
+                else:
+                    data = flowdata.flow_network(model)
+            if name == "timeseries":
+                option = options.timeseries_option(data, f"Over time · {title}")
+            elif name == "sankey":
+                option = options.sankey_option(
+                    data, f"Anchor spend, £m per year (latest 12 months) · {title}"
+                )
+            else:
+                option = options.network_option(data, f"Flows this month, £m · {title}")
+            self.built[name] = (step, option)
 
 
-CHARTS = ChartCache()
+BOARDS: weakref.WeakKeyDictionary[ExplorerEconomy, ChartBoard] = weakref.WeakKeyDictionary()
+BOARDS_LOCK = threading.Lock()
+
+
+def board_for(model: ExplorerEconomy) -> ChartBoard:
+    """The model's chart board (made on first use, dropped with the model)."""
+    with BOARDS_LOCK:
+        if model not in BOARDS:
+            BOARDS[model] = ChartBoard()
+        return BOARDS[model]
+
+
+@solara.component
+def Chart(model: ExplorerEconomy, name: str):
+    """A chart built in a thread after each step; the previous one stays until it is ready."""
+    update_counter.get()
+    board = board_for(model)
+    solara.use_thread(lambda: board.draw(model, name), dependencies=[id(model), model.steps, name])
+    latest = board.latest(name)
+    with solara.Div(
+        classes=[f"cwb-chart-{name}"], attributes={"data-step": latest[0] if latest else -1}
+    ) as div:
+        if latest is None:
+            solara.Text("Drawing…")
+        else:
+            solara.FigureEcharts(
+                option=latest[1],
+                attributes={"style": f"height: {CHART_HEIGHTS[name]}px; width: 100%;"},
+                responsive=True,
+            )
+    return div
 
 
 def _kpi_html(model: ExplorerEconomy) -> str:
@@ -123,44 +180,22 @@ def _title(model: ExplorerEconomy, what: str) -> str:
 
 def timeseries_card(model: ExplorerEconomy):
     """Local and local+region share, LM3, local income, jobs, unemployment, leakage by month."""
-    image = CHARTS.get(
-        model,
-        "timeseries",
-        lambda: charts.timeseries_png(
-            pd.DataFrame(model.recorder.values), _title(model, "Over time")
-        ),
-    )
     with solara.Card("Over time") as card:
-        solara.Image(image, width="100%", classes=["cwb-chart-timeseries"])
+        Chart(model, "timeseries")
     return card
 
 
 def sankey_card(model: ExplorerEconomy):
     """Where each £ of anchor spend goes, and what local recipients do with it."""
-    image = CHARTS.get(
-        model,
-        "sankey",
-        lambda: charts.sankey_png(
-            flowdata.sankey_links(model),
-            _title(model, "Anchor spend, £ per year (latest 12 months)"),
-        ),
-    )
     with solara.Card("Where the anchors' £ goes") as card:
-        solara.Image(image, width="100%", classes=["cwb-chart-sankey"])
+        Chart(model, "sankey")
     return card
 
 
 def network_card(model: ExplorerEconomy):
     """The economy as anchors, sectors by area and households by area, with this month's flows."""
-    image = CHARTS.get(
-        model,
-        "network",
-        lambda: charts.network_png(
-            flowdata.flow_network(model), _title(model, "Flows this month, £")
-        ),
-    )
     with solara.Card("Flow network") as card:
-        solara.Image(image, width="100%", classes=["cwb-chart-network"])
+        Chart(model, "network")
     return card
 
 
@@ -204,7 +239,17 @@ def downloads_card(model: ExplorerEconomy):
     return card
 
 
-EXPLORER_CARDS = [summary_card, timeseries_card, sankey_card, network_card, downloads_card]
+@solara.component
+def ExplorerView(model: ExplorerEconomy):
+    """The explorer's cards, below SolaraViz's controls; re-rendered after every step."""
+    update_counter.get()
+    with solara.Column(classes=["cwb-explorer"]) as view:
+        summary_card(model)
+        timeseries_card(model)
+        sankey_card(model)
+        network_card(model)
+        downloads_card(model)
+    return view
 
 
 def _read(path: Path) -> bytes:

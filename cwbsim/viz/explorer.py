@@ -9,6 +9,8 @@ keeps the one-line reason in ``input_error`` for the page to show.
 
 from __future__ import annotations
 
+import threading
+
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import builtin_specs, load_spec
@@ -84,6 +86,7 @@ class ExplorerEconomy(LocalEconomy):
         **levers,
     ):
         self.input_error: str | None = None
+        self.lock = threading.RLock()
         try:
             seed = parse_seed(rng)
         except InputError as error:
@@ -104,7 +107,11 @@ class ExplorerEconomy(LocalEconomy):
         self.applied = bind(plan.intervention, self)
 
     def step(self) -> None:
-        """Apply the interventions for this month (``self.steps``, from 1), then run it."""
-        for item in self.applied:
-            item.apply(self.steps)
-        super().step()
+        """Apply the interventions for this month (``self.steps``, from 1), then run it.
+
+        Holds ``self.lock``, so the app's chart threads read a consistent state.
+        """
+        with self.lock:
+            for item in self.applied:
+                item.apply(self.steps)
+            super().step()

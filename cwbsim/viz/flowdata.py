@@ -152,35 +152,42 @@ def node_labels(model: LocalEconomy) -> tuple[list[str], np.ndarray, list[tuple[
     """Node names, each agent's node, and each node's (kind, tier).
 
     Nodes: each anchor; local and region firms by sector; outside firms as one;
-    households by tier; and the outside world.
+    households by tier; and the outside world. Agents are grouped with numpy
+    (a key per agent), not a loop over 60,000 households.
     """
     economy = model.economy
-    names: list[str] = []
-    attributes: list[tuple[str, str]] = []
-    index: dict[str, int] = {}
-
-    def node(name: str, kind: str, tier: str) -> int:
-        if name not in index:
-            index[name] = len(names)
-            names.append(name)
-            attributes.append((kind, tier))
-        return index[name]
-
-    of = np.empty(economy.n, dtype=np.int64)
+    keys = np.full(economy.n, -1, dtype=np.int64)
+    names: dict[int, tuple[str, str, str]] = {}
     for position, agent in enumerate(economy.anchor_idx):
-        of[agent] = node(economy.anchor_names[position], "anchor", TIER_NAMES[economy.tier[agent]])
-    for agent in economy.firm_idx:
-        tier = int(economy.tier[agent])
-        if tier == LOCAL or tier == REGION:
-            label = f"{TIER_NAMES[tier].capitalize()} firms {SECTIONS[economy.sector[agent]]}"
-        else:
-            label = "Outside firms"
-        of[agent] = node(label, "firm", TIER_NAMES[tier])
-    for agent in economy.household_idx:
-        tier = TIER_NAMES[economy.tier[agent]]
-        of[agent] = node(f"{tier.capitalize()} households", "household", tier)
-    node("Outside world", KINDS[OUTSIDE], TIER_NAMES[2])
-    return names, of, attributes
+        keys[agent] = position
+        names[position] = (
+            economy.anchor_names[position],
+            "anchor",
+            TIER_NAMES[economy.tier[agent]],
+        )
+    base = len(economy.anchor_idx)
+    firms = economy.firm_idx
+    tier = economy.tier[firms].astype(np.int64)
+    sector = economy.sector[firms].astype(np.int64)
+    inside = (tier == LOCAL) | (tier == REGION)
+    keys[firms] = np.where(inside, base + tier * len(SECTIONS) + sector, base + 3 * len(SECTIONS))
+    for t in (LOCAL, REGION):
+        for s, section in enumerate(SECTIONS):
+            names[base + t * len(SECTIONS) + s] = (
+                f"{TIER_NAMES[t].capitalize()} firms {section}",
+                "firm",
+                TIER_NAMES[t],
+            )
+    names[base + 3 * len(SECTIONS)] = ("Outside firms", "firm", TIER_NAMES[2])
+    households = economy.household_idx
+    house_base = base + 3 * len(SECTIONS) + 1
+    keys[households] = house_base + economy.tier[households]
+    for t, tier_name in enumerate(TIER_NAMES):
+        names[house_base + t] = (f"{tier_name.capitalize()} households", "household", tier_name)
+    used, of = np.unique(keys, return_inverse=True)
+    labels = [names[int(k)][0] for k in used] + ["Outside world"]
+    attributes = [names[int(k)][1:] for k in used] + [(KINDS[OUTSIDE], TIER_NAMES[2])]
+    return labels, of.astype(np.int64), attributes
 
 
 def flow_network(model: LocalEconomy) -> FlowNetwork:
