@@ -161,9 +161,28 @@ def test_app_in_chromium(server, browser, tmp_path):
     page.locator(".cwb-input-error").wait_for(timeout=30_000)
     assert "not a whole number" in page.locator(".cwb-input-error").inner_text()
 
-    # upload a spend file and see its analysis; then a corrupt one
+    # a scenario file with errors, then a good one, from the sidebar
+    scenario_picker = page.locator('input[accept=".toml"]')
+    broken = tmp_path / "broken.toml"
+    broken.write_text('name = "x"\nbase = "preston-2012"\n[[intervention]]\ntype = "free_money"\n')
+    scenario_picker.set_input_files(str(broken))
+    page.locator(".cwb-scenario-error").wait_for(timeout=30_000)
+    assert (
+        "broken.toml: intervention[0]: unknown type 'free_money'"
+        in page.locator(".cwb-scenario-error").inner_text()
+    )
+    good = tmp_path / "buy-local.toml"
+    good.write_text(
+        'name = "buy-local"\nbase = "preston-2012"\n'
+        '[[intervention]]\ntype = "buy_local"\nshift = 0.05\n'
+    )
+    scenario_picker.set_input_files(str(good))
+    page.get_by_text("Buy local: shift in households' local share 0.05").wait_for(timeout=30_000)
+    assert page.locator(".cwb-scenario-error").count() == 0
+
+    # upload a spend file and see its analysis; then a corrupt one and a huge one
     page.get_by_role("button", name="Spend file").click()
-    picker = page.locator("input.cwb-file-input").first
+    picker = page.locator('input[accept=".csv,.xlsx"]')
     picker.set_input_files(str(SPEND))
     total = page.locator(".cwb-spend-total")
     total.wait_for(state="attached", timeout=60_000)
@@ -176,6 +195,11 @@ def test_app_in_chromium(server, browser, tmp_path):
     picker.set_input_files(str(corrupt))
     page.locator(".cwb-upload-error").wait_for(timeout=30_000)
     assert "not an Excel workbook" in page.locator(".cwb-upload-error").inner_text()
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as out:
+        out.truncate(21 * 1024 * 1024)  # refused on its size, before any byte is sent
+    picker.set_input_files(str(huge))
+    page.get_by_text("huge.csv: 22.0 MB is over the upload limit").wait_for(timeout=30_000)
 
     # the comparison view: two paired seeds over two years
     page.get_by_role("button", name="Compare").click()

@@ -19,7 +19,7 @@ from cwbsim.model.structure import CHANNELS, N_GROUPS, OUTSIDE
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import builtin_scenarios, load_scenario
 from cwbsim.viz import assets, flowdata, levers, options, uploads
-from cwbsim.viz.explorer import ExplorerEconomy
+from cwbsim.viz.explorer import ExplorerEconomy, parse_uploaded_scenario
 
 SPEND = Path(__file__).parent / "data" / "spend" / "1701.csv"
 
@@ -97,6 +97,38 @@ def test_explorer_turns_bad_input_into_a_message_and_runs_the_base_economy():
     other = ExplorerEconomy(economy="atlantis")
     assert "economy: 'atlantis' is not a built-in economy" in other.input_error
     assert "preston-2012" in builtin_scenarios()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name = ", "mine.toml: not valid TOML"),
+        ('name = "x"\nbase = "../../etc/economy.toml"', "base: '../../etc/economy.toml' (allowed in the app: a built-in economy"),
+        ('name = "x"\nbase = "preston-2012"\nyears = 0', "mine.toml: years: Input should be greater than or equal to 1"),
+        ('name = "x"\nbase = "preston-2012"\n[[intervention]]\ntype = "local_hiring"\nshare = 0.5\nanchors = ["Nobody"]',
+         "anchors: 'Nobody' is not an anchor of preston-2012"),
+    ],
+)  # fmt: skip
+def test_an_uploaded_scenario_with_errors_is_a_message(text, message):
+    with pytest.raises(InputError) as caught:
+        parse_uploaded_scenario(text, "mine.toml")
+    assert message in str(caught.value)
+    model = ExplorerEconomy(scenario_text=text, scenario_file="mine.toml")
+    assert message in model.input_error and model.plan.intervention == []
+
+
+def test_an_uploaded_scenario_runs_like_the_same_file_from_the_cli(tmp_path):
+    text = (
+        'name = "mine"\nbase = "preston-2012"\n[[intervention]]\ntype = "buy_local"\nshift = 0.05\n'
+    )
+    model = ExplorerEconomy(scenario_text=text, scenario_file="mine.toml", rng=5)
+    for _ in range(3):
+        model.step()
+    (tmp_path / "mine.toml").write_text(text)
+    plan, spec = load_scenario(tmp_path / "mine.toml")
+    result = run_scenario(plan, spec, 5, years=1)
+    assert model.recorder.current["local_income"] == result.timeseries["local_income"].iloc[2]
+    assert levers.lever_values(model.plan)["buy_local__shift"] == 0.05
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,9 @@ Three views share one model per browser session: **Explore** (Mesa's
 SolaraViz for play, step, reset and the levers; our cards for the headline
 metrics, time series, Sankey, flow network and downloads), **Compare** (the scenario
 in force against its base economy over paired seeds) and **Spend file**
-(upload and analyse a spend file). The economy and scenario are chosen
-outside SolaraViz, so that choosing a scenario sets the levers to its values.
+(upload and analyse a spend file). The economy and scenario (built in, or an
+uploaded scenario file) are chosen outside SolaraViz, so that choosing a
+scenario sets the levers to its values.
 """
 
 from __future__ import annotations
@@ -13,13 +14,24 @@ from __future__ import annotations
 import solara
 from mesa.visualization import SolaraViz
 
+from cwbsim.model.errors import InputError
 from cwbsim.model.spec import builtin_specs
 from cwbsim.scenarios.schema import builtin_scenarios
 from cwbsim.viz import components
-from cwbsim.viz.explorer import DEFAULT_ECONOMY, DEFAULT_SCENARIO, ExplorerEconomy
+from cwbsim.viz.explorer import (
+    DEFAULT_ECONOMY,
+    DEFAULT_SCENARIO,
+    ExplorerEconomy,
+    parse_uploaded_scenario,
+)
 from cwbsim.viz.levers import model_params
+from cwbsim.viz.uploads import check_upload
 
 VIEWS = ["Explore", "Compare", "Spend file"]
+
+
+UPLOADED = "uploaded: "
+"""Prefix of an uploaded scenario's entry in the scenario list."""
 
 
 def explorer_params(model: ExplorerEconomy) -> dict:
@@ -28,8 +40,34 @@ def explorer_params(model: ExplorerEconomy) -> dict:
         "rng": {"type": "InputText", "value": str(model.seed), "label": "Seed"},
         "economy": model.economy_name,
         "scenario_name": model.scenario_name,
+        "scenario_text": model.scenario_text,
+        "scenario_file": model.scenario_file,
         **model_params(model.plan),
     }
+
+
+def _scenario_receiver(uploaded, scenario, problem):
+    def on_file(file: dict) -> None:
+        try:
+            upload = check_upload(file["name"], int(file["size"]), file["file_obj"], (".toml",))
+            try:
+                text = upload.data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    f"{upload.name}: byte {error.start} is not UTF-8 (expected a UTF-8 TOML file)"
+                ) from None
+            parse_uploaded_scenario(text, upload.name)
+        except InputError as error:
+            problem.set(str(error))
+            return
+        except Exception as error:  # a transfer that broke off must not reach the server log
+            problem.set(f"{file.get('name', 'upload')}: upload failed ({error})")
+            return
+        problem.set(None)
+        uploaded.set((upload.name, text))
+        scenario.set(UPLOADED + upload.name)
+
+    return on_file
 
 
 @solara.component
@@ -38,9 +76,18 @@ def Page():
     economy = solara.use_reactive(DEFAULT_ECONOMY)
     scenario = solara.use_reactive(DEFAULT_SCENARIO)
     view = solara.use_reactive(VIEWS[0])
-    built = solara.use_memo(
-        lambda: ExplorerEconomy(economy.value, scenario.value), [economy.value, scenario.value]
-    )
+    uploaded = solara.use_reactive(None)  # (file name, text) of an uploaded scenario
+    problem = solara.use_reactive(None)
+
+    def build() -> ExplorerEconomy:
+        if scenario.value.startswith(UPLOADED) and uploaded.value:
+            name, text = uploaded.value
+            return ExplorerEconomy(
+                economy.value, scenario.value, scenario_text=text, scenario_file=name
+            )
+        return ExplorerEconomy(economy.value, scenario.value)
+
+    built = solara.use_memo(build, [economy.value, scenario.value, uploaded.value])
     model = solara.use_reactive(built)
     current = model.value
 
@@ -50,7 +97,15 @@ def Page():
             solara.AppBarTitle("cwbsim: community wealth building")
     with solara.Sidebar(), solara.Card("Economy and scenario"):
         solara.Select("Base economy", values=builtin_specs(), value=economy)
-        solara.Select("Scenario", values=builtin_scenarios(), value=scenario)
+        choices = builtin_scenarios() + ([UPLOADED + uploaded.value[0]] if uploaded.value else [])
+        solara.Select("Scenario", values=choices, value=scenario)
+        components.FilePick(
+            "or drop a scenario file (.toml)",
+            ".toml",
+            _scenario_receiver(uploaded, scenario, problem),
+        )
+        if problem.value:
+            solara.Error(problem.value, classes=["cwb-scenario-error"])
         solara.Markdown(
             "Choosing a scenario sets the levers to its values. Move levers, then **Reset** "
             "to apply them."
@@ -64,7 +119,7 @@ def Page():
                 model_params=explorer_params(current),
                 name="cwbsim: community wealth building",
                 play_interval=150,
-            ).key(f"viz-{economy.value}-{scenario.value}")
+            ).key(f"viz-{economy.value}-{scenario.value}-{id(built)}")
             components.ExplorerView(current)
         elif view.value == "Compare":
             components.ComparePanel(current)

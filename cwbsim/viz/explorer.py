@@ -10,12 +10,19 @@ keeps the one-line reason in ``input_error`` for the page to show.
 from __future__ import annotations
 
 import threading
+import tomllib
 
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import builtin_specs, load_spec
 from cwbsim.scenarios.interventions import bind
-from cwbsim.scenarios.schema import Scenario, builtin_scenarios, check_scenario, load_scenario
+from cwbsim.scenarios.schema import (
+    Scenario,
+    builtin_scenarios,
+    check_scenario,
+    load_scenario,
+    parse_scenario,
+)
 from cwbsim.viz.levers import LEVERS, with_levers
 
 DEFAULT_ECONOMY = "preston-2012"
@@ -37,18 +44,52 @@ def parse_seed(text) -> int:
     return seed
 
 
-def resolve(economy: str, scenario_name: str, levers: dict) -> tuple[Scenario, object]:
-    """The scenario (levers applied) on the chosen base economy; raise InputError on bad input."""
+def parse_uploaded_scenario(text: str, source: str) -> Scenario:
+    """A scenario file's text, validated like ``cwbsim run`` does; raise a one-line InputError.
+
+    In the app its base must be a built-in economy: a path would read files
+    on the server.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{source}: not valid TOML: {error}") from None
+    base = data.get("base")
+    if base not in builtin_specs():
+        raise InputError(
+            f"{source}: base: {base!r} (allowed in the app: a built-in economy, "
+            f"{', '.join(builtin_specs())})"
+        )
+    scenario, _ = parse_scenario(data, source)
+    return scenario
+
+
+def resolve(
+    economy: str,
+    scenario_name: str,
+    levers: dict,
+    scenario_text: str | None = None,
+    scenario_file: str = "uploaded scenario",
+) -> tuple[Scenario, object]:
+    """The scenario (levers applied) on the chosen base economy; raise InputError on bad input.
+
+    ``scenario_text`` (an uploaded scenario file) takes the place of the
+    built-in ``scenario_name``.
+    """
     if economy not in builtin_specs():
         raise InputError(
             f"economy: {economy!r} is not a built-in economy (allowed: {', '.join(builtin_specs())})"
         )
-    if scenario_name not in builtin_scenarios():
+    if scenario_text is not None:
+        scenario = parse_uploaded_scenario(scenario_text, scenario_file)
+        spec = load_spec(scenario.base)
+    elif scenario_name in builtin_scenarios():
+        scenario, spec = load_scenario(scenario_name)
+    else:
         raise InputError(
             f"scenario: {scenario_name!r} is not a built-in scenario "
             f"(allowed: {', '.join(builtin_scenarios())})"
         )
-    scenario, spec = load_scenario(scenario_name)
     if scenario.base != economy:
         start = scenario.start
         spec = load_spec(economy)
@@ -69,6 +110,8 @@ class ExplorerEconomy(LocalEconomy):
         A built-in economy spec.
     scenario_name : str
         A built-in scenario; its base economy is replaced by ``economy``.
+    scenario_text, scenario_file : str, optional
+        An uploaded scenario file's text and name, used instead of ``scenario_name``.
     rng : int or str
         The run's one seed (text from the page is parsed).
     scenario : object, optional
@@ -82,6 +125,8 @@ class ExplorerEconomy(LocalEconomy):
         economy: str = DEFAULT_ECONOMY,
         scenario_name: str = DEFAULT_SCENARIO,
         rng: int | str = DEFAULT_SEED,
+        scenario_text: str | None = None,
+        scenario_file: str = "uploaded scenario",
         scenario=None,
         **levers,
     ):
@@ -92,7 +137,7 @@ class ExplorerEconomy(LocalEconomy):
         except InputError as error:
             self.input_error, seed = str(error), DEFAULT_SEED
         try:
-            plan, spec = resolve(economy, scenario_name, levers)
+            plan, spec = resolve(economy, scenario_name, levers, scenario_text, scenario_file)
         except InputError as error:
             self.input_error = self.input_error or str(error)
             base = economy if economy in builtin_specs() else DEFAULT_ECONOMY
@@ -102,6 +147,8 @@ class ExplorerEconomy(LocalEconomy):
         self.seed = seed
         self.economy_name = plan.base
         self.scenario_name = scenario_name
+        self.scenario_text = scenario_text
+        self.scenario_file = scenario_file
         self.plan = plan
         self.levers = {k: float(v) for k, v in levers.items() if k in LEVERS}
         self.applied = bind(plan.intervention, self)
