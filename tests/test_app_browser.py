@@ -190,6 +190,7 @@ def test_app_in_chromium(server, browser, tmp_path):
     assert math.isclose(float(total.get_attribute("data-value")), expected_total, rel_tol=1e-12)
     assert page.locator("table.cwb-top-suppliers tbody tr").count() > 5
     assert page.locator("table.cwb-by-tier").is_visible()
+    assert page.get_by_role("button", name="analysis.html").is_visible()
     corrupt = tmp_path / "corrupt.xlsx"
     corrupt.write_bytes(b"this is not a workbook")
     picker.set_input_files(str(corrupt))

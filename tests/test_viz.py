@@ -15,9 +15,9 @@ from economies import small_spec
 from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
-from cwbsim.model.structure import CHANNELS, N_GROUPS, OUTSIDE
+from cwbsim.model.structure import CHANNELS, KINDS, N_GROUPS, TIER_NAMES
 from cwbsim.scenarios.running import run_scenario
-from cwbsim.scenarios.schema import builtin_scenarios, load_scenario
+from cwbsim.scenarios.schema import Scenario, load_scenario
 from cwbsim.viz import assets, flowdata, levers, options, uploads
 from cwbsim.viz.explorer import ExplorerEconomy, parse_uploaded_scenario
 
@@ -89,14 +89,40 @@ def test_explorer_runs_exactly_what_run_scenario_runs():
 
 
 def test_explorer_turns_bad_input_into_a_message_and_runs_the_base_economy():
-    model = ExplorerEconomy(rng="12x", local_hiring__share=4.0)
-    assert "seed: '12x' is not a whole number" in model.input_error
-    assert model.plan.intervention == [] and model.seed == 20130401
-    model.step()
-    assert model.recorder.current["local_share"] > 0
+    crafted = ExplorerEconomy(rng=11, local_hiring__share=4.0)
+    assert crafted.input_error == (
+        "levers: local_hiring__share: 4 is out of range (allowed: 0 to 1, or 0 for none)"
+    )
+    assert crafted.plan.intervention == [] and crafted.seed == 11
+    crafted.step()
+    assert crafted.recorder.current["local_share"] > 0
+    seed = ExplorerEconomy(rng="12x")
+    assert "seed: '12x' is not a whole number" in seed.input_error and seed.seed == 20130401
     other = ExplorerEconomy(economy="atlantis")
     assert "economy: 'atlantis' is not a built-in economy" in other.input_error
-    assert "preston-2012" in builtin_scenarios()
+    assert other.economy_name == "preston-2012"
+
+
+def test_levers_left_alone_leave_the_scenario_as_written():
+    phased = Scenario(
+        name="phased",
+        base="preston-2012",
+        years=5,
+        intervention=[
+            {"type": "anchor_budget", "percent_per_year": -20, "years_of_change": 2},
+            {"type": "anchor_budget", "percent_per_year": 3, "start_year": 3},
+            {"type": "procurement_preference", "weight": 0.0, "max_lot": 5e5},
+        ],
+    )
+    untouched = {k: v["value"] for k, v in levers.model_params(phased).items()}
+    assert levers.with_levers(phased, untouched) == phased  # what Reset sends unchanged
+    params = levers.model_params(phased)["anchor_budget__percent_per_year"]
+    assert params["min"] == -20 and params["value"] == -20  # the slider reaches the value
+    moved = levers.with_levers(phased, {"anchor_budget__percent_per_year": -5})
+    budgets = [i.percent_per_year for i in moved.intervention if i.type == "anchor_budget"]
+    assert budgets == [-5, 3]  # the first phase changes, the second is kept
+    off = levers.with_levers(phased, {"anchor_budget__percent_per_year": 0})
+    assert [i.type for i in off.intervention] == ["procurement_preference"]
 
 
 @pytest.mark.parametrize(
@@ -147,9 +173,30 @@ def test_sankey_splits_all_anchor_spend_and_follows_local_money(small_model):
     paid = ledger[: len(CHANNELS), anchor_groups, :].sum()
     first = {t: v for s, t, v in links if s == "Anchor spend"}
     assert np.isclose(sum(first.values()), paid, rtol=1e-12)
+    channel = {c: i for i, c in enumerate(CHANNELS)}
+    group = {(k, t): KINDS.index(k) * 3 + TIER_NAMES.index(t) for k in KINDS for t in TIER_NAMES}
+    cell = lambda c, payer, payee: ledger[channel[c], payer, payee].sum()  # noqa: E731
+    anchors = [group["anchor", t] for t in TIER_NAMES]
+    assert np.isclose(
+        first["Local suppliers"], cell("procurement", anchors, group["firm", "local"])
+    )
+    assert np.isclose(
+        first["Region suppliers"], cell("procurement", anchors, group["firm", "region"])
+    )
+    assert np.isclose(first["Local staff"], cell("wages", anchors, group["household", "local"]))
+    local_firms = group["firm", "local"]
+    out = ledger[: len(CHANNELS), local_firms, :].sum()
+    expected_tax = first["Local suppliers"] * ledger[channel["tax"], local_firms, :].sum() / out
+    onward = {t: v for s, t, v in links if s == "Local suppliers"}
+    assert np.isclose(onward["Tax"], expected_tax, rtol=1e-12)
+    local_payees = [group[k, "local"] for k in ("anchor", "firm", "household")]
+    respent = (
+        first["Local suppliers"] * ledger[: len(CHANNELS), local_firms, local_payees].sum() / out
+    )
+    assert np.isclose(onward["Re-spent locally"], respent, rtol=1e-12)
     for source in ("Local suppliers", "Local staff"):
-        onward = sum(v for s, _, v in links if s == source)
-        assert np.isclose(onward, first[source], rtol=1e-12)
+        total = sum(v for s, _, v in links if s == source)
+        assert np.isclose(total, first[source], rtol=1e-12)
     assert flowdata.sankey_links(LocalEconomy(small_spec(), rng=3)) == []
 
 
@@ -166,7 +213,22 @@ def test_flow_network_conserves_money_node_by_node(small_model):
     assert np.isclose(injected, engine.injection_step.sum(), rtol=1e-12)
     assert np.isclose(network.total, spent.sum() + injected, rtol=1e-12)
     assert graph.number_of_nodes() < 70
-    assert OUTSIDE * 3 < N_GROUPS
+
+
+def test_flow_network_is_the_next_step_the_engine_takes():
+    model = LocalEconomy(small_spec(), rng=4)
+    for _ in range(5):
+        model.step()
+    network = flowdata.flow_network(model)
+    by_group = np.zeros((N_GROUPS, N_GROUPS))
+    graph = network.graph
+    for u, v, data in graph.edges(data=True):
+        gu = KINDS.index(graph.nodes[u]["kind"]) * 3 + TIER_NAMES.index(graph.nodes[u]["tier"])
+        gv = KINDS.index(graph.nodes[v]["kind"]) * 3 + TIER_NAMES.index(graph.nodes[v]["tier"])
+        by_group[gu, gv] += data["amount"]
+    model.step()
+    ledger = model.recorder.ledgers[-1].sum(axis=0)  # [payer group, payee group]
+    assert np.allclose(by_group, ledger, rtol=1e-9, atol=1e-6)
 
 
 def test_chart_options_carry_the_model_numbers(small_model):
@@ -207,6 +269,48 @@ def test_uploads_are_checked_before_they_are_read(name, claimed, data, message):
     with pytest.raises(InputError) as caught:
         uploads.check_upload(name, claimed, io.BytesIO(data))
     assert message in str(caught.value) and str(caught.value).startswith(name)
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused(tmp_path):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (110 * 1024 * 1024))
+    data = bomb.getvalue()
+    assert len(data) < 1_000_000
+    with pytest.raises(InputError, match=r"bomb.xlsx: unpacks to 115 MB \(allowed: up to 100 MB"):
+        uploads.check_upload("bomb.xlsx", len(data), io.BytesIO(data))
+    damaged = b"PK\x03\x04" + b"\x00" * 100
+    with pytest.raises(InputError, match="damaged zip archive"):
+        uploads.check_upload("damaged.xlsx", len(damaged), io.BytesIO(damaged))
+
+
+def test_chart_board_builds_each_chart_once_per_step_and_downloads_carry_provenance():
+    import pyarrow.parquet as pq
+
+    from cwbsim.viz.components import ChartBoard, _frame_bytes
+
+    model = ExplorerEconomy(scenario_name="preston-2012", rng=9)
+    board = ChartBoard()
+    board.draw(model, "timeseries")
+    assert board.latest("timeseries")[0] == 0
+    model.step()
+    model.step()
+    for name in ("timeseries", "sankey", "network"):
+        board.draw(model, name)
+        step, option = board.latest(name)
+        assert step == 2
+        board.draw(model, name)
+        assert board.latest(name)[1] is option  # not rebuilt for the same step
+    assert len(board.latest("timeseries")[1]["series"][0]["data"]) == 2
+    table = pq.read_table(io.BytesIO(_frame_bytes(model, "parquet")))
+    assert table.num_rows == 2 and table.column("seed").to_pylist() == [9, 9]
+    meta = table.schema.metadata
+    assert json.loads(meta[b"cwbsim.scenario"])["name"] == "preston-2012"
+    assert meta[b"cwbsim.seed"] == b"9"
+    csv = _frame_bytes(model, "csv").decode()
+    assert csv.splitlines()[0].startswith("step,seed,scenario,")
 
 
 def test_an_uploaded_spend_file_is_analysed_like_the_cli_does():
@@ -254,6 +358,8 @@ def test_assets_are_the_packages_solara_asks_for_and_unpack_atomically(tmp_path,
     assert assets.missing_assets(cache) == []
     assert assets.prepare(source=packs, cache=cache) == []  # already there
     assert not [p for p in cache.rglob(".*")]  # no staging folders left
+    with pytest.raises(InputError, match=r"plain@0\.1\.0-beta\.1: unreadable tarball"):
+        assets.unpack(fake[1], b"not a tarball", tmp_path / "third")
     (packs / fake[1].pack_name).unlink()
     with pytest.raises(InputError, match=r"plain-0.1.0-beta.1.tgz: missing"):
         assets.prepare(source=packs, cache=tmp_path / "other")

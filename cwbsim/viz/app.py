@@ -11,6 +11,8 @@ scenario sets the levers to its values.
 
 from __future__ import annotations
 
+import sys
+
 import solara
 from mesa.visualization import SolaraViz
 
@@ -29,6 +31,21 @@ from cwbsim.viz.uploads import check_upload
 
 VIEWS = ["Explore", "Compare", "Spend file"]
 
+
+def _warn_if_assets_missing() -> None:
+    """``cwbsim app`` refuses to start without the offline assets; ``solara run`` only warns."""
+    from cwbsim.viz.assets import cache_folder, missing_assets
+
+    missing = missing_assets()
+    if missing:
+        print(
+            f"warning: {cache_folder()}: Solara assets missing ({', '.join(a.folder for a in missing)});"
+            " the page will not render offline until `cwbsim assets` has run",
+            file=sys.stderr,
+        )
+
+
+_warn_if_assets_missing()
 
 UPLOADED = "uploaded: "
 """Prefix of an uploaded scenario's entry in the scenario list."""
@@ -122,7 +139,7 @@ def Page():
             ).key(f"viz-{economy.value}-{scenario.value}-{id(built)}")
             components.ExplorerView(current)
         elif view.value == "Compare":
-            components.ComparePanel(current)
+            components.ComparePanel(current).key(f"compare-{id(current)}")
         else:
             components.SpendPanel()
 

@@ -137,8 +137,13 @@ def unpack(asset: Asset, tarball: bytes, cache: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
-        with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
-            archive.extractall(staging, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+                archive.extractall(staging, filter="data")
+        except (tarfile.TarError, OSError, EOFError) as error:
+            raise InputError(
+                f"{asset.folder}: unreadable tarball ({error}); expected an npm package"
+            ) from None
         inner = [p for p in staging.iterdir() if p.is_dir()]
         if len(inner) != 1 or not (inner[0] / "package.json").is_file():
             raise InputError(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import shutil
 import tempfile
 import threading
 import typing
@@ -27,6 +28,7 @@ import traitlets
 from mesa.visualization.utils import update_counter
 from solara.components.file_drop import FileDropZone
 
+from cwbsim.calibration.analysis_report import write_analysis
 from cwbsim.model.errors import InputError
 from cwbsim.model.metrics import METRICS
 from cwbsim.scenarios.compare import LEVEL
@@ -74,21 +76,23 @@ class ChartBoard:
         """Build ``name`` for the model's current step, unless it is built already."""
         with self.lock:
             with model.lock:
-                step = model.steps
+                step = model.months_run
                 if self.built.get(name, (None,))[0] == step:
                     return
-                title = f"{model.plan.name} · step {step}"
+                title = f"{model.plan.name} · step {step}"  # ECharts shows text, not HTML
                 if name == "timeseries":
                     data = pd.DataFrame(model.recorder.values)
                 elif name == "sankey":
                     data = flowdata.sankey_links(model)
+                    months = min(step, 12)
                 else:
                     data = flowdata.flow_network(model)
             if name == "timeseries":
                 option = options.timeseries_option(data, f"Over time · {title}")
             elif name == "sankey":
+                window = f"latest {months} months" if months != 1 else "the first month"
                 option = options.sankey_option(
-                    data, f"Anchor spend, £m per year (latest 12 months) · {title}"
+                    data, f"Anchor spend, £m a year ({window}) · {title}"
                 )
             else:
                 option = options.network_option(data, f"Flows this month, £m · {title}")
@@ -112,11 +116,15 @@ def Chart(model: ExplorerEconomy, name: str):
     """A chart built in a thread after each step; the previous one stays until it is ready."""
     update_counter.get()
     board = board_for(model)
-    solara.use_thread(lambda: board.draw(model, name), dependencies=[id(model), model.steps, name])
+    result = solara.use_thread(
+        lambda: board.draw(model, name), dependencies=[id(model), model.months_run, name]
+    )
     latest = board.latest(name)
     with solara.Div(
         classes=[f"cwb-chart-{name}"], attributes={"data-step": latest[0] if latest else -1}
     ) as div:
+        if result.error:
+            solara.Error(f"This chart could not be drawn: {result.error!r}")
         if latest is None:
             solara.Text("Drawing…")
         else:
@@ -126,6 +134,11 @@ def Chart(model: ExplorerEconomy, name: str):
                 responsive=True,
             )
     return div
+
+
+def _safe(text: str) -> str:
+    """User text (a scenario's name) made inert in Markdown and in Vue templates."""
+    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _kpi_html(model: ExplorerEconomy) -> str:
@@ -140,7 +153,7 @@ def _kpi_html(model: ExplorerEconomy) -> str:
             f'<div class="cwb-kpi-value">{shown}</div></div>'
         )
     return (
-        f'<div class="cwb-kpis" data-step="{model.steps}">{"".join(cells)}</div>'
+        f'<div class="cwb-kpis" data-step="{model.months_run}">{"".join(cells)}</div>'
         "<style>.cwb-kpis{display:flex;flex-wrap:wrap;gap:10px}.cwb-kpi{min-width:140px;"
         "padding:6px 10px;border:1px solid #ddd;border-radius:6px}.cwb-kpi-label{font-size:"
         "0.8em;color:#555}.cwb-kpi-value{font-size:1.3em;font-weight:600}</style>"
@@ -159,12 +172,11 @@ def summary_card(model: ExplorerEconomy):
     with solara.Card("This month") as card:
         if model.input_error:
             solara.Error(f"Not applied: {model.input_error}", classes=["cwb-input-error"])
-        year, month = divmod(max(model.steps - 1, 0), 12)
-        when = (
-            f"Step {model.steps} (year {year + 1}, month {month + 1})" if model.steps else "Step 0"
-        )
+        done = model.months_run
+        year, month = divmod(max(done - 1, 0), 12)
+        when = f"Step {done} (year {year + 1}, month {month + 1})" if done else "Step 0"
         solara.Markdown(
-            f"**{when}** · {model.plan.name} on {model.economy_name} · seed {model.seed}"
+            f"**{when}** · {_safe(model.plan.name)} on {model.economy_name} · seed {model.seed}"
         )
         solara.HTML(tag="div", unsafe_innerHTML=_kpi_html(model))
         solara.Markdown("Levers in force: " + _levers_in_force(model))
@@ -172,10 +184,6 @@ def summary_card(model: ExplorerEconomy):
             for lever in LEVERS.values():
                 solara.Markdown(f"**{lever.label}** — {lever.help} Off at {lever.off:g}.")
     return card
-
-
-def _title(model: ExplorerEconomy, what: str) -> str:
-    return f"{what} · {model.plan.name} · step {model.steps}"
 
 
 def timeseries_card(model: ExplorerEconomy):
@@ -200,7 +208,9 @@ def network_card(model: ExplorerEconomy):
 
 
 def _frame_bytes(model: ExplorerEconomy, kind: str) -> bytes:
-    frame = pd.DataFrame(model.recorder.values)
+    """The months run, one row each, as CSV or Parquet (with provenance in its metadata)."""
+    with model.lock:
+        frame = pd.DataFrame(list(model.recorder.values))
     frame.insert(0, "step", range(1, len(frame) + 1))
     frame.insert(1, "seed", model.seed)
     frame.insert(2, "scenario", model.plan.name)
@@ -228,7 +238,7 @@ def downloads_card(model: ExplorerEconomy):
     """The months run so far, as CSV and Parquet (with seed, scenario and versions)."""
     with solara.Card("Download this run") as card:
         solara.Markdown(
-            f"{model.steps} months, one row per month; money in £ per month. "
+            f"{model.months_run} months, one row per month; money in £ per month. "
             "The Parquet file records the scenario, seed and package versions."
         )
         with solara.Row():
@@ -252,6 +262,10 @@ def ExplorerView(model: ExplorerEconomy):
     return view
 
 
+COMPARISONS = threading.BoundedSemaphore(1)
+"""Comparisons run one at a time per server (each spreads over every core)."""
+
+
 def _read(path: Path) -> bytes:
     return Path(path).read_bytes()
 
@@ -263,20 +277,25 @@ def ComparePanel(model: ExplorerEconomy):
     years = solara.use_reactive(3)
     progress = solara.use_reactive(0.0)
     folder = solara.use_memo(lambda: Path(tempfile.mkdtemp(prefix="cwbsim-compare-")), [])
+    solara.use_effect(lambda: lambda: shutil.rmtree(folder, ignore_errors=True), [])
+    queued = solara.use_reactive(False)
     plan = model.plan
 
     def run():
         progress.set(0.0)
-        workers = min(os.cpu_count() or 1, 2 * seeds.value)
-        return run_comparison(
-            plan, seeds.value, years.value, folder,
-            workers=workers, progress=lambda done, total: progress.set(done / total),
-        )  # fmt: skip
+        queued.set(True)
+        with COMPARISONS:  # one comparison at a time on this server: each uses every core
+            queued.set(False)
+            workers = min(os.cpu_count() or 1, 2 * seeds.value)
+            return run_comparison(
+                plan, seeds.value, years.value, folder,
+                workers=workers, progress=lambda done, total: progress.set(done / total),
+            )  # fmt: skip
 
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column(classes=["cwb-compare"]):
         solara.Markdown(
-            f"### Compare: **{plan.name}** against **{plan.base}** with no interventions\n"
+            f"### Compare: **{_safe(plan.name)}** against **{plan.base}** with no interventions\n"
             f"Both arms run the same seeds (common random numbers), so the difference "
             f"has a narrow {LEVEL:.0%} interval. Interventions: "
             + (", ".join(i.type for i in plan.intervention) or "none")
@@ -286,7 +305,9 @@ def ComparePanel(model: ExplorerEconomy):
             solara.SliderInt("Years", value=years, min=1, max=10)
         solara.Button("Run comparison", color="primary", on_click=task,
                       disabled=task.pending, classes=["cwb-run-compare"])  # fmt: skip
-        if task.pending:
+        if task.pending and queued.value:
+            solara.Text("Waiting for another session's comparison to finish…")
+        elif task.pending:
             solara.ProgressLinear(value=progress.value * 100)
             solara.Text(f"Running {2 * seeds.value} runs… {progress.value:.0%}")
         if task.error:
@@ -404,11 +425,17 @@ def SpendPanel():
     problem = solara.use_reactive(typing.cast(str | None, None))
     place = solara.use_reactive("Preston")
     region = solara.use_reactive("lancashire")
+    folder = solara.use_memo(lambda: Path(tempfile.mkdtemp(prefix="cwbsim-spend-")), [])
+    solara.use_effect(lambda: lambda: shutil.rmtree(folder, ignore_errors=True), [])
 
     def analyse():
         if spend.value is None:
             return None
-        return analyse_upload(spend.value, place.value, region.value, lookup.value)
+        prepared = analyse_upload(spend.value, place.value, region.value, lookup.value)
+        options = {"files": [spend.value.name], "local": prepared.local, "region": prepared.region,
+                   "suppliers": lookup.value.name if lookup.value else None}  # fmt: skip
+        written = write_analysis(prepared.analysis, prepared.data, options, folder)
+        return prepared, {p.name: p for p in written}
 
     task = solara.lab.use_task(
         analyse, dependencies=[spend.value, lookup.value, place.value, region.value],
@@ -440,7 +467,7 @@ def SpendPanel():
             )
             solara.Error(text, classes=["cwb-upload-error"])
         elif task.finished and task.value is not None:
-            _analysis_results(task.value)
+            _analysis_results(*task.value)
 
 
 def _table(frame: pd.DataFrame, css: str, rows: int = 20) -> None:
@@ -454,7 +481,7 @@ def _table(frame: pd.DataFrame, css: str, rows: int = 20) -> None:
     )
 
 
-def _analysis_results(prepared) -> None:
+def _analysis_results(prepared, files: dict) -> None:
     analysis, data = prepared.analysis, prepared.data
     report = data.reports[0] if data.reports else None
     rejected = ", ".join(f"{k}: {v}" for k, v in report.rejected.items()) if report else ""
@@ -468,6 +495,13 @@ def _analysis_results(prepared) -> None:
         tag="div",
         unsafe_innerHTML=f'<span class="cwb-spend-total" data-value="{analysis.total!r}"></span>',
     )
+    with solara.Row():
+        for name, path in files.items():
+            solara.FileDownload(lambda p=path: _read(p), name, label=name)
+        solara.FileDownload(
+            lambda: analysis.suppliers.to_csv(index=False).encode(), "suppliers.csv",
+            label="suppliers.csv", mime_type="text/csv",
+        )  # fmt: skip
     solara.Markdown("#### Spend by tier")
     _table(analysis.by_tier, "cwb-by-tier")
     solara.Markdown("#### Top suppliers")

@@ -153,6 +153,11 @@ class ExplorerEconomy(LocalEconomy):
         self.levers = {k: float(v) for k, v in levers.items() if k in LEVERS}
         self.applied = bind(plan.intervention, self)
 
+    @property
+    def months_run(self) -> int:
+        """Steps completed (Mesa counts a step as soon as it starts)."""
+        return len(self.recorder.values)
+
     def step(self) -> None:
         """Apply the interventions for this month (``self.steps``, from 1), then run it.
 

@@ -36,6 +36,7 @@ ANCHOR_TARGETS = {
     ("procurement", FIRM, LOCAL): "Local suppliers",
     ("procurement", FIRM, REGION): "Region suppliers",
     ("wages", HOUSEHOLD, LOCAL): "Local staff",
+    ("wages", HOUSEHOLD, REGION): "Region staff",
 }
 """Stage-1 destinations by (channel, payee kind, payee tier); the rest are named below."""
 
@@ -84,7 +85,7 @@ def _stage_one(ledger: np.ndarray) -> dict[str, float]:
                     if channel == "procurement":
                         name = "Outside suppliers"
                     elif channel == "wages":
-                        name = "Staff living elsewhere"
+                        name = "Staff living outside"
                     else:
                         name = f"Anchors' {channel}"
                 out[name] = out.get(name, 0.0) + float(value)

@@ -3,10 +3,12 @@
 Each intervention type marks one field as its lever (``json_schema_extra``,
 see :func:`cwbsim.scenarios.schema.lever`). A lever's range comes from the
 field's bounds (or the practical range the mark gives inside them), its help
-text from the field's description and its default from the chosen scenario.
-Setting a lever to its ``off`` value removes that intervention; setting it
-elsewhere changes the scenario's intervention of that type, or adds one that
-starts in year 1 at once. The result is validated by the scenario schema
+text from the field's description and its default from the chosen scenario
+(its first intervention of that type). A lever left where the scenario put
+it changes nothing. Moved to its ``off`` value, it removes the interventions
+of its type; moved elsewhere, it changes the first intervention of its type
+(other phases of the same type are kept), or adds one that starts in year 1
+at once. The result is validated by the scenario schema
 itself, so a value outside the field's bounds, from a crafted request, is an
 error message and never a silently wrong run.
 """
@@ -134,7 +136,7 @@ def model_params(scenario: Scenario) -> dict[str, dict]:
             "type": "SliderFloat",
             "label": lever.label,
             "value": values[lever.key],
-            "min": lever.low,
+            "min": min(lever.low, values[lever.key]),
             "max": max(lever.high, values[lever.key]),
             "step": lever.step,
         }
@@ -153,6 +155,7 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
         raise InputError(f"{source}: {unknown[0]!r} is not a lever (allowed: {', '.join(LEVERS)})")
     data = scenario.model_dump(mode="python")
     items = data["intervention"]
+    current = lever_values(scenario)
     for key, raw in values.items():
         lever = LEVERS[key]
         try:
@@ -167,13 +170,14 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
                 f"{source}: {key}: {value:g} is out of range "
                 f"(allowed: {low / lever.scale:g} to {high / lever.scale:g}, or {lever.off:g} for none)"
             )
+        if value == current[key]:
+            continue  # where the scenario put it: the scenario stays as written
         same = [i for i, item in enumerate(items) if item["type"] == lever.type_name]
         if value == lever.off:
             items[:] = [item for i, item in enumerate(items) if i not in same]
             continue
         if same:
-            for i in same:
-                items[i][lever.field] = value * lever.scale
+            items[same[0]][lever.field] = value * lever.scale
         else:
             items.append({"type": lever.type_name, lever.field: value * lever.scale})
     try:

@@ -6,9 +6,11 @@ naming the file and what was expected, like the command line's errors.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -37,6 +39,26 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", base)[:120]
 
 
+def _check_workbook(name: str, data: bytes, limit: int) -> None:
+    """An .xlsx must be a zip archive whose contents unpack to at most 5x the upload limit.
+
+    The limit applies to what is sent; a small archive that unpacks to
+    gigabytes (a zip bomb) would otherwise exhaust the server's memory.
+    """
+    if not data.startswith(ZIP_MAGIC):
+        raise InputError(f"{name}: not an Excel workbook (expected an .xlsx file, a zip archive)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile:
+        raise InputError(f"{name}: a damaged zip archive (expected an .xlsx file)") from None
+    if unpacked > 5 * limit:
+        raise InputError(
+            f"{name}: unpacks to {unpacked / 1e6:,.0f} MB (allowed: up to {5 * MAX_UPLOAD_MB:g} MB "
+            "unpacked)"
+        )
+
+
 def check_upload(
     name: str, size: int, stream: BinaryIO, types: tuple[str, ...] = SPEND_TYPES
 ) -> Upload:
@@ -44,7 +66,7 @@ def check_upload(
 
     The size is checked before reading (and again while reading, in case the
     browser's figure is wrong); CSV must be text (no NUL bytes, UTF-8 or
-    Windows-1252), XLSX must be a zip archive.
+    Windows-1252), XLSX a zip archive that unpacks to at most five times the limit.
     """
     limit = int(MAX_UPLOAD_MB * 1024 * 1024)
     suffix = Path(name).suffix.lower()
@@ -59,8 +81,8 @@ def check_upload(
         raise InputError(f"{name}: over the upload limit (allowed: up to {MAX_UPLOAD_MB:g} MB)")
     if not data:
         raise InputError(f"{name}: the file is empty (expected a spend file with a header row)")
-    if suffix == ".xlsx" and not data.startswith(ZIP_MAGIC):
-        raise InputError(f"{name}: not an Excel workbook (expected an .xlsx file, a zip archive)")
+    if suffix == ".xlsx":
+        _check_workbook(name, data, limit)
     if suffix == ".csv":
         head = data[:65536]
         if b"\x00" in head:
