@@ -290,6 +290,24 @@ def parse_spec(data: dict, source: str) -> EconomySpec:
     return spec
 
 
+def decode_toml(raw: bytes, source: str) -> str:
+    """A TOML file's bytes as text (UTF-8, a byte-order mark allowed); one-line error if not."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{source}: byte {error.start} is not UTF-8 (expected a UTF-8 TOML file)"
+        ) from None
+
+
+def parse_toml(text: str, source: str) -> dict:
+    """TOML text as a dictionary; one-line :class:`InputError` naming ``source`` if invalid."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{source}: not valid TOML: {error}") from None
+
+
 def read_toml(path: Path) -> dict:
     """Read a TOML file, turning every failure into a one-line :class:`InputError`."""
     try:
@@ -298,16 +316,7 @@ def read_toml(path: Path) -> dict:
         raise InputError(f"{path}: no such file (expected a TOML file)") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory (expected a TOML file)") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path}: byte {error.start} is not UTF-8 (expected a UTF-8 TOML file)"
-        ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{path}: not valid TOML: {error}") from None
+    return parse_toml(decode_toml(raw, str(path)), str(path))
 
 
 def builtin_specs() -> list[str]:

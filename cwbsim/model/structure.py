@@ -36,9 +36,9 @@ OUTSIDE_GROUP = OUTSIDE * 3 + OUTSIDE_TIER
 STEPS_PER_YEAR = 12
 
 
-def group_of(kind: np.ndarray, tier: np.ndarray) -> np.ndarray:
-    """Ledger group (kind, tier) of each agent as one integer ``kind * 3 + tier``."""
-    return kind.astype(np.int64) * 3 + tier.astype(np.int64)
+def group_of(kind, tier):
+    """Ledger group (kind, tier) as one integer ``kind * 3 + tier``: of each agent, or of one pair."""
+    return np.asarray(kind, dtype=np.int64) * 3 + np.asarray(tier, dtype=np.int64)
 
 
 def group_label(group: int) -> tuple[str, str]:

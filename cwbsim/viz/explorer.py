@@ -10,11 +10,10 @@ keeps the one-line reason in ``input_error`` for the page to show.
 from __future__ import annotations
 
 import threading
-import tomllib
 
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import builtin_specs, load_spec
+from cwbsim.model.spec import builtin_specs, load_spec, parse_toml
 from cwbsim.scenarios.interventions import bind
 from cwbsim.scenarios.schema import (
     Scenario,
@@ -50,10 +49,7 @@ def parse_uploaded_scenario(text: str, source: str) -> Scenario:
     In the app its base must be a built-in economy: a path would read files
     on the server.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{source}: not valid TOML: {error}") from None
+    data = parse_toml(text, source)
     base = data.get("base")
     if base not in builtin_specs():
         raise InputError(

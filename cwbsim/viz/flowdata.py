@@ -30,6 +30,7 @@ from cwbsim.model.structure import (
     REGION,
     STEPS_PER_YEAR,
     TIER_NAMES,
+    group_of,
 )
 
 ANCHOR_TARGETS = {
@@ -55,10 +56,6 @@ LEAKAGE_NAMES = {
 RESPENT = "Re-spent locally"
 
 
-def _group(kind: int, tier: int) -> int:
-    return kind * 3 + tier
-
-
 def _is_local(group: int) -> bool:
     return group % 3 == LOCAL and group // 3 != OUTSIDE
 
@@ -76,7 +73,7 @@ def _stage_one(ledger: np.ndarray) -> dict[str, float]:
     for c, channel in enumerate(CHANNELS):
         for payer_tier in range(3):
             for payee in range(N_GROUPS):
-                value = ledger[c, _group(ANCHOR, payer_tier), payee]
+                value = ledger[c, group_of(ANCHOR, payer_tier), payee]
                 if value == 0:
                     continue
                 kind, tier = divmod(payee, 3)
@@ -125,8 +122,8 @@ def sankey_links(model: LocalEconomy, months: int = STEPS_PER_YEAR) -> list[tupl
         return []
     links = [("Anchor spend", target, value) for target, value in _stage_one(ledger).items()]
     received = dict((target, value) for _, target, value in links)
-    for name, group in (("Local suppliers", _group(FIRM, LOCAL)),
-                        ("Local staff", _group(HOUSEHOLD, LOCAL))):  # fmt: skip
+    for name, group in (("Local suppliers", group_of(FIRM, LOCAL)),
+                        ("Local staff", group_of(HOUSEHOLD, LOCAL))):  # fmt: skip
         for target, value in _respend(ledger, group, received.get(name, 0.0)).items():
             links.append((name, target, value))
     return [(s, t, v) for s, t, v in links if v > 0]
