@@ -18,8 +18,8 @@ import urllib.request
 
 from playwright.sync_api import sync_playwright
 
-from cwbsim.viz.components import ChartBoard
 from cwbsim.viz.explorer import ExplorerEconomy
+from cwbsim.viz.explorer_view import ChartBoard
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip

@@ -289,7 +289,7 @@ def test_a_workbook_that_unpacks_to_gigabytes_is_refused(tmp_path):
 def test_chart_board_builds_each_chart_once_per_step_and_downloads_carry_provenance():
     import pyarrow.parquet as pq
 
-    from cwbsim.viz.components import ChartBoard, _frame_bytes
+    from cwbsim.viz.explorer_view import ChartBoard, _frame_bytes
 
     model = ExplorerEconomy(scenario_name="preston-2012", rng=9)
     board = ChartBoard()

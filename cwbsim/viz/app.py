@@ -16,18 +16,19 @@ import sys
 import solara
 from mesa.visualization import SolaraViz
 
-from cwbsim.model.errors import InputError
-from cwbsim.model.spec import builtin_specs
+from cwbsim.model.spec import builtin_specs, decode_toml
 from cwbsim.scenarios.schema import builtin_scenarios
-from cwbsim.viz import components
+from cwbsim.viz.compare_view import ComparePanel
 from cwbsim.viz.explorer import (
     DEFAULT_ECONOMY,
     DEFAULT_SCENARIO,
     ExplorerEconomy,
     parse_uploaded_scenario,
 )
+from cwbsim.viz.explorer_view import ExplorerView
 from cwbsim.viz.levers import model_params
-from cwbsim.viz.uploads import check_upload
+from cwbsim.viz.spend_view import SpendPanel
+from cwbsim.viz.widgets import FilePick, upload_receiver
 
 VIEWS = ["Explore", "Compare", "Spend file"]
 
@@ -64,27 +65,16 @@ def explorer_params(model: ExplorerEconomy) -> dict:
 
 
 def _scenario_receiver(uploaded, scenario, problem):
-    def on_file(file: dict) -> None:
-        try:
-            upload = check_upload(file["name"], int(file["size"]), file["file_obj"], (".toml",))
-            try:
-                text = upload.data.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise InputError(
-                    f"{upload.name}: byte {error.start} is not UTF-8 (expected a UTF-8 TOML file)"
-                ) from None
-            parse_uploaded_scenario(text, upload.name)
-        except InputError as error:
-            problem.set(str(error))
-            return
-        except Exception as error:  # a transfer that broke off must not reach the server log
-            problem.set(f"{file.get('name', 'upload')}: upload failed ({error})")
-            return
-        problem.set(None)
-        uploaded.set((upload.name, text))
-        scenario.set(UPLOADED + upload.name)
+    def convert(upload) -> tuple[str, str]:
+        text = decode_toml(upload.data, upload.name)
+        parse_uploaded_scenario(text, upload.name)
+        return upload.name, text
 
-    return on_file
+    def use(named: tuple[str, str]) -> None:
+        uploaded.set(named)
+        scenario.set(UPLOADED + named[0])
+
+    return upload_receiver((".toml",), problem.set, use, convert)
 
 
 @solara.component
@@ -116,7 +106,7 @@ def Page():
         solara.Select("Base economy", values=builtin_specs(), value=economy)
         choices = builtin_scenarios() + ([UPLOADED + uploaded.value[0]] if uploaded.value else [])
         solara.Select("Scenario", values=choices, value=scenario)
-        components.FilePick(
+        FilePick(
             "or drop a scenario file (.toml)",
             ".toml",
             _scenario_receiver(uploaded, scenario, problem),
@@ -137,11 +127,11 @@ def Page():
                 name="cwbsim: community wealth building",
                 play_interval=150,
             ).key(f"viz-{economy.value}-{scenario.value}-{id(built)}")
-            components.ExplorerView(current)
+            ExplorerView(current)
         elif view.value == "Compare":
-            components.ComparePanel(current).key(f"compare-{id(current)}")
+            ComparePanel(current).key(f"compare-{id(current)}")
         else:
-            components.SpendPanel()
+            SpendPanel()
 
 
 page = Page

@@ -1,0 +1,118 @@
+"""The Compare view: the scenario in force against its base economy over paired seeds.
+
+The comparison runs in a thread (``solara.lab.use_task``) through the same
+code and processes as ``cwbsim compare``; its errors are shown in the page.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pandas as pd
+import solara
+
+from cwbsim.model.metrics import METRICS
+from cwbsim.scenarios.compare import LEVEL
+from cwbsim.scenarios.report import KEY_METRICS, chart
+from cwbsim.viz.comparing import run_comparison
+from cwbsim.viz.explorer import ExplorerEconomy
+from cwbsim.viz.widgets import read_bytes, safe, task_message, use_temp_folder
+
+COMPARISONS = threading.BoundedSemaphore(1)
+"""Comparisons run one at a time per server (each spreads over every core)."""
+
+
+@solara.component
+def ComparePanel(model: ExplorerEconomy):
+    """Baseline (the base economy) against the scenario in force, over paired seeds."""
+    seeds = solara.use_reactive(5)
+    years = solara.use_reactive(3)
+    progress = solara.use_reactive(0.0)
+    folder = use_temp_folder("cwbsim-compare-")
+    queued = solara.use_reactive(False)
+    plan = model.plan
+
+    def run():
+        progress.set(0.0)
+        queued.set(True)
+        with COMPARISONS:  # one comparison at a time on this server: each uses every core
+            queued.set(False)
+            workers = min(os.cpu_count() or 1, 2 * seeds.value)
+            return run_comparison(
+                plan, seeds.value, years.value, folder,
+                workers=workers, progress=lambda done, total: progress.set(done / total),
+            )  # fmt: skip
+
+    task = solara.lab.use_task(run, dependencies=None, raise_error=False)
+    with solara.Column(classes=["cwb-compare"]):
+        solara.Markdown(
+            f"### Compare: **{safe(plan.name)}** against **{plan.base}** with no interventions\n"
+            f"Both arms run the same seeds (common random numbers), so the difference "
+            f"has a narrow {LEVEL:.0%} interval. Interventions: "
+            + (", ".join(i.type for i in plan.intervention) or "none")
+        )
+        with solara.Row():
+            solara.SliderInt("Seeds", value=seeds, min=2, max=20)
+            solara.SliderInt("Years", value=years, min=1, max=10)
+        solara.Button("Run comparison", color="primary", on_click=task,
+                      disabled=task.pending, classes=["cwb-run-compare"])  # fmt: skip
+        if task.pending and queued.value:
+            solara.Text("Waiting for another session's comparison to finish…")
+        elif task.pending:
+            solara.ProgressLinear(value=progress.value * 100)
+            solara.Text(f"Running {2 * seeds.value} runs… {progress.value:.0%}")
+        if task.error:
+            solara.Error(
+                f"Comparison failed: {task_message(task.exception)}", classes=["cwb-compare-error"]
+            )
+        if task.finished and task.value is not None:
+            comparison, files = task.value
+            _comparison_results(comparison, files)
+
+
+def _display_unit(metric: str) -> tuple[float, str]:
+    unit = METRICS[metric].unit
+    if unit == "share":
+        return 100.0, "points"
+    if unit == "£":
+        return 1e-6, "£m per year"
+    return 1.0, unit
+
+
+def _comparison_results(comparison, files: dict) -> None:
+    table = comparison.table
+    last = table[(table.year == table.year.max()) & table.metric.isin(KEY_METRICS)]
+    rows = []
+    for r in last.itertuples(index=False):
+        scale, unit = _display_unit(r.metric)
+        rows.append(
+            {
+                "metric": r.metric,
+                "unit": "%" if unit == "points" else unit,
+                "year": r.year,
+                "baseline": r.baseline_mean * scale,
+                "scenario": r.scenario_mean * scale,
+                "difference": r.diff_mean * scale,
+                f"{LEVEL:.0%} low": r.diff_lo * scale,
+                f"{LEVEL:.0%} high": r.diff_hi * scale,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    solara.Markdown(
+        "Final year: means over seeds and the paired difference (scenario − baseline) with its "
+        f"{LEVEL:.0%} interval; shares in %, their differences in percentage points."
+    )
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=frame.to_html(
+            index=False, classes="cwb-compare-table", float_format=lambda v: f"{v:,.3f}"
+        ),
+    )
+    with solara.Row():
+        for name in ("comparison.csv", "runs.parquet", "report.html"):
+            if name in files:
+                solara.FileDownload(lambda p=files[name]: read_bytes(p), name, label=name)
+    with solara.ColumnsResponsive(12, large=6):
+        for metric in KEY_METRICS:
+            solara.Image(chart(comparison, metric), width="100%")

@@ -1,0 +1,242 @@
+"""The Explore view's cards: headline numbers, time series, Sankey, flow network, downloads.
+
+:func:`ExplorerView` lays them out under Mesa's SolaraViz (which gives the
+play, step and reset controls and the model parameters) and re-renders after
+every step. The headline numbers render at once; the charts are ECharts
+options built in threads, off the render path, by a :class:`ChartBoard` per
+model that builds each chart at most once per step and keeps the previous one
+on screen meanwhile; the browser draws them.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import threading
+import weakref
+
+import pandas as pd
+import solara
+from mesa.visualization.utils import update_counter
+
+from cwbsim.scenarios.running import versions
+from cwbsim.viz import flowdata, options
+from cwbsim.viz.explorer import ExplorerEconomy
+from cwbsim.viz.levers import LEVERS, lever_values
+from cwbsim.viz.widgets import safe
+
+KPIS = (
+    ("local_share", "Local share", "{:.2%}", 1),
+    ("region_share", "Local + region share", "{:.2%}", 1),
+    ("lm3", "LM3", "{:.3f}", 1),
+    ("local_income", "Local income, £m/month", "{:,.2f}", 1e-6),
+    ("local_jobs", "Local jobs", "{:,.0f}", 1),
+    ("unemployment_rate", "Unemployment", "{:.2%}", 1),
+)
+
+
+CHART_HEIGHTS = {"timeseries": 520, "sankey": 520, "network": 620}
+"""Chart heights in the page, px."""
+
+
+class ChartBoard:
+    """One model's charts: the latest ECharts option of each, with the step it shows.
+
+    :meth:`draw` reads the model under the model's lock (a consistent state,
+    never half a step) and builds the option under the board's own lock: calls
+    queue, and a call that finds its chart already built for the model's
+    current step returns at once. So however fast the model plays, each chart
+    is built at most once per step, in a thread, off the render path.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.built: dict[str, tuple[int, dict]] = {}
+
+    def latest(self, name: str) -> tuple[int, dict] | None:
+        """The newest option of a chart and its step, whatever step that is."""
+        return self.built.get(name)
+
+    def draw(self, model: ExplorerEconomy, name: str) -> None:
+        """Build ``name`` for the model's current step, unless it is built already."""
+        with self.lock:
+            with model.lock:
+                step = model.months_run
+                if self.built.get(name, (None,))[0] == step:
+                    return
+                title = f"{model.plan.name} · step {step}"  # ECharts shows text, not HTML
+                if name == "timeseries":
+                    data = pd.DataFrame(model.recorder.values)
+                elif name == "sankey":
+                    data = flowdata.sankey_links(model)
+                    months = min(step, 12)
+                else:
+                    data = flowdata.flow_network(model)
+            if name == "timeseries":
+                option = options.timeseries_option(data, f"Over time · {title}")
+            elif name == "sankey":
+                window = f"latest {months} months" if months != 1 else "the first month"
+                option = options.sankey_option(
+                    data, f"Anchor spend, £m a year ({window}) · {title}"
+                )
+            else:
+                option = options.network_option(data, f"Flows this month, £m · {title}")
+            self.built[name] = (step, option)
+
+
+BOARDS: weakref.WeakKeyDictionary[ExplorerEconomy, ChartBoard] = weakref.WeakKeyDictionary()
+BOARDS_LOCK = threading.Lock()
+
+
+def board_for(model: ExplorerEconomy) -> ChartBoard:
+    """The model's chart board (made on first use, dropped with the model)."""
+    with BOARDS_LOCK:
+        if model not in BOARDS:
+            BOARDS[model] = ChartBoard()
+        return BOARDS[model]
+
+
+@solara.component
+def Chart(model: ExplorerEconomy, name: str):
+    """A chart built in a thread after each step; the previous one stays until it is ready."""
+    update_counter.get()
+    board = board_for(model)
+    result = solara.use_thread(
+        lambda: board.draw(model, name), dependencies=[id(model), model.months_run, name]
+    )
+    latest = board.latest(name)
+    with solara.Div(
+        classes=[f"cwb-chart-{name}"], attributes={"data-step": latest[0] if latest else -1}
+    ) as div:
+        if result.error:
+            solara.Error(f"This chart could not be drawn: {result.error!r}")
+        if latest is None:
+            solara.Text("Drawing…")
+        else:
+            solara.FigureEcharts(
+                option=latest[1],
+                attributes={"style": f"height: {CHART_HEIGHTS[name]}px; width: 100%;"},
+                responsive=True,
+            )
+    return div
+
+
+def _kpi_html(model: ExplorerEconomy) -> str:
+    values = model.recorder.current
+    cells = []
+    for metric, label, template, scale in KPIS:
+        value = values.get(metric)
+        shown = "–" if value is None or value != value else template.format(value * scale)
+        cells.append(
+            f'<div class="cwb-kpi" data-metric="{metric}" data-value="{value!r}">'
+            f'<div class="cwb-kpi-label">{html.escape(label)}</div>'
+            f'<div class="cwb-kpi-value">{shown}</div></div>'
+        )
+    return (
+        f'<div class="cwb-kpis" data-step="{model.months_run}">{"".join(cells)}</div>'
+        "<style>.cwb-kpis{display:flex;flex-wrap:wrap;gap:10px}.cwb-kpi{min-width:140px;"
+        "padding:6px 10px;border:1px solid #ddd;border-radius:6px}.cwb-kpi-label{font-size:"
+        "0.8em;color:#555}.cwb-kpi-value{font-size:1.3em;font-weight:600}</style>"
+    )
+
+
+def _levers_in_force(model: ExplorerEconomy) -> str:
+    values = lever_values(model.plan)
+    shown = [f"{lever.label} {values[key]:g}" for key, lever in LEVERS.items()
+             if values[key] != lever.off]  # fmt: skip
+    return "; ".join(shown) or "none (the base economy as it is)"
+
+
+def summary_card(model: ExplorerEconomy):
+    """Month, headline metrics of the step just run, the scenario in force and any input error."""
+    with solara.Card("This month") as card:
+        if model.input_error:
+            solara.Error(f"Not applied: {model.input_error}", classes=["cwb-input-error"])
+        done = model.months_run
+        year, month = divmod(max(done - 1, 0), 12)
+        when = f"Step {done} (year {year + 1}, month {month + 1})" if done else "Step 0"
+        solara.Markdown(
+            f"**{when}** · {safe(model.plan.name)} on {model.economy_name} · seed {model.seed}"
+        )
+        solara.HTML(tag="div", unsafe_innerHTML=_kpi_html(model))
+        solara.Markdown("Levers in force: " + _levers_in_force(model))
+        with solara.Details("What the levers do"):
+            for lever in LEVERS.values():
+                solara.Markdown(f"**{lever.label}** — {lever.help} Off at {lever.off:g}.")
+    return card
+
+
+def timeseries_card(model: ExplorerEconomy):
+    """Local and local+region share, LM3, local income, jobs, unemployment, leakage by month."""
+    with solara.Card("Over time") as card:
+        Chart(model, "timeseries")
+    return card
+
+
+def sankey_card(model: ExplorerEconomy):
+    """Where each £ of anchor spend goes, and what local recipients do with it."""
+    with solara.Card("Where the anchors' £ goes") as card:
+        Chart(model, "sankey")
+    return card
+
+
+def network_card(model: ExplorerEconomy):
+    """The economy as anchors, sectors by area and households by area, with this month's flows."""
+    with solara.Card("Flow network") as card:
+        Chart(model, "network")
+    return card
+
+
+def _frame_bytes(model: ExplorerEconomy, kind: str) -> bytes:
+    """The months run, one row each, as CSV or Parquet (with provenance in its metadata)."""
+    with model.lock:
+        frame = pd.DataFrame(list(model.recorder.values))
+    frame.insert(0, "step", range(1, len(frame) + 1))
+    frame.insert(1, "seed", model.seed)
+    frame.insert(2, "scenario", model.plan.name)
+    buffer = io.BytesIO()
+    if kind == "csv":
+        frame.to_csv(buffer, index=False)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta.update(
+            {
+                b"cwbsim.scenario": model.plan.model_dump_json().encode(),
+                b"cwbsim.seed": str(model.seed).encode(),
+                b"cwbsim.versions": repr(versions()).encode(),
+            }
+        )
+        pq.write_table(table.replace_schema_metadata(meta), buffer)
+    return buffer.getvalue()
+
+
+def downloads_card(model: ExplorerEconomy):
+    """The months run so far, as CSV and Parquet (with seed, scenario and versions)."""
+    with solara.Card("Download this run") as card:
+        solara.Markdown(
+            f"{model.months_run} months, one row per month; money in £ per month. "
+            "The Parquet file records the scenario, seed and package versions."
+        )
+        with solara.Row():
+            solara.FileDownload(lambda: _frame_bytes(model, "csv"), "cwbsim-run.csv",
+                                label="CSV", mime_type="text/csv")  # fmt: skip
+            solara.FileDownload(lambda: _frame_bytes(model, "parquet"), "cwbsim-run.parquet",
+                                label="Parquet")  # fmt: skip
+    return card
+
+
+@solara.component
+def ExplorerView(model: ExplorerEconomy):
+    """The explorer's cards, below SolaraViz's controls; re-rendered after every step."""
+    update_counter.get()
+    with solara.Column(classes=["cwb-explorer"]) as view:
+        summary_card(model)
+        timeseries_card(model)
+        sankey_card(model)
+        network_card(model)
+        downloads_card(model)
+    return view
