@@ -1,303 +1,204 @@
 """Reading the spend files councils and other anchors publish ("spend over £500").
 
-Files come as CSV or XLSX (every sheet), in UTF-8 (with or without a byte-order
-mark) or Windows-1252, with any line ending, preamble lines before the header,
-empty spacer columns and header names that drift between files and years. A
-file with no header that has as many columns as a layout already seen in the
-same batch continues that layout. Every row is accounted for: used, or
-rejected with a reason; nothing is dropped silently.
-
-Amounts may carry £ signs, thousands separators or brackets for negatives;
-credit notes (negative amounts) are kept and net off. Rows repeated exactly
-across two files (overlapping extracts) are removed from the later file and
-reported.
+Files come as CSV or other delimited text, XLSX (every sheet), legacy XLS, or an
+HTML table saved under a spreadsheet's name (:mod:`spend_sources`). Which column
+is the amount, the supplier, the date and the rest is inferred from the cells, with
+the header's words as hints (:mod:`spend_roles`); the header row may be anywhere or
+absent. Every row is accounted for (:mod:`spend_rows`): used, rejected with a
+reason, or recognised as not data. A table that holds rows of data but yields no
+spend table is an error naming it, unless ``skip_unreadable`` is set, when it is
+reported as not read. Rows repeated exactly in an earlier file of the batch
+(overlapping extracts) are rejected and reported, with their £.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
+import math
+import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from cwbsim.calibration.spend_fields import (
+from cwbsim.calibration.spend_cells import (
     FIELDS,
-    HEADER_SEARCH_ROWS,
-    map_columns,
     parse_amount,
     parse_columns_option,
     parse_date,
 )
+from cwbsim.calibration.spend_roles import NotASpendTable, infer_layout
+from cwbsim.calibration.spend_rows import REPEAT, FileReport, Table, read_rows
+from cwbsim.calibration.spend_sources import RawTable, open_tables
 from cwbsim.model.errors import InputError
 
 __all__ = [
     "FIELDS",
     "FileReport",
     "SpendData",
-    "map_columns",
     "parse_amount",
     "parse_columns_option",
     "parse_date",
     "read_spend_files",
 ]
 
-
-@dataclass
-class FileReport:
-    """What happened to one file (or one sheet).
-
-    Attributes
-    ----------
-    rows_read : int
-        Non-empty lines or sheet rows after the header.
-    rows_used : int
-        Rows kept as payments.
-    rejected : collections.Counter
-        Rows not used, by reason (including the preamble before the header).
-    total : float
-        Sum of the used rows' amounts, £.
-    duplicates : int
-        Rows removed because an earlier file had the same payment.
-    duplicate_total : float
-        Their amounts, £.
-    columns : dict
-        Which header each field came from.
-    undated : int
-        Used rows whose date could not be read (kept; no month for them).
-    """
-
-    source: str
-    rows_read: int = 0
-    rows_used: int = 0
-    rejected: Counter = field(default_factory=Counter)
-    total: float = 0.0
-    duplicates: int = 0
-    duplicate_total: float = 0.0
-    columns: dict[str, str] = field(default_factory=dict)
-    undated: int = 0
-    note: str = ""
-
-    def as_dict(self) -> dict:
-        """JSON-ready."""
-        return {
-            "source": self.source,
-            "rows_read": self.rows_read,
-            "rows_used": self.rows_used,
-            "rejected": dict(self.rejected),
-            "total": self.total,
-            "duplicates": self.duplicates,
-            "duplicate_total": self.duplicate_total,
-            "columns": self.columns,
-            "undated": self.undated,
-            "note": self.note,
-        }
+COLUMNS = ["source", "row", "supplier", "amount", "date", "expense_type", "department",
+           "reference", "body"]  # fmt: skip
 
 
 @dataclass
 class SpendData:
-    """Payments from a batch of spend files, with a report per file."""
+    """Payments from a batch of spend files, with a report per file or sheet."""
 
     payments: pd.DataFrame
     reports: list[FileReport]
 
+    @property
+    def not_read(self) -> list[FileReport]:
+        """Tables skipped as unreadable (``--skip-unreadable``)."""
+        return [r for r in self.reports if r.unreadable]
 
-def _decode(raw: bytes, source: str) -> str:
-    if b"\x00" in raw[:4096]:
-        raise InputError(f"{source}: binary data (expected a CSV or XLSX spend file)")
+
+def _blank_rows(rows: list[list]) -> int:
+    return sum(1 for r in rows if not r or all(c is None or not str(c).strip() for c in r))
+
+
+def _read_table(table: RawTable, override, earlier, skip_unreadable: bool) -> Table | None:
+    start = time.perf_counter()
+    report = FileReport(table.source, table.format)
+    rows = table.rows
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        layout = infer_layout(rows, table.source, override, earlier)
+    except NotASpendTable as error:
+        if not skip_unreadable:
+            raise InputError(f"{error} (or pass --skip-unreadable to go on without it)") from None
+        report.rows_read = len(rows)
+        report.not_data["blank"] = _blank_rows(rows)
+        report.not_read = len(rows) - report.not_data["blank"]
+        report.unreadable = str(error)
+        report.seconds = time.perf_counter() - start
+        return Table({}, report)
+    if layout is None:
+        report.rows_read = len(rows)
+        blank = _blank_rows(rows)
+        report.not_data.update({"blank": blank, "text without a table": len(rows) - blank})
+        report.notes.append("no table of payments here (notes or text only)")
+        report.seconds = time.perf_counter() - start
+        return Table({}, report)
+    if layout.header_row is not None:
+        earlier[len(layout.header)] = layout.header
+    report.columns = {role: choice.name for role, choice in layout.roles.items()}
+    report.evidence = {role: choice.evidence() for role, choice in layout.roles.items()}
+    report.decided_by = layout.decided_by
+    report.notes += layout.notes
+    result = read_rows(rows, layout, report)
+    result.columns["source"] = [table.source] * report.rows_used
+    report.seconds = time.perf_counter() - start
+    return result
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
-    text = _decode(path.read_bytes(), str(path))
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def _xlsx_sheets(path: Path) -> list[tuple[str, list[list]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a broken workbook
-        raise InputError(f"{path}: not a readable XLSX workbook ({error})") from None
-    sheets = []
-    for sheet in book.worksheets:
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        sheets.append((f"{path}[{sheet.title}]", rows))
-    book.close()
-    return sheets
-
-
-def _is_blank(row: list) -> bool:
-    return all(c is None or str(c).strip() == "" for c in row)
-
-
-def _find_header(rows: list[list], override) -> tuple[int, dict[str, int]] | None:
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        texts = ["" if c is None else str(c) for c in row]
-        mapping = map_columns(texts, override)
-        if "supplier" in mapping and "amount" in mapping:
-            return i, mapping
-    return None
-
-
-_TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\s*:?\s*$", re.IGNORECASE)
-"""A cell that is only "Total", "Grand total", "Sub-total:" …; "Total Gas Ltd" is a supplier."""
-
-
-def _table(
-    rows: list[list], source: str, layouts: dict[int, tuple[list[str], dict[str, int]]], override
-) -> tuple[list[dict], FileReport]:
-    report = FileReport(source)
-    header = _find_header(rows, override)
-    if header is not None:
-        start, mapping = header
-        names = ["" if c is None else str(c) for c in rows[start]]
-        layouts[len(names)] = (names, mapping)
-        preamble = sum(1 for r in rows[:start] if not _is_blank(r))
-        if preamble:
-            report.rejected["preamble before the header"] += preamble
-        body = rows[start + 1 :]
-    else:
-        width = max((len(r) for r in rows if not _is_blank(r)), default=0)
-        if width not in layouts:
-            report.note = "no header with a supplier and an amount column, and no known layout"
-            report.rejected["not a spend table"] = sum(1 for r in rows if not _is_blank(r))
-            report.rows_read = report.rejected["not a spend table"]
-            return [], report
-        names, mapping = layouts[width]
-        report.note = f"no header: continues the layout of {width} columns seen earlier"
-        body = rows
-    report.columns = {k: names[i] for k, i in mapping.items()}
-    records = []
-    for offset, row in enumerate(body):
-        if _is_blank(row):
+def _drop_summary_sheets(tables: list[Table]) -> None:
+    """A summary sheet whose total equals the other sheets' is not counted twice."""
+    detail = [t for t in tables if t.report.rows_used and not t.report.summary]
+    others = math.fsum(t.report.total for t in detail)
+    for table in tables:
+        report = table.report
+        if not report.summary or not report.rows_used or not detail:
             continue
-        report.rows_read += 1
-        cells = list(row) + [None] * (len(names) - len(row))
-
-        def cell(name: str, cells=cells):
-            i = mapping.get(name)
-            return None if i is None else cells[i]
-
-        supplier = cell("supplier")
-        supplier_text = "" if supplier is None else str(supplier).strip()
-        amount = parse_amount(cell("amount")) if cell("amount") is not None else None
-        first = next((str(c) for c in cells if c is not None and str(c).strip()), "")
-        if _TOTAL.match(first) or (not supplier_text and _TOTAL.match(str(cell("supplier") or ""))):
-            report.rejected["total row"] += 1
-            continue
-        if amount is None:
-            reason = "amount missing" if cell("amount") in (None, "") else "amount not a number"
-            report.rejected[reason] += 1
-            continue
-        if not supplier_text:
-            if _TOTAL.match(" ".join(str(c) for c in cells if c is not None)):
-                report.rejected["total row"] += 1
-            else:
-                report.rejected["supplier missing"] += 1
-            continue
-        when = parse_date(cell("date")) if cell("date") not in (None, "") else None
-        if when is None:
-            report.undated += 1
-        records.append(
-            {
-                "source": source,
-                "row": (header[0] + 2 + offset) if header else offset + 1,
-                "supplier": supplier_text,
-                "amount": amount,
-                "date": when,
-                "expense_type": _text(cell("expense_type")),
-                "department": _text(cell("department")),
-                "reference": _text(cell("reference")),
-                "body": _text(cell("body")),
-            }
-        )
-    report.rows_used = len(records)
-    report.total = float(sum(r["amount"] for r in records))
-    return records, report
+        if any(abs(report.total - t) <= 0.011 + 1e-7 * abs(t)
+               for t in [others, *(d.report.total for d in detail)]):  # fmt: skip
+            report.not_data["summary of other sheets"] += report.rows_used
+            report.notes.append(
+                f"summary of other sheets (£{report.total:,.2f}, the same as theirs): not counted"
+            )
+            report.rows_used, report.total, report.undated = 0, 0.0, 0
+            table.columns = {}
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+def _key(columns: dict[str, list], i: int) -> tuple | None:
+    """What makes two rows the same payment; None where a row is too bare to tell."""
+    if columns["date"][i] is None and not columns["reference"][i]:
+        return None
+    return (
+        columns["supplier"][i].lower(),
+        columns["date"][i],
+        columns["amount"][i],
+        columns["reference"][i],
+        columns["expense_type"][i],
+        columns["department"][i],
+        columns["body"][i],
+    )
 
 
-def read_spend_files(paths: list[Path | str], columns: dict[str, str] | None = None) -> SpendData:
+def _without_repeats(table: Table, earlier: Counter) -> None:
+    """Reject payments an earlier file already had, as many times as it had them.
+
+    Repeats within one file are kept (a council may pay the same invoice line
+    twice); only overlap with earlier files is removed.
+    """
+    columns, report = table.columns, table.report
+    if not report.rows_used:
+        return
+    here: Counter = Counter()
+    keep = []
+    for i in range(report.rows_used):
+        key = _key(columns, i)
+        if key is not None and here[key] < earlier[key]:
+            report.rejected[REPEAT] += 1
+            report.rejected_total[REPEAT] = (
+                report.rejected_total.get(REPEAT, 0.0) + (columns["amount"][i])
+            )
+        else:
+            keep.append(i)
+        here[key] += 1
+    earlier.update(here)
+    if len(keep) < report.rows_used:
+        table.columns = {name: [values[i] for i in keep] for name, values in columns.items()}
+        report.rows_used = len(keep)
+        report.total = round(math.fsum(table.columns["amount"]), 2)
+        report.undated = sum(1 for d in table.columns["date"] if d is None)
+
+
+def read_spend_files(
+    paths: list[Path | str],
+    columns: dict[str, str] | None = None,
+    skip_unreadable: bool = False,
+) -> SpendData:
     """Read a batch of spend files; return the payments and a report per file or sheet.
+
+    Parameters
+    ----------
+    paths : list of path
+        Spend files, in the order their overlaps should be resolved (later repeats
+        of an earlier file's payments are rejected).
+    columns : dict, optional
+        Role -> header text or column number (``--columns``), overriding inference.
+    skip_unreadable : bool
+        Report a table with rows of data but no spend table as not read, instead of
+        raising.
 
     Raises
     ------
     InputError
-        A missing, empty or binary file, or a batch with no usable payment.
+        A missing, empty, binary or broken file; a table that is not a spend table
+        (unless ``skip_unreadable``); or a batch with no usable payment.
     """
-    layouts: dict[int, tuple[list[str], dict[str, int]]] = {}
-    records: list[dict] = []
-    reports: list[FileReport] = []
+    override = columns or {}
+    layouts: dict[int, list[str]] = {}
     earlier: Counter = Counter()
+    tables: list[Table] = []
     for path in (Path(p) for p in paths):
-        if not path.exists():
-            raise InputError(f"{path}: no such file (expected a CSV or XLSX spend file)")
-        if path.stat().st_size == 0:
-            raise InputError(f"{path}: empty file (expected a CSV or XLSX spend file)")
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            tables = _xlsx_sheets(path)
-        else:
-            tables = [(str(path), _csv_rows(path))]
-        for source, rows in tables:
-            found, report = _table(rows, source, layouts, columns)
-            records += _without_repeats(found, report, earlier)
-            reports.append(report)
-    payments = pd.DataFrame.from_records(
-        records,
-        columns=["source", "row", "supplier", "amount", "date", "expense_type", "department",
-                 "reference", "body"],
-    )  # fmt: skip
+        found = [_read_table(raw, override, layouts, skip_unreadable) for raw in open_tables(path)]
+        _drop_summary_sheets([t for t in found if t is not None])
+        for table in found:
+            _without_repeats(table, earlier)
+            assert table.report.balanced(), table.report.as_dict()
+            tables.append(table)
+    frames = [pd.DataFrame({c: t.columns[c] for c in COLUMNS}) for t in tables if t.columns]
+    payments = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     if payments.empty:
         raise InputError(
-            f"{', '.join(str(p) for p in paths)}: no usable payment rows (expected columns for "
-            "supplier and amount; see --columns)"
+            f"{', '.join(str(p) for p in paths)}: no usable payment rows (expected a table "
+            "with a column of amounts and one of supplier names; see --columns)"
         )
-    return SpendData(payments, reports)
-
-
-def _key(record: dict) -> tuple | None:
-    """What makes two rows the same payment; None where a row is too bare to tell."""
-    if record["date"] is None and not record["reference"]:
-        return None
-    return (
-        record["supplier"].lower(),
-        record["date"],
-        round(record["amount"], 2),
-        record["reference"],
-        record["expense_type"],
-        record["department"],
-        record["body"],
-    )
-
-
-def _without_repeats(found: list[dict], report: FileReport, earlier: Counter) -> list[dict]:
-    """Drop payments an earlier file already had, as many times as it had them, and report them.
-
-    Repeats within one file are kept (a council may pay the same invoice line twice);
-    only overlap with earlier files is removed.
-    """
-    here: Counter = Counter()
-    kept = []
-    for record in found:
-        key = _key(record)
-        if key is not None and here[key] < earlier[key]:
-            report.duplicates += 1
-            report.duplicate_total += record["amount"]
-        else:
-            kept.append(record)
-        here[key] += 1
-    earlier.update(here)
-    report.rows_used = len(kept)
-    report.total = float(sum(r["amount"] for r in kept))
-    return kept
+    return SpendData(payments, [t.report for t in tables])

@@ -1,0 +1,403 @@
+"""Which column is which in a spend table: cells first, headers as hints.
+
+Every role (amount, supplier, date, expense type, department, reference, paying body)
+scores every column from its cell profile (:mod:`spend_profiles`); the header's
+words add at most one point for or against, so they break ties but never outweigh
+the cells. Roles are assigned jointly, each column to one role at most
+(``scipy.optimize.linear_sum_assignment``).
+
+The header row may be anywhere, or absent: it is the row whose cells are all text,
+distinct, and sit above the money and date columns, and whose words name the most
+roles. Several money columns are settled by arithmetic (net + VAT = gross) or by
+the header (net preferred); if neither settles it, the reader refuses rather than
+guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from cwbsim.calibration.spend_cells import (
+    FIELDS,
+    header_words,
+    looks_like_date,
+    normalise_header,
+    parse_amount,
+)
+from cwbsim.calibration.spend_profiles import (
+    Profile,
+    content_score,
+    profile_rows,
+    sample_indices,
+)
+from cwbsim.model.errors import InputError
+
+HINTS = {
+    "amount": ({"amount", "value", "total", "spend", "net", "gross", "paid", "sum", "cost",
+                "£", "gbp", "price", "payment", "expenditure", "invoiced", "charge"},
+               {"id", "no", "number", "ref", "reference", "code", "count", "qty", "quantity",
+                "year", "line", "seq", "period", "vat", "tax", "date"}),
+    "supplier": ({"supplier", "vendor", "payee", "creditor", "beneficiary", "merchant", "name",
+                  "company", "recipient", "contractor", "provider", "trader"},
+                 {"id", "no", "number", "code", "ref", "reference", "postcode", "type",
+                  "category", "body", "organisation", "entity", "department", "description"}),
+    "date": ({"date", "paid", "payment", "posted", "posting", "clearing", "transaction"},
+             {"invoice", "effective", "created", "due", "period"}),
+    "expense_type": ({"expense", "expenditure", "type", "category", "account", "subjective",
+                      "purpose", "classification", "element", "detail", "detailed", "proclass",
+                      "sercop", "description", "nature"},
+                     {"area", "department", "directorate", "service", "code", "id"}),
+    "department": ({"department", "directorate", "service", "area", "division", "unit",
+                    "centre", "center", "portfolio", "business", "section", "team", "function",
+                    "cost"},
+                   {"type", "category", "code", "id", "account"}),
+    "reference": ({"ref", "reference", "number", "no", "id", "transaction", "document",
+                   "invoice", "voucher", "trans"},
+                  {"supplier", "vendor", "vat", "postcode", "code"}),
+    "body": ({"body", "organisation", "organization", "entity", "authority", "council",
+              "publisher"},
+             {"supplier", "vendor", "payee", "code", "uri"}),
+}  # fmt: skip
+"""Header words for and against each role: evidence worth at most one point either way."""
+
+THRESHOLDS = {"amount": 0.5, "supplier": 0.5, "date": 1.0, "expense_type": 1.0,
+              "department": 1.0, "reference": 1.0, "body": 1.0}  # fmt: skip
+"""Least score (cells + header) for a role to be given a column at all."""
+
+COMPETING = 1.0
+"""Money columns whose cell score is within this of the chosen one are weighed against it."""
+
+REQUIRED = ("amount", "supplier")
+
+
+@dataclass
+class Choice:
+    """The column chosen for a role, with its evidence."""
+
+    index: int
+    name: str
+    content: float
+    header: float
+    runner_up: str = ""
+    runner_up_score: float | None = None
+
+    def evidence(self) -> str:
+        """One line: the scores and the next best column."""
+        text = f"cells {self.content:+.1f}, header {self.header:+.0f}"
+        if self.runner_up:
+            text += f"; next best {self.runner_up!r} {self.runner_up_score:+.1f}"
+        return text
+
+
+@dataclass
+class Layout:
+    """Where a table's header is and which column holds each role."""
+
+    header_row: int | None
+    header: list[str]
+    roles: dict[str, Choice]
+    profiles: list[Profile]
+    decided_by: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def column(self, role: str) -> int | None:
+        """The index of the column holding ``role``, or None."""
+        choice = self.roles.get(role)
+        return None if choice is None else choice.index
+
+
+class NotASpendTable(InputError):
+    """A table with rows of data in which no amount or supplier column can be found."""
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _hint(role: str, header: str) -> float:
+    words = header_words(header)
+    good, bad = HINTS[role]
+    return (1.0 if words & good else 0.0) - (1.0 if words & bad else 0.0)
+
+
+def _is_text_cell(cell) -> bool:
+    return (
+        isinstance(cell, str)
+        and bool(cell.strip())
+        and parse_amount(cell) is None
+        and not looks_like_date(cell)
+    )
+
+
+def _typed(p: Profile) -> bool:
+    """A column of money or dates: all its cells but at most one in ten (or one) are."""
+    typed = max(p.money, p.dates) * p.count
+    return p.filled >= 0.5 and typed >= 2 and typed >= min(0.9 * p.count, p.count - 1)
+
+
+def find_header(
+    rows: list[list], profiles: list[Profile], candidates: list[int], named: tuple[str, ...] = ()
+) -> int | None:
+    """The row that names the columns, or None if no row does.
+
+    A header row's cells are all text, distinct, fill at least half of the usual
+    columns, and hold text above at least one money or date column; among such rows
+    the one whose words name the most roles wins (the first, on a tie). A row holding
+    every header ``named`` (from ``--columns``) wins outright.
+    """
+    usual = [p.index for p in profiles if p.filled >= 0.5]
+    typed = {p.index for p in profiles if _typed(p)}
+    wanted = {normalise_header(n) for n in named if not n.strip().isdigit()}
+    best, best_score = None, 0.0
+    for i in candidates:
+        cells = [(j, c) for j, c in enumerate(rows[i]) if not _blank(c)]
+        if len(cells) < 2 or len(cells) < 0.5 * len(usual):
+            continue
+        if not all(_is_text_cell(c) for _, c in cells):
+            continue
+        texts = [normalise_header(c) for _, c in cells]
+        if len(set(texts)) < 0.8 * len(texts):
+            continue
+        over_typed = sum(1 for j, _ in cells if j in typed)
+        if typed and not over_typed:
+            continue
+        words = sum(1 for _, c in cells if any(header_words(c) & HINTS[r][0] for r in HINTS))
+        score = words + 0.5 * over_typed + (100 if wanted and wanted <= set(texts) else 0)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _override_index(name: str, header: list[str], source: str) -> int:
+    wanted = normalise_header(name)
+    hits = [j for j, h in enumerate(header) if wanted and normalise_header(h) == wanted]
+    if hits:
+        return hits[0]
+    if name.strip().isdigit() and 1 <= int(name) <= max(len(header), 1):
+        return int(name) - 1
+    seen = ", ".join(repr(h) for h in header if str(h).strip()) or "no header"
+    raise InputError(
+        f"{source}: --columns names {name!r}, which is not a column here (headers: {seen}; "
+        "or give a column number counted from 1)"
+    )
+
+
+def assign_roles(
+    profiles: list[Profile], header: list[str], override: dict[str, str], source: str
+) -> dict[str, Choice]:
+    """Give each role the column that fits it best, each column to one role at most."""
+    roles = list(FIELDS)
+    width = len(profiles)
+    forced = {role: _override_index(name, header, source) for role, name in override.items()}
+    content = np.full((len(roles), width), np.nan)
+    hints = np.zeros((len(roles), width))
+    for r, role in enumerate(roles):
+        for p in profiles:
+            score = content_score(role, p)
+            if score is not None:
+                content[r, p.index] = score
+                hints[r, p.index] = _hint(role, p.header)
+    total = np.where(np.isnan(content), -1e6, content + hints)
+    for r, role in enumerate(roles):
+        if role in forced:
+            total[r, :] = -1e6
+            total[:, forced[role]] = -1e6
+    for r, role in enumerate(roles):
+        if role in forced:
+            total[r, forced[role]] = 1e6
+    none = np.full((len(roles), len(roles)), -1e6)
+    np.fill_diagonal(none, [THRESHOLDS[r] for r in roles])
+    chosen_rows, chosen_cols = linear_sum_assignment(np.hstack([total, none]), maximize=True)
+    chosen: dict[str, Choice] = {}
+    for r, c in zip(chosen_rows, chosen_cols, strict=True):
+        if c >= width or total[r, c] <= -1e5:
+            continue
+        others = [(total[r, j], j) for j in range(width) if j != c and total[r, j] > -1e5]
+        runner = max(others, default=None)
+        chosen[roles[r]] = Choice(
+            index=int(c),
+            name=profiles[c].name(),
+            content=0.0 if np.isnan(content[r, c]) else float(content[r, c]),
+            header=float(hints[r, c]),
+            runner_up=profiles[runner[1]].name() if runner else "",
+            runner_up_score=float(runner[0]) if runner else None,
+        )
+    return chosen
+
+
+def _values(rows: list[list], picked: list[int], j: int) -> list[float | None]:
+    return [parse_amount(rows[i][j]) if j < len(rows[i]) else None for i in picked]
+
+
+def _net_of_gross(rows, picked, columns: list[Profile]) -> tuple[Profile, str] | None:
+    """The net column where one money column is the sum of two others (net + VAT = gross)."""
+    values = {p.index: _values(rows, picked, p.index) for p in columns}
+    for gross in columns:
+        for x in columns:
+            for y in columns:
+                if len({gross.index, x.index, y.index}) < 3 or x.index > y.index:
+                    continue
+                trios = [
+                    (a, b, g)
+                    for a, b, g in zip(
+                        values[x.index], values[y.index], values[gross.index], strict=True
+                    )
+                    if a is not None and b is not None and g is not None
+                ]
+                if len(trios) < 5:
+                    continue
+                holds = sum(abs(a + b - g) <= 0.011 for a, b, g in trios) / len(trios)
+                if holds >= 0.9:
+                    size = {
+                        p.index: float(
+                            np.median([abs(v) for v in values[p.index] if v is not None])
+                        )
+                        for p in (x, y)
+                    }
+                    net, vat = (x, y) if size[x.index] >= size[y.index] else (y, x)
+                    return net, (
+                        f"net column {net.name()!r}: {net.name()!r} + {vat.name()!r} = "
+                        f"{gross.name()!r} in {holds:.0%} of rows"
+                    )
+    return None
+
+
+def settle_money(rows, picked, profiles, roles: dict[str, Choice], source: str) -> str:
+    """Check the amount against other money columns; switch to the net one or refuse.
+
+    Returns a note for the report (empty when no other column competes).
+    """
+    chosen = roles["amount"]
+    taken = {c.index for r, c in roles.items() if r != "amount"}
+    rivals = [
+        p
+        for p in profiles
+        if p.index != chosen.index
+        and p.index not in taken
+        and (score := content_score("amount", p)) is not None
+        and score >= max(chosen.content - COMPETING, 1.5)
+    ]
+    if not rivals:
+        return ""
+    money = [profiles[chosen.index], *rivals]
+    settled = _net_of_gross(rows, picked, money)
+    if settled is not None:
+        net, reason = settled
+    else:
+        scored = sorted(money, key=lambda p: _money_words(p.header), reverse=True)
+        if _money_words(scored[0].header) <= _money_words(scored[1].header):
+            if _same_values(rows, picked, scored[0].index, scored[1].index):
+                net, reason = profiles[chosen.index], "two money columns hold the same values"
+            else:
+                names = ", ".join(repr(p.name()) for p in money)
+                raise NotASpendTable(
+                    f"{source}: {len(money)} columns hold money ({names}) and neither their "
+                    "values (net + VAT = gross) nor their headers say which is the amount "
+                    f"(expected one amount column; name it with --columns amount=HEADER or a "
+                    "column number)"
+                )
+        else:
+            net = scored[0]
+            others = ", ".join(repr(p.name()) for p in scored[1:])
+            reason = f"{net.name()!r} chosen over {others} by its header (net preferred)"
+    if net.index != chosen.index:
+        roles["amount"] = Choice(
+            net.index, net.name(), content_score("amount", net) or 0.0,
+            _hint("amount", net.header), chosen.name, chosen.content + chosen.header,
+        )  # fmt: skip
+    return f"amount: {reason}"
+
+
+def _money_words(header: str) -> int:
+    """Preference among money headers: net 3, a plain amount 2, gross 1, VAT or tax 0."""
+    words = header_words(header)
+    if words & {"vat", "tax"} and not words & {"net", "exc", "excluding", "ex"}:
+        return 0
+    if words & {"net", "exc", "excluding"}:
+        return 3
+    if words & {"gross", "inc", "including"}:
+        return 1
+    return 2 if words & HINTS["amount"][0] else 1
+
+
+def _same_values(rows, picked, a: int, b: int) -> bool:
+    pairs = list(zip(_values(rows, picked, a), _values(rows, picked, b), strict=True))
+    same = sum(1 for x, y in pairs if x is not None and x == y)
+    return same >= 0.95 * sum(1 for x, y in pairs if x is not None or y is not None)
+
+
+def _is_table(rows: list[list], picked: list[int], profiles: list[Profile]) -> bool:
+    """Whether a sheet holds rows of data, not only notes.
+
+    Two or more rows of two or more cells, and a column holding at least two numbers.
+    """
+    full = sum(1 for i in picked if sum(1 for c in rows[i] if not _blank(c)) >= 2)
+    numbers = any(p.money * p.count >= 2 for p in profiles)
+    return full >= 2 and numbers
+
+
+def infer_layout(
+    rows: list[list], source: str, override: dict[str, str], earlier: dict[int, list[str]]
+) -> Layout | None:
+    """The layout of a table, or None if it holds no rows of data.
+
+    ``earlier`` maps a width to the header of a file already read in the batch; a
+    table without a header row of its own takes those words as hints.
+
+    Raises
+    ------
+    NotASpendTable
+        Rows of data, but no column of amounts or of supplier names, or money
+        columns that cannot be told apart.
+    """
+    picked = sample_indices(rows)
+    if not picked:
+        return None
+    width = max(len(rows[i]) for i in picked)
+    bare = profile_rows(rows, picked, width, [])
+    if not override and not _is_table(rows, picked, bare):
+        return None
+    money = [(s, p.index) for p in bare if (s := content_score("amount", p)) is not None]
+    candidates = list(dict.fromkeys(picked[:30] + picked[-30:]))
+    if money:
+        j = max(money)[1]
+        candidates += [
+            i for i, row in enumerate(rows)
+            if j < len(row) and not _blank(row[j]) and parse_amount(row[j]) is None
+        ]  # fmt: skip
+    header_row = find_header(rows, bare, sorted(set(candidates)), tuple(override.values()))
+    if header_row is not None:
+        header = ["" if c is None else str(c).strip() for c in rows[header_row]]
+        width = max(width, len(header))
+        key = [normalise_header(c) for c in header]
+        body = [i for i in picked if [normalise_header(c) for c in rows[i]] != key]
+        decided = "cells, with the header's words as hints"
+    elif width in earlier:
+        header, body = earlier[width], picked
+        decided = "cells, with the words of an earlier file's header of the same width as hints"
+    else:
+        header, body = [], picked
+        decided = "cells alone (no header row)"
+    profiles = profile_rows(rows, body, width, header)
+    roles = assign_roles(profiles, header, override, source)
+    if override:
+        decided += "; --columns for " + ", ".join(override)
+    missing = [r for r in REQUIRED if r not in roles]
+    if missing:
+        seen = ", ".join(repr(h) for h in header if h) if header else "no header row"
+        what = " and ".join({"amount": "money amounts", "supplier": "supplier names"}[r]
+                            for r in missing)  # fmt: skip
+        raise NotASpendTable(
+            f"{source}: not a spend table: {len(rows)} rows but no column of {what} "
+            f"(header seen: {seen}; expected a column of amounts and one of payee names, "
+            "or name them with --columns)"
+        )
+    notes = []
+    if "amount" not in override:
+        note = settle_money(rows, body, profiles, roles, source)
+        if note:
+            notes.append(note)
+    return Layout(header_row, header, roles, profiles, decided, notes)

@@ -1,0 +1,352 @@
+"""Every row of a spend table accounted for: used, rejected with a reason, or not data.
+
+For each file or sheet, ``rows read = rows used + rows rejected + rows not data``
+(+ rows not read, for a table skipped with ``--skip-unreadable``). Rejected rows
+carry their reason and, where the amount could be read, their £. Rows that are not
+data are blank, the header (and its repeats), preamble above the data, footers
+below it, notes between, and the publisher's own total and subtotal rows. Where a
+publisher writes totals, the report reconciles them with the rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from cwbsim.calibration.spend_cells import DateReader, is_float_artefact, parse_amount
+from cwbsim.calibration.spend_roles import Layout
+
+_TOTAL_WORD = re.compile(
+    r"^\W*((grand|sub|overall|page|report|period|monthly|month|annual|year|running)\s*-?\s*)?"
+    r"totals?\W*$",
+    re.IGNORECASE,
+)
+"""A cell that is only a total label: "Total", "Grand total", "Sub-total:" …"""
+_TOTAL_START = re.compile(r"^\W*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
+"""A cell that starts like one ("Total for Acme"); a total only if its amount is a sum above."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one file or sheet. Money in £ over the rows of the file.
+
+    Attributes
+    ----------
+    rows_read : int
+        Every record in the file or sheet, blank ones included.
+    rows_used : int
+        Rows kept as payments.
+    rejected : collections.Counter
+        Rows that look like payments but were not used, by reason.
+    rejected_total : dict
+        £ of the rejected rows whose amount could be read, by reason.
+    not_data : collections.Counter
+        Rows that are not payments, by kind (blank, header, preamble, footer, note,
+        publisher total, subtotal).
+    not_read : int
+        Rows of a table that yielded no spend table (``--skip-unreadable``).
+    total : float
+        Sum of the used rows' amounts, £.
+    undated : int
+        Used rows whose date could not be read (kept; no month for them).
+    columns : dict
+        The column chosen for each role (its header, or its position).
+    evidence : dict
+        Why each column was chosen: its cell score, header score and the next best.
+    published_total : float or None
+        The publisher's own total row, where it wrote one.
+    """
+
+    source: str
+    format: str = ""
+    rows_read: int = 0
+    rows_used: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    rejected_total: dict[str, float] = field(default_factory=dict)
+    not_data: Counter = field(default_factory=Counter)
+    not_read: int = 0
+    total: float = 0.0
+    undated: int = 0
+    rounded: int = 0
+    columns: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    decided_by: str = ""
+    notes: list[str] = field(default_factory=list)
+    published_total: float | None = None
+    summary: bool = False
+    unreadable: str = ""
+    seconds: float = 0.0
+
+    @property
+    def duplicates(self) -> int:
+        """Rows dropped because an earlier file of the batch had the same payment."""
+        return self.rejected.get(REPEAT, 0)
+
+    @property
+    def duplicate_total(self) -> float:
+        """Their £."""
+        return self.rejected_total.get(REPEAT, 0.0)
+
+    @property
+    def difference(self) -> float | None:
+        """Rows (used and rejected with an amount) minus the published total, £."""
+        if self.published_total is None:
+            return None
+        counted = self.total + sum(self.rejected_total.values())
+        return round(counted - self.published_total, 2)
+
+    def balanced(self) -> bool:
+        """Whether every row read is used, rejected, not data or not read."""
+        accounted = (
+            self.rows_used + sum(self.rejected.values()) + sum(self.not_data.values())
+        ) + self.not_read
+        return accounted == self.rows_read
+
+    def as_dict(self) -> dict:
+        """JSON-ready."""
+        return {
+            "source": self.source,
+            "format": self.format,
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "rejected": dict(self.rejected),
+            "rejected_total": {k: round(v, 2) for k, v in self.rejected_total.items()},
+            "not_data": dict(self.not_data),
+            "not_read": self.not_read,
+            "total": round(self.total, 2),
+            "undated": self.undated,
+            "amounts_rounded_to_penny": self.rounded,
+            "columns": self.columns,
+            "evidence": self.evidence,
+            "decided_by": self.decided_by,
+            "notes": self.notes,
+            "published_total": self.published_total,
+            "difference_from_published_total": self.difference,
+            "summary_file": self.summary,
+            "unreadable": self.unreadable,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+REPEAT = "repeats a payment in an earlier file"
+NOT_DATA = ("blank", "header", "subtotal", "publisher total", "text")
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _blank_row(row: list) -> bool:
+    if not row:
+        return True
+    try:
+        return not "".join(row).strip()
+    except TypeError:  # a workbook row with numbers, dates or empty cells
+        return all(_blank(c) for c in row)
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.011 + 1e-7 * abs(b)
+
+
+def _cell(row: list, j: int | None):
+    return row[j] if j is not None and j < len(row) else None
+
+
+def _totalish(cell) -> bool:
+    return isinstance(cell, str) and "total" in cell.lower()
+
+
+@dataclass
+class Table:
+    """The used rows of one table, column by column, and its report."""
+
+    columns: dict[str, list]
+    report: FileReport
+
+
+def read_rows(rows: list[list], layout: Layout, report: FileReport) -> Table:
+    """Classify every row of a table under ``layout``; return the used rows and the report.
+
+    Rows with an amount and a supplier are payments, unless a cell names them a total
+    or they have no supplier and their amount is the sum of the rows above (a total,
+    or a subtotal: the sum since the previous total). Only such candidates and rows
+    without an amount are examined one by one.
+    """
+    a, s = layout.column("amount"), layout.column("supplier")
+    report.rows_read = len(rows)
+    amount_cells = [_cell(r, a) for r in rows]
+    amounts = [parse_amount(c) if c is not None and c != "" else None for c in amount_cells]
+    suppliers = [_text(_cell(r, s)) for r in rows]
+    blank = [_blank_row(r) for r in rows]
+    header_key = _row_key(rows[layout.header_row]) if layout.header_row is not None else None
+    kind: list[str] = [""] * len(rows)  # "" = payment; else a reason or kind of non-data
+    candidates = []
+    for i, row in enumerate(rows):
+        if blank[i]:
+            kind[i] = "blank"
+        elif amounts[i] is None:
+            kind[i] = "no amount"
+        elif (
+            not suppliers[i]
+            or _totalish(row[0])
+            or _totalish(_cell(row, a - 1))
+            or ("total" in suppliers[i].lower())
+        ):
+            candidates.append(i)
+    _find_totals(rows, amounts, kind, candidates, suppliers, report)
+    _classify_rows_without_amount(rows, layout, kind, header_key, amount_cells, a)
+    data = [i for i, label in enumerate(kind) if label not in NOT_DATA]
+    first, last = (data[0], data[-1]) if data else (None, None)
+    for i, label in enumerate(kind):
+        if label == "":
+            continue
+        if label == "text":
+            place = "preamble" if first is None or i < first else "footer" if i > last else "note"
+            report.not_data[place] += 1
+        elif label in NOT_DATA:
+            report.not_data[label] += 1
+        else:
+            report.rejected[label] += 1
+            if amounts[i] is not None:
+                report.rejected_total[label] = report.rejected_total.get(label, 0.0) + amounts[i]
+    used = [i for i, label in enumerate(kind) if label == ""]
+    report.rounded = sum(1 for i in used if is_float_artefact(amount_cells[i]))
+    return _columns(rows, layout, used, [amounts[i] for i in used], report)
+
+
+def _row_key(row: list) -> tuple:
+    return tuple(_text(c).lower() for c in row)
+
+
+def _find_totals(rows, amounts, kind, candidates, suppliers, report) -> None:
+    """Mark the publisher's total and subtotal rows among the candidates.
+
+    A candidate is a total if a cell is only a total label ("Total", "Grand total"),
+    or if it has no supplier (or starts with "Total") and its amount equals the sum
+    of all rows above it (a total) or of the rows since the previous total, two or
+    more (a subtotal). Other candidates without a supplier are rejected.
+    """
+    examined = set(candidates)
+    payments = [amounts[i] if kind[i] == "" and i not in examined else 0.0
+                for i in range(len(rows))]  # fmt: skip
+    running = list(_prefix(payments))
+    counts = list(_prefix([1.0 if x else 0.0 for x in payments]))
+    extra = extra_count = 0.0  # candidates that turned out to be payments, so far
+    start_sum = start_count = 0.0  # the sums at the previous total
+    subtotals: list[float] = []
+    grand = None
+    for i in candidates:
+        amount = amounts[i]
+        above, above_count = running[i] + extra, counts[i] + extra_count
+        texts = [c for c in rows[i] if isinstance(c, str) and c.strip()]
+        worded = any(_TOTAL_WORD.match(c) for c in texts)
+        started = any(_TOTAL_START.match(c) for c in texts)
+        sums_all = above != 0 and _close(amount, above)
+        sums_part = above_count - start_count >= 2 and _close(amount, above - start_sum)
+        if worded or ((started or not suppliers[i]) and (sums_all or sums_part)):
+            if sums_part and not sums_all:
+                kind[i] = "subtotal"
+                subtotals.append(amount)
+            else:
+                kind[i] = "publisher total"
+                grand = amount
+            start_sum, start_count = above, above_count
+            continue
+        extra += amount
+        extra_count += 1
+        if not suppliers[i]:
+            kind[i] = "supplier missing"
+    if grand is not None:
+        report.published_total = round(grand, 2)
+    elif subtotals:
+        report.published_total = round(math.fsum(subtotals), 2)
+
+
+def _prefix(values: list[float]):
+    """Sums of the values before each position."""
+    total = 0.0
+    for value in values:
+        yield total
+        total += value
+
+
+def _classify_rows_without_amount(rows, layout, kind, header_key, amount_cells, a) -> None:
+    usual = [p.index for p in layout.profiles if p.filled >= 0.5]
+    need = max(2, math.ceil(0.5 * len(usual)))
+    known = {p.index: p for p in layout.profiles if p.values}
+    for i, label in enumerate(kind):
+        if label != "no amount":
+            continue
+        row = rows[i]
+        if header_key is not None and (i == layout.header_row or _row_key(row) == header_key):
+            kind[i] = "header"
+        elif not _data_like(row, usual, need, known):
+            kind[i] = "text"
+        elif a >= len(row):
+            kind[i] = "short record (ends before the amount column)"
+        elif _blank(amount_cells[i]):
+            kind[i] = "amount missing"
+        else:
+            kind[i] = "amount not a number"
+
+
+def _data_like(row: list, usual: list[int], need: int, known: dict) -> bool:
+    """A row that fills most of the usual columns, or holds a value its column is known to hold."""
+    filled = sum(1 for j in usual if j < len(row) and not _blank(row[j]))
+    if filled >= need:
+        return True
+    for j, cell in enumerate(row):
+        profile = known.get(j)
+        if profile is not None and profile.values and _text(cell).upper() in profile.values:
+            return True
+    return False
+
+
+def _columns(rows: list[list], layout: Layout, used: list[int], amounts: list[float], report):
+    def column(role: str) -> list[str]:
+        j = layout.column(role)
+        if j is None:
+            return [""] * len(used)
+        return [_text(rows[i][j]) if j < len(rows[i]) else "" for i in used]
+
+    columns = {role: column(role) for role in ("supplier", "expense_type", "department",
+                                               "reference", "body")}  # fmt: skip
+    d = layout.column("date")
+    if d is None:
+        dates = [None] * len(used)
+    else:
+        raw = [rows[i][d] if d < len(rows[i]) else None for i in used]
+        reader = DateReader({v for v in raw if isinstance(v, str)})
+        if reader.note:
+            report.notes.append(reader.note)
+        dates = [reader(v) if not _blank(v) else None for v in raw]
+    columns["date"] = dates
+    columns["amount"] = amounts
+    columns["row"] = [i + 1 for i in used]
+    report.rows_used = len(used)
+    report.total = round(math.fsum(amounts), 2)
+    report.undated = sum(1 for x in dates if x is None)
+    if report.rounded:
+        report.notes.append(
+            f"amounts: {report.rounded} had more than two decimals (float artefacts such as "
+            "456.00000000000006) and were rounded to the penny"
+        )
+    suppliers = columns["supplier"]
+    if d is None and suppliers and len(set(suppliers)) >= 0.9 * len(suppliers):
+        report.summary = True
+        report.notes.append(
+            "summary file: no date column and one row per supplier; read as totals for "
+            "the period the file covers"
+        )
+    return Table(columns, report)
