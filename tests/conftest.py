@@ -7,6 +7,8 @@ Tolerance tiers, kept in one place (see STYLE.md):
 - SEEDED: a run repeated with the same seed, to 1e-12 (in fact identical).
 """
 
+import os
+
 import pytest
 
 ACCOUNTING = 1e-9
@@ -20,3 +22,11 @@ def preston_spec():
     from cwbsim.model.spec import load_spec
 
     return load_spec("preston-2012")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_data_folder(tmp_path_factory):
+    """A fresh cwbsim data folder (postcode index, registers) for the session, not the user's."""
+    folder = tmp_path_factory.mktemp("cwbsim-data")
+    os.environ["CWBSIM_DATA_DIR"] = str(folder)
+    return folder

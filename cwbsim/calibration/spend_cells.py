@@ -14,69 +14,70 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from cwbsim.model.errors import InputError
 
 FIELDS = ("supplier", "amount", "date", "expense_type", "department", "reference", "body")
 """The columns a spend analysis uses; supplier and amount are required."""
 
+PENNY = Decimal("0.01")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
-_NUMBER = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$|^\.\d+$|^\d\.\d+[eE][-+]\d{1,2}$")
-"""Digits with optional separators and decimals, or Excel's scientific form ``6.82121E-13``
-(a decimal mantissa and a signed exponent, so that a code like ``1E317`` is not a number)."""
-_SPACES = re.compile(r"[\s\u00a0]+")
+_MONEY = re.compile(
+    r"""^\s*(?P<minus>-)?\s*(?:£|GBP)?\s*(?P<minus2>-)?\s*(?P<open>\()?\s*(?:£|GBP)?\s*
+    (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+|\d\.\d+[eE][-+]\d{1,2})
+    \s*(?P<close>\))?\s*(?P<trail>-|CR|DR)?\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+"""An amount as publishers write it: £ sign, thousands separators in groups of three,
+brackets, a leading or trailing minus, ``CR`` (a credit) or ``DR``, padding; or Excel's
+scientific form ``6.82121E-13`` (a decimal mantissa and a signed exponent, so that a
+code like ``1E317`` is not a number)."""
+
+
+def _penny(number: str) -> float:
+    """A decimal number's text rounded to the penny, halves away from zero (``815.045`` -> 815.05).
+
+    Rounding the text, not the binary float, keeps ``815.045`` from becoming 815.04.
+    """
+    dot = number.find(".")
+    if "e" not in number.lower() and (dot < 0 or len(number) - dot <= 3):
+        return float(number)
+    return float(Decimal(number).quantize(PENNY, rounding=ROUND_HALF_UP))
 
 
 def parse_amount(text) -> float | None:
-    """A money amount in £, rounded to the penny, or None if the text is not one.
+    """A money amount in £, rounded to the penny (halves away from zero), or None if not one.
 
-    ``"£1,234.50"`` -> 1234.5; ``"(12.00)"``, ``"-12"``, ``"-£12"``, ``"£(12)"``,
-    ``"12.00-"`` and ``"12 CR"`` -> -12.0; ``"6.82121E-13"`` -> 0.0. Thousands
-    separators must group three digits (``"1,23"`` is refused, not read as 123),
-    and brackets must pair.
+    ``"£1,234.50"`` -> 1234.5; ``"(12.00)"``, ``"(£12)"``, ``"£(12)"``, ``"-12"``,
+    ``"-£12"``, ``"12.00-"`` and ``"12 CR"`` -> -12.0; ``"6.82121E-13"`` -> 0.0.
+    Thousands separators must group three digits (``"1,23"`` is refused, not read as
+    123), and brackets must pair.
     """
     if isinstance(text, bool) or text is None:
         return None
     if isinstance(text, int | float):
-        return round(float(text), 2) if math.isfinite(text) else None
+        return _penny(repr(float(text))) if math.isfinite(text) else None
     value = str(text)
     if _PLAIN.match(value):
-        return round(float(value), 2)
-    value = _SPACES.sub("", value)
-    if not value:
+        return _penny(value)
+    match = _MONEY.match(value)
+    if match is None or (match["open"] is None) != (match["close"] is None):
         return None
-    negative = False
-    upper = value.upper()
-    if upper.endswith("CR"):
-        value, negative = value[:-2], True
-    elif upper.endswith("DR"):
-        value = value[:-2]
-    if value.startswith("-£") or value.startswith("£-"):
-        value, negative = value[2:], True
-    elif value.startswith("£"):
-        value = value[1:]
-    if value.startswith("(") or value.endswith(")"):
-        if not (value.startswith("(") and value.endswith(")")):
-            return None
-        value, negative = value[1:-1], True
-        if value.startswith("£"):
-            value = value[1:]
-    if value.endswith("-"):
-        value, negative = value[:-1], True
-    elif value.startswith("-"):
-        value, negative = value[1:], True
-    if not _NUMBER.match(value):
-        return None
-    number = round(float(value.replace(",", "")), 2)
+    number = _penny(match["number"].replace(",", ""))
+    trail = (match["trail"] or "").upper()
+    negative = match["minus"] or match["minus2"] or match["open"] or trail in ("-", "CR")
     return -number if negative else number
+
+
+_SUB_PENNY = re.compile(r"\.\d{3,}|\d[eE]-")
 
 
 def is_float_artefact(text) -> bool:
     """Whether a cell holds more than two decimals (a float artefact or a sub-penny value)."""
     if isinstance(text, float):
         return abs(text * 100 - round(text * 100)) > 1e-6
-    value = str(text).strip()
-    return bool(re.search(r"\.\d{3,}|[eE]-", value))
+    return isinstance(text, str) and _SUB_PENNY.search(text) is not None
 
 
 EXCEL_EPOCH = date(1899, 12, 30)

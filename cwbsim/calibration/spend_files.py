@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cwbsim.calibration.spend_cells import (
@@ -63,7 +63,7 @@ def _blank_rows(rows: list[list]) -> int:
     return sum(1 for r in rows if not r or all(c is None or not str(c).strip() for c in r))
 
 
-def _read_table(table: RawTable, override, earlier, skip_unreadable: bool) -> Table | None:
+def _read_table(table: RawTable, override, earlier, skip_unreadable: bool) -> Table:
     start = time.perf_counter()
     report = FileReport(table.source, table.format)
     rows = table.rows
@@ -115,48 +115,49 @@ def _drop_summary_sheets(tables: list[Table]) -> None:
             table.columns = {}
 
 
-def _key(columns: dict[str, list], i: int) -> tuple | None:
-    """What makes two rows the same payment; None where a row is too bare to tell."""
-    if columns["date"][i] is None and not columns["reference"][i]:
-        return None
-    return (
-        columns["supplier"][i].lower(),
-        columns["date"][i],
-        columns["amount"][i],
-        columns["reference"][i],
-        columns["expense_type"][i],
-        columns["department"][i],
-        columns["body"][i],
-    )
+KEY = ["supplier", "date", "amount", "reference", "expense_type", "department", "body"]
+"""What makes two rows the same payment (the supplier compared without case)."""
 
 
-def _without_repeats(table: Table, earlier: Counter) -> None:
+def _hashes(columns: dict[str, list]) -> np.ndarray:
+    """One 64-bit hash per row of its payment key; 0 where a row is too bare to tell.
+
+    A row with neither a date nor a reference cannot be told from a genuine repeat,
+    so it is never taken for one.
+    """
+    frame = pd.DataFrame({k: columns[k] for k in KEY})
+    frame["supplier"] = frame["supplier"].str.lower()
+    frame["date"] = frame["date"].astype(str)
+    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    bare = frame["date"].eq("None").to_numpy() & frame["reference"].eq("").to_numpy()
+    return np.where(bare, np.uint64(0), hashes)
+
+
+def _without_repeats(table: Table, earlier: pd.Series, last: bool) -> pd.Series:
     """Reject payments an earlier file already had, as many times as it had them.
 
     Repeats within one file are kept (a council may pay the same invoice line
-    twice); only overlap with earlier files is removed.
+    twice); only overlap with earlier files is removed. ``earlier`` counts each
+    payment key seen in earlier files; the updated count is returned.
     """
     columns, report = table.columns, table.report
-    if not report.rows_used:
-        return
-    here: Counter = Counter()
-    keep = []
-    for i in range(report.rows_used):
-        key = _key(columns, i)
-        if key is not None and here[key] < earlier[key]:
-            report.rejected[REPEAT] += 1
-            report.rejected_total[REPEAT] = (
-                report.rejected_total.get(REPEAT, 0.0) + (columns["amount"][i])
-            )
-        else:
-            keep.append(i)
-        here[key] += 1
-    earlier.update(here)
-    if len(keep) < report.rows_used:
+    if not report.rows_used or (earlier.empty and last):
+        return earlier  # nothing earlier to repeat, and nothing later to compare with
+    hashes = _hashes(columns)
+    occurrence = pd.Series(hashes).groupby(hashes).cumcount().to_numpy()
+    before = earlier.reindex(hashes, fill_value=0).to_numpy()
+    repeat = (hashes != 0) & (occurrence < before)
+    if repeat.any():
+        amounts = np.asarray(columns["amount"])
+        report.rejected[REPEAT] += int(repeat.sum())
+        report.rejected_total[REPEAT] = float(amounts[repeat].sum())
+        keep = np.flatnonzero(~repeat)
         table.columns = {name: [values[i] for i in keep] for name, values in columns.items()}
         report.rows_used = len(keep)
         report.total = round(math.fsum(table.columns["amount"]), 2)
         report.undated = sum(1 for d in table.columns["date"] if d is None)
+    counts = pd.Series(hashes[hashes != 0]).value_counts()
+    return earlier.add(counts, fill_value=0).astype(int)
 
 
 def read_spend_files(
@@ -185,13 +186,14 @@ def read_spend_files(
     """
     override = columns or {}
     layouts: dict[int, list[str]] = {}
-    earlier: Counter = Counter()
+    earlier = pd.Series(dtype=int)
     tables: list[Table] = []
-    for path in (Path(p) for p in paths):
+    for number, path in enumerate(Path(p) for p in paths):
         found = [_read_table(raw, override, layouts, skip_unreadable) for raw in open_tables(path)]
-        _drop_summary_sheets([t for t in found if t is not None])
-        for table in found:
-            _without_repeats(table, earlier)
+        _drop_summary_sheets(found)
+        for k, table in enumerate(found):
+            last = number == len(paths) - 1 and k == len(found) - 1
+            earlier = _without_repeats(table, earlier, last)
             assert table.report.balanced(), table.report.as_dict()
             tables.append(table)
     frames = [pd.DataFrame({c: t.columns[c] for c in COLUMNS}) for t in tables if t.columns]

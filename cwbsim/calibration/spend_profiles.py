@@ -189,6 +189,11 @@ def _clip(x: float) -> float:
     return min(1.0, max(0.0, x))
 
 
+def _mostly(share: float, count: int) -> bool:
+    """At most one cell in ten (or one cell, in a short column) is not of the kind."""
+    return share * count >= 1 and (1 - share) * count <= max(1.0, 0.1 * count)
+
+
 def content_score(role: str, p: Profile) -> float | None:
     """How well a column's cells fit a role, before its header is read; None = cannot be it.
 
@@ -197,26 +202,28 @@ def content_score(role: str, p: Profile) -> float | None:
     numbers), and so is a spread of half an order of magnitude; numbers that all have
     the same count of digits, or leading zeros, are evidence of identifiers.
     """
+    sure = _clip((p.count - 1) / 9)  # how far shares over this many cells can be trusted
+    mostly_money = _mostly(p.money, p.count)
     if role == "amount":
-        if p.filled < 0.3 or p.money < 0.9 or p.distinct < 2:
+        if p.filled < 0.3 or not mostly_money or p.distinct < min(2, p.count):
             return None
         return (
             2.0 * _clip(p.pence / 0.1)
             + 1.0 * _clip(p.spread / 0.5)
             + 0.5 * (p.negative > 0)
             + 1.0 * _clip(p.formatted / 0.2)
-            - 1.5 * _clip((p.same_length - 0.6) / 0.4)
+            - 1.5 * sure * _clip((p.same_length - 0.6) / 0.4)
             - 2.0 * _clip(p.leading_zero / 0.05)
             - 3.0 * p.serial_dates
         )
     if role == "supplier":
-        if p.filled < 0.5 or p.text < 0.7 or p.distinct < 3:
+        if p.filled < 0.5 or p.text < 0.7 or (p.count >= 10 and p.distinct < 3):
             return None
         return (
             2.5 * _clip(p.organisation / 0.3)
             + 1.0 * p.namelike
             + 1.0 * _clip(math.log10(p.distinct) / 2.5)
-            - 2.0 * _clip((0.05 - p.distinct_share) / 0.05)
+            - 2.0 * sure * _clip((0.05 - p.distinct_share) / 0.05)
             - 1.5 * _clip((p.words - 5) / 3)
             - 1.0 * p.digits
             - 2.0 * p.uri
@@ -224,7 +231,7 @@ def content_score(role: str, p: Profile) -> float | None:
     if role == "date":
         if p.filled < 0.5:
             return None
-        if p.dates >= 0.9:
+        if _mostly(p.dates, p.count):
             return 2.0 + _clip(math.log10(max(p.distinct, 1)) / 1.5)
         return 1.5 if p.serial_dates else None
     if role in ("expense_type", "department"):
@@ -245,6 +252,8 @@ def content_score(role: str, p: Profile) -> float | None:
     if role == "reference":
         if p.filled < 0.5 or p.distinct_share < 0.3 or p.words > 2.5 or p.dates > 0.5:
             return None
+        if p.money >= 0.9 and p.pence > 0.05:
+            return None  # money with pence is paid, not a reference
         idlike = p.text * p.digits + p.money * (1 - p.pence)
         return 0.5 + 1.0 * p.distinct_share + 1.0 * idlike
     if role == "body":

@@ -15,6 +15,7 @@ guess.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,6 +72,10 @@ COMPETING = 1.0
 """Money columns whose cell score is within this of the chosen one are weighed against it."""
 
 REQUIRED = ("amount", "supplier")
+PRIORITY = 100.0
+"""Added to the required roles' scores so that they are never given up for optional ones."""
+_WORD = re.compile(r"[^\W\d_]{3}")
+"""Three letters in a row: a header names its columns in words; amounts have none."""
 
 
 @dataclass
@@ -85,8 +90,8 @@ class Choice:
     runner_up_score: float | None = None
 
     def evidence(self) -> str:
-        """One line: the scores and the next best column."""
-        text = f"cells {self.content:+.1f}, header {self.header:+.0f}"
+        """One line: the cells' score, the header's, and the next best column's total."""
+        text = f"cells {self.content:+.1f} header {self.header:+.0f}"
         if self.runner_up:
             text += f"; next best {self.runner_up!r} {self.runner_up_score:+.1f}"
         return text
@@ -171,12 +176,12 @@ def find_header(
     return best
 
 
-def _override_index(name: str, header: list[str], source: str) -> int:
+def _override_index(name: str, header: list[str], width: int, source: str) -> int:
     wanted = normalise_header(name)
     hits = [j for j, h in enumerate(header) if wanted and normalise_header(h) == wanted]
     if hits:
         return hits[0]
-    if name.strip().isdigit() and 1 <= int(name) <= max(len(header), 1):
+    if name.strip().isdigit() and 1 <= int(name) <= width:
         return int(name) - 1
     seen = ", ".join(repr(h) for h in header if str(h).strip()) or "no header"
     raise InputError(
@@ -191,7 +196,7 @@ def assign_roles(
     """Give each role the column that fits it best, each column to one role at most."""
     roles = list(FIELDS)
     width = len(profiles)
-    forced = {role: _override_index(name, header, source) for role, name in override.items()}
+    forced = {role: _override_index(name, header, width, source) for role, name in override.items()}
     content = np.full((len(roles), width), np.nan)
     hints = np.zeros((len(roles), width))
     for r, role in enumerate(roles):
@@ -201,6 +206,9 @@ def assign_roles(
                 content[r, p.index] = score
                 hints[r, p.index] = _hint(role, p.header)
     total = np.where(np.isnan(content), -1e6, content + hints)
+    for r, role in enumerate(roles):
+        if role in REQUIRED:  # filled first, by any column that clears the threshold
+            total[r] = np.where(total[r] >= THRESHOLDS[role], total[r] + PRIORITY, -1e6)
     for r, role in enumerate(roles):
         if role in forced:
             total[r, :] = -1e6
@@ -217,13 +225,14 @@ def assign_roles(
             continue
         others = [(total[r, j], j) for j in range(width) if j != c and total[r, j] > -1e5]
         runner = max(others, default=None)
+        bonus = PRIORITY if roles[r] in REQUIRED else 0.0
         chosen[roles[r]] = Choice(
             index=int(c),
             name=profiles[c].name(),
             content=0.0 if np.isnan(content[r, c]) else float(content[r, c]),
             header=float(hints[r, c]),
             runner_up=profiles[runner[1]].name() if runner else "",
-            runner_up_score=float(runner[0]) if runner else None,
+            runner_up_score=float(runner[0]) - bonus if runner else None,
         )
     return chosen
 
@@ -271,7 +280,7 @@ def settle_money(rows, picked, profiles, roles: dict[str, Choice], source: str) 
     Returns a note for the report (empty when no other column competes).
     """
     chosen = roles["amount"]
-    taken = {c.index for r, c in roles.items() if r != "amount"}
+    taken = {c.index for r, c in roles.items() if r in ("supplier", "date")}
     rivals = [
         p
         for p in profiles
@@ -283,7 +292,8 @@ def settle_money(rows, picked, profiles, roles: dict[str, Choice], source: str) 
     if not rivals:
         return ""
     money = [profiles[chosen.index], *rivals]
-    settled = _net_of_gross(rows, picked, money)
+    paid = [p for p in profiles if p.index not in taken and content_score("amount", p) is not None]
+    settled = _net_of_gross(rows, picked, paid)
     if settled is not None:
         net, reason = settled
     else:
@@ -304,6 +314,8 @@ def settle_money(rows, picked, profiles, roles: dict[str, Choice], source: str) 
             others = ", ".join(repr(p.name()) for p in scored[1:])
             reason = f"{net.name()!r} chosen over {others} by its header (net preferred)"
     if net.index != chosen.index:
+        for role in [r for r, c in roles.items() if c.index == net.index]:
+            del roles[role]
         roles["amount"] = Choice(
             net.index, net.name(), content_score("amount", net) or 0.0,
             _hint("amount", net.header), chosen.name, chosen.content + chosen.header,
@@ -332,10 +344,11 @@ def _same_values(rows, picked, a: int, b: int) -> bool:
 def _is_table(rows: list[list], picked: list[int], profiles: list[Profile]) -> bool:
     """Whether a sheet holds rows of data, not only notes.
 
-    Two or more rows of two or more cells, and a column holding at least two numbers.
+    Two or more rows of two or more cells (a header and a payment, at least), and a
+    column holding a number.
     """
     full = sum(1 for i in picked if sum(1 for c in rows[i] if not _blank(c)) >= 2)
-    numbers = any(p.money * p.count >= 2 for p in profiles)
+    numbers = any(p.money * p.count >= 1 for p in profiles)
     return full >= 2 and numbers
 
 
@@ -366,7 +379,7 @@ def infer_layout(
         j = max(money)[1]
         candidates += [
             i for i, row in enumerate(rows)
-            if j < len(row) and not _blank(row[j]) and parse_amount(row[j]) is None
+            if j < len(row) and isinstance(row[j], str) and _WORD.search(row[j])
         ]  # fmt: skip
     header_row = find_header(rows, bare, sorted(set(candidates)), tuple(override.values()))
     if header_row is not None:
@@ -374,17 +387,17 @@ def infer_layout(
         width = max(width, len(header))
         key = [normalise_header(c) for c in header]
         body = [i for i in picked if [normalise_header(c) for c in rows[i]] != key]
-        decided = "cells, with the header's words as hints"
+        decided = "cells + header"
     elif width in earlier:
         header, body = earlier[width], picked
-        decided = "cells, with the words of an earlier file's header of the same width as hints"
+        decided = "cells + earlier header"
     else:
         header, body = [], picked
-        decided = "cells alone (no header row)"
+        decided = "cells alone"
     profiles = profile_rows(rows, body, width, header)
     roles = assign_roles(profiles, header, override, source)
     if override:
-        decided += "; --columns for " + ", ".join(override)
+        decided += "; --columns: " + ", ".join(override)
     missing = [r for r in REQUIRED if r not in roles]
     if missing:
         seen = ", ".join(repr(h) for h in header if h) if header else "no header row"

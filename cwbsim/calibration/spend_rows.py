@@ -163,10 +163,6 @@ def _cell(row: list, j: int | None):
     return row[j] if j is not None and j < len(row) else None
 
 
-def _totalish(cell) -> bool:
-    return isinstance(cell, str) and "total" in cell.lower()
-
-
 @dataclass
 class Table:
     """The used rows of one table, column by column, and its report."""
@@ -187,7 +183,7 @@ def read_rows(rows: list[list], layout: Layout, report: FileReport) -> Table:
     report.rows_read = len(rows)
     amount_cells = [_cell(r, a) for r in rows]
     amounts = [parse_amount(c) if c is not None and c != "" else None for c in amount_cells]
-    suppliers = [_text(_cell(r, s)) for r in rows]
+    suppliers = _column(rows, range(len(rows)), s)
     blank = [_blank_row(r) for r in rows]
     header_key = _row_key(rows[layout.header_row]) if layout.header_row is not None else None
     kind: list[str] = [""] * len(rows)  # "" = payment; else a reason or kind of non-data
@@ -197,12 +193,7 @@ def read_rows(rows: list[list], layout: Layout, report: FileReport) -> Table:
             kind[i] = "blank"
         elif amounts[i] is None:
             kind[i] = "no amount"
-        elif (
-            not suppliers[i]
-            or _totalish(row[0])
-            or _totalish(_cell(row, a - 1))
-            or ("total" in suppliers[i].lower())
-        ):
+        elif not suppliers[i] or "total" in f"{row[0]}|{_cell(row, a - 1)}|{suppliers[i]}".lower():
             candidates.append(i)
     _find_totals(rows, amounts, kind, candidates, suppliers, report)
     _classify_rows_without_amount(rows, layout, kind, header_key, amount_cells, a)
@@ -221,7 +212,7 @@ def read_rows(rows: list[list], layout: Layout, report: FileReport) -> Table:
             if amounts[i] is not None:
                 report.rejected_total[label] = report.rejected_total.get(label, 0.0) + amounts[i]
     used = [i for i, label in enumerate(kind) if label == ""]
-    report.rounded = sum(1 for i in used if is_float_artefact(amount_cells[i]))
+    report.rounded = sum(map(is_float_artefact, (amount_cells[i] for i in used)))
     return _columns(rows, layout, used, [amounts[i] for i in used], report)
 
 
@@ -233,9 +224,10 @@ def _find_totals(rows, amounts, kind, candidates, suppliers, report) -> None:
     """Mark the publisher's total and subtotal rows among the candidates.
 
     A candidate is a total if a cell is only a total label ("Total", "Grand total"),
-    or if it has no supplier (or starts with "Total") and its amount equals the sum
-    of all rows above it (a total) or of the rows since the previous total, two or
-    more (a subtotal). Other candidates without a supplier are rejected.
+    or if it has no supplier (or starts with "Total") and its amount equals the sum of
+    all rows above it or of the rows since the previous total (two or more). The last
+    row that sums everything above is the publisher's total; rows that sum their own
+    part are subtotals. Other candidates without a supplier are rejected.
     """
     examined = set(candidates)
     payments = [amounts[i] if kind[i] == "" and i not in examined else 0.0
@@ -244,8 +236,7 @@ def _find_totals(rows, amounts, kind, candidates, suppliers, report) -> None:
     counts = list(_prefix([1.0 if x else 0.0 for x in payments]))
     extra = extra_count = 0.0  # candidates that turned out to be payments, so far
     start_sum = start_count = 0.0  # the sums at the previous total
-    subtotals: list[float] = []
-    grand = None
+    found = []  # (row, sums everything above, sums its part)
     for i in candidates:
         amount = amounts[i]
         above, above_count = running[i] + extra, counts[i] + extra_count
@@ -255,22 +246,28 @@ def _find_totals(rows, amounts, kind, candidates, suppliers, report) -> None:
         sums_all = above != 0 and _close(amount, above)
         sums_part = above_count - start_count >= 2 and _close(amount, above - start_sum)
         if worded or ((started or not suppliers[i]) and (sums_all or sums_part)):
-            if sums_part and not sums_all:
-                kind[i] = "subtotal"
-                subtotals.append(amount)
-            else:
-                kind[i] = "publisher total"
-                grand = amount
+            found.append((i, sums_all, sums_part))
             start_sum, start_count = above, above_count
             continue
         extra += amount
         extra_count += 1
         if not suppliers[i]:
             kind[i] = "supplier missing"
+    by_part = any(part and not everything for _, everything, part in found)  # subtotals here
+    grand = max(
+        (i for i, everything, part in found if everything and not (by_part and part)),
+        default=None,
+    )
+    for i, _everything, part in found:
+        kind[i] = "subtotal" if part and i != grand else "publisher total"
     if grand is not None:
-        report.published_total = round(grand, 2)
-    elif subtotals:
-        report.published_total = round(math.fsum(subtotals), 2)
+        report.published_total = round(amounts[grand], 2)
+    elif any(kind[i] == "publisher total" for i, *_ in found):
+        report.published_total = round(
+            amounts[max(i for i, *_ in found if kind[i] == "publisher total")], 2
+        )
+    elif found:
+        report.published_total = round(math.fsum(amounts[i] for i, *_ in found), 2)
 
 
 def _prefix(values: list[float]):
@@ -313,12 +310,19 @@ def _data_like(row: list, usual: list[int], need: int, known: dict) -> bool:
     return False
 
 
+def _column(rows: list[list], used, j: int | None) -> list[str]:
+    """The text of column ``j`` in the used rows ("" where a row is too short)."""
+    if j is None:
+        return [""] * len(used)
+    try:
+        return [rows[i][j].strip() for i in used]  # the common case: text rows of full width
+    except (AttributeError, IndexError):
+        return [_text(rows[i][j]) if j < len(rows[i]) else "" for i in used]
+
+
 def _columns(rows: list[list], layout: Layout, used: list[int], amounts: list[float], report):
     def column(role: str) -> list[str]:
-        j = layout.column(role)
-        if j is None:
-            return [""] * len(used)
-        return [_text(rows[i][j]) if j < len(rows[i]) else "" for i in used]
+        return _column(rows, used, layout.column(role))
 
     columns = {role: column(role) for role in ("supplier", "expense_type", "department",
                                                "reference", "body")}  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cwbsim.cli.common import _fail, _progress, app, console
+from cwbsim.cli.common import _fail, _progress, app, console, errors
 from cwbsim.model.errors import InputError
 
 
@@ -35,6 +35,13 @@ def analyze(
     body: Annotated[
         str | None, typer.Option(help="Paying body's name where the files do not say.")
     ] = None,
+    skip_unreadable: Annotated[
+        bool,
+        typer.Option(
+            help="Go on past a file or sheet that holds data but no spend table (reported "
+            "as not read) instead of stopping."
+        ),
+    ] = False,
     out: Annotated[Path, typer.Option(help="Folder for analysis.json and analysis.html.")] = Path(
         "runs/analysis"
     ),
@@ -44,7 +51,9 @@ def analyze(
         from cwbsim.calibration.analysis import prepare
         from cwbsim.calibration.analysis_report import write_analysis
 
-        ready = prepare(files, local, region, suppliers, companies, onspd, columns, body)
+        ready = prepare(
+            files, local, region, suppliers, companies, onspd, columns, body, skip_unreadable
+        )
         data, result = ready.data, ready.analysis
         local_codes, region_codes = ready.local, ready.region
         options = {
@@ -54,6 +63,7 @@ def analyze(
             "suppliers": str(suppliers) if suppliers else None,
             "companies": str(companies) if companies else None,
             "columns": columns,
+            "skip_unreadable": skip_unreadable,
         }
         paths = write_analysis(result, data, options, out)
     except InputError as error:
@@ -62,15 +72,58 @@ def analyze(
     console.print(f"wrote {paths[0]} and {paths[1]}")
 
 
-def _print_analysis(result, data) -> None:
-    files = Table(title="Files read")
-    for column in ("File", "Read", "Used", "Rejected", "Overlap", "Total £"):
-        files.add_column(column, justify="right")
+def _print_files(data) -> None:
+    """The per-file table, the columns chosen and why, notes, reconciliation, and what was not read."""
+    files = Table(title="Files read (rows)")
+    for column in ("File", "Read", "Used", "Rejected", "Not data", "Undated", "Total £"):
+        files.add_column(column, justify="left" if column == "File" else "right", overflow="fold")
     for r in data.reports:
-        rejected = ", ".join(f"{k}: {v}" for k, v in r.rejected.items()) or "0"
-        files.add_row(Path(r.source).name, str(r.rows_read), str(r.rows_used), rejected,
-                      str(r.duplicates), f"{r.total:,.2f}")  # fmt: skip
+        rejected = ", ".join(f"{v:,} {k}" for k, v in r.rejected.items()) or "0"
+        not_data = ", ".join(f"{v:,} {k}" for k, v in r.not_data.items()) or "0"
+        total = "NOT READ" if r.unreadable else f"{r.total:,.2f}"
+        files.add_row(Path(r.source).name, f"{r.rows_read:,}", f"{r.rows_used:,}", rejected,
+                      not_data, f"{r.undated:,}", total)  # fmt: skip
     console.print(files)
+    chosen = Table(title="Columns chosen, with their scores (cells, then header words)")
+    for column in ("File", "Amount", "Supplier", "Date", "Decided by"):
+        chosen.add_column(column, overflow="fold")
+    for r in data.reports:
+        if r.columns:
+            chosen.add_row(Path(r.source).name, *(_choice(r, role) for role in
+                           ("amount", "supplier", "date")), r.decided_by)  # fmt: skip
+    console.print(chosen)
+    for r in data.reports:
+        name = Path(r.source).name
+        for note in r.notes:
+            console.print(f"{name}: {note}", markup=False, highlight=False)
+        if r.published_total is not None:
+            console.print(
+                f"{name}: publisher's total £{r.published_total:,.2f}; rows £"
+                f"{r.total + sum(r.rejected_total.values()):,.2f}; difference £{r.difference:,.2f}",
+                markup=False,
+                highlight=False,
+            )
+    unreadable = data.not_read
+    if unreadable:
+        rows = sum(r.not_read for r in unreadable)
+        errors.print(
+            f"[bold red]NOT READ: {len(unreadable)} file(s) or sheet(s), {rows:,} rows; their "
+            "£ is not in any total below.[/bold red]"
+        )
+        for r in unreadable:
+            errors.print(f"  {r.unreadable}", markup=False, highlight=False)
+
+
+def _choice(report, role: str) -> str:
+    name = report.columns.get(role)
+    if name is None:
+        return "–"
+    cells, header = report.evidence[role].split(";")[0].split(" header ")
+    return f"{name} ({cells.removeprefix('cells ')}, {header})"
+
+
+def _print_analysis(result, data) -> None:
+    _print_files(data)
     tiers = Table(title=f"Spend by tier (total £{result.total:,.0f})")
     for column in ("Tier", "Spend £", "Share"):
         tiers.add_column(column, justify="right")
@@ -140,6 +193,10 @@ def calibrate(
         Path | None,
         typer.Option(help="Postcode directory CSV (pcd, laua) instead of the built-in one."),
     ] = None,
+    skip_unreadable: Annotated[
+        bool,
+        typer.Option(help="Go on past a file or sheet with data but no spend table."),
+    ] = False,
 ) -> None:
     """Build an economy from spend files and fit its unseen behaviour to targets."""
     try:
@@ -155,7 +212,9 @@ def calibrate(
         if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", start):
             raise InputError(f"--start: {start!r} (expected YYYY-MM, e.g. 2024-04)")
         goals = load_targets(targets)
-        ready = prepare(files, local, region, suppliers, companies, onspd, columns, body)
+        ready = prepare(
+            files, local, region, suppliers, companies, onspd, columns, body, skip_unreadable
+        )
         analysis, local_codes, region_codes = ready.analysis, ready.local, ready.region
         totals = {k: v for k, v in (("households", households), ("firms", firms)) if v is not None}
         if any(v < 1 for v in totals.values()):
@@ -176,6 +235,7 @@ def calibrate(
                 goals.fit.seeds,
                 max_evaluations=goals.fit.max_evaluations,
             )
+        _print_files(ready.data)
         fitted = with_parameters(spec, result.parameters)
         out.parent.mkdir(parents=True, exist_ok=True)
         header = (

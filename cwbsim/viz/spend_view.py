@@ -50,7 +50,7 @@ def SpendPanel():
     )  # fmt: skip
     with solara.Column(classes=["cwb-spend"]):
         solara.Markdown(
-            "### Spend file analysis\nA council or anchor spend file (CSV or XLSX, up to "
+            "### Spend file analysis\nA council or anchor spend file (CSV, XLSX or XLS, up to "
             f"{MAX_UPLOAD_MB:g} MB). Suppliers are placed by the postcodes in a supplier "
             "lookup (CSV: supplier, postcode, optional sector); without one their area is unknown."
         )
@@ -58,8 +58,8 @@ def SpendPanel():
             solara.InputText("Place (LAD codes or names)", value=place, continuous_update=False)
             solara.InputText("Region (codes, names or lancashire)", value=region,
                              continuous_update=False)  # fmt: skip
-        FilePick("or drop a spend file here", ".csv,.xlsx",
-                 upload_receiver((".csv", ".xlsx"), reporter(spend), spend.set))  # fmt: skip
+        FilePick("or drop a spend file here", ".csv,.xlsx,.xls",
+                 upload_receiver((".csv", ".xlsx", ".xls"), reporter(spend), spend.set))  # fmt: skip
         FilePick("optional supplier lookup CSV", ".csv",
                  upload_receiver((".csv",), reporter(lookup), lookup.set))  # fmt: skip
         if problem.value:
@@ -87,9 +87,11 @@ def _analysis_results(prepared, files: dict) -> None:
     analysis, data = prepared.analysis, prepared.data
     report = data.reports[0] if data.reports else None
     rejected = ", ".join(f"{k}: {v}" for k, v in report.rejected.items()) if report else ""
+    undated = f"; {report.undated} undated" if report and report.undated else ""
     solara.Markdown(
         f"**{Path(report.source).name if report else ''}**: {report.rows_read if report else 0} rows read, "
-        f"{report.rows_used if report else 0} used{'; rejected ' + rejected if rejected else ''}. "
+        f"{report.rows_used if report else 0} used{'; rejected ' + rejected if rejected else ''}"
+        f"{undated}. "
         f"Total £{analysis.total:,.2f}; suppliers matched to a place: "
         f"{analysis.match_rate['suppliers']:.0%} (by spend {analysis.match_rate['spend']:.0%})."
     )

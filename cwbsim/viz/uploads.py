@@ -21,8 +21,10 @@ from cwbsim.model.errors import InputError
 MAX_UPLOAD_MB = float(os.environ.get("CWBSIM_MAX_UPLOAD_MB", "20"))
 """Largest upload accepted, MB (``CWBSIM_MAX_UPLOAD_MB`` changes it)."""
 
-SPEND_TYPES = (".csv", ".xlsx")
+SPEND_TYPES = (".csv", ".xlsx", ".xls")
 ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""A legacy Excel (BIFF) workbook."""
 
 
 @dataclass
@@ -65,8 +67,9 @@ def check_upload(
     """Read an upload if it is small enough and of an expected type; raise InputError if not.
 
     The size is checked before reading (and again while reading, in case the
-    browser's figure is wrong); CSV must be text (no NUL bytes, UTF-8 or
-    Windows-1252), XLSX a zip archive that unpacks to at most five times the limit.
+    browser's figure is wrong). A workbook is an XLSX zip archive that unpacks to at
+    most five times the limit, or a legacy XLS; anything else, whatever its name, must
+    be text (no NUL bytes, UTF-8 or Windows-1252), as a CSV or an HTML table is.
     """
     limit = int(MAX_UPLOAD_MB * 1024 * 1024)
     suffix = Path(name).suffix.lower()
@@ -81,12 +84,14 @@ def check_upload(
         raise InputError(f"{name}: over the upload limit (allowed: up to {MAX_UPLOAD_MB:g} MB)")
     if not data:
         raise InputError(f"{name}: the file is empty (expected a spend file with a header row)")
-    if suffix == ".xlsx":
+    if data.startswith(ZIP_MAGIC) or (suffix == ".xlsx" and data.startswith(b"PK")):
         _check_workbook(name, data, limit)
-    if suffix == ".csv":
-        head = data[:65536]
+    elif not data.startswith(OLE2_MAGIC) or suffix == ".csv":
+        head = data[:65536]  # text, whatever the name says: a CSV, or an HTML page saved as .xls
         if b"\x00" in head:
-            raise InputError(f"{name}: binary content (expected a text CSV file)")
+            raise InputError(
+                f"{name}: binary content (expected CSV text, or an XLSX or XLS workbook)"
+            )
         try:
             head.decode("utf-8")
         except UnicodeDecodeError:
@@ -124,5 +129,5 @@ def analyse_upload(
         except Exception as error:  # a reader bug must not reach the page as a traceback
             raise InputError(
                 f"{spend.name}: could not be read ({type(error).__name__}: {error}); "
-                "expected a council spend file (CSV or XLSX)"
+                "expected a council spend file (CSV, XLSX or XLS)"
             ) from None
