@@ -342,14 +342,17 @@ def _same_values(rows, picked, a: int, b: int) -> bool:
 
 
 def _is_table(rows: list[list], picked: list[int], profiles: list[Profile]) -> bool:
-    """Whether a sheet holds rows of data, not only notes.
+    """Whether a sheet holds rows of data, not only notes, and must yield a spend table.
 
-    Two or more rows of two or more cells (a header and a payment, at least), and a
-    column holding a number.
+    A column holding a number, and either two rows of three or more cells (a header and
+    one payment, at least) or three rows of two cells (a two-column table). A sheet of
+    notes, one cell to a row, is not a table.
     """
-    full = sum(1 for i in picked if sum(1 for c in rows[i] if not _blank(c)) >= 2)
+    filled = [sum(1 for c in rows[i] if not _blank(c)) for i in picked]
     numbers = any(p.money * p.count >= 1 for p in profiles)
-    return full >= 2 and numbers
+    wide = sum(1 for n in filled if n >= 3)
+    pairs = sum(1 for n in filled if n >= 2)
+    return numbers and (wide >= 2 or pairs >= 3)
 
 
 def infer_layout(
