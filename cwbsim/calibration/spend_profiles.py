@@ -82,7 +82,8 @@ class Profile:
     uri: float = 0.0
     namelike: float = 0.0
     values: frozenset = field(default_factory=frozenset)
-    """The distinct values of a categorical text column (upper case), else empty."""
+    """The values a categorical text column repeats (upper case), else empty; a row
+    holding one looks like data even when it is cut short."""
 
     def name(self) -> str:
         """How a report names the column: its header, or its position."""
@@ -147,7 +148,9 @@ def profile_column(index: int, cells: list, rows: int, header: str = "") -> Prof
         p.uri = share(lambda s: s.lower().startswith(("http:", "https:")))
         p.namelike = share(_namelike)
         if p.text >= 0.5 and p.distinct_share < 0.5:
-            p.values = frozenset(s.upper() for s in texts)
+            p.values = frozenset(
+                s.upper() for s, k in zip(texts, text_weights, strict=True) if k > 1
+            )
     return p
 
 
@@ -252,8 +255,8 @@ def content_score(role: str, p: Profile) -> float | None:
     if role == "reference":
         if p.filled < 0.5 or p.distinct_share < 0.3 or p.words > 2.5 or p.dates > 0.5:
             return None
-        if p.money >= 0.9 and p.pence > 0.05:
-            return None  # money with pence is paid, not a reference
+        if (p.money >= 0.9 and p.pence > 0.05) or p.serial_dates:
+            return None  # money with pence is paid, and serial days are dates: not references
         idlike = p.text * p.digits + p.money * (1 - p.pence)
         return 0.5 + 1.0 * p.distinct_share + 1.0 * idlike
     if role == "body":

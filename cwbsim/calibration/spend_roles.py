@@ -45,8 +45,8 @@ HINTS = {
                   "company", "recipient", "contractor", "provider", "trader"},
                  {"id", "no", "number", "code", "ref", "reference", "postcode", "type",
                   "category", "body", "organisation", "entity", "department", "description"}),
-    "date": ({"date", "paid", "payment", "posted", "posting", "clearing", "transaction"},
-             {"invoice", "effective", "created", "due", "period"}),
+    "date": ({"paid", "payment", "posted", "posting", "clearing"},
+             {"invoice", "effective", "created", "due", "period", "updated"}),
     "expense_type": ({"expense", "expenditure", "type", "category", "account", "subjective",
                       "purpose", "classification", "element", "detail", "detailed", "proclass",
                       "sercop", "description", "nature"},
@@ -63,6 +63,9 @@ HINTS = {
              {"supplier", "vendor", "payee", "code", "uri"}),
 }  # fmt: skip
 """Header words for and against each role: evidence worth at most one point either way."""
+
+HEADER_WORDS = set().union(*(good for good, _ in HINTS.values())) | {"date"}
+"""Words that make a row look like a header."""
 
 THRESHOLDS = {"amount": 0.5, "supplier": 0.5, "date": 1.0, "expense_type": 1.0,
               "department": 1.0, "reference": 1.0, "body": 1.0}  # fmt: skip
@@ -125,6 +128,8 @@ def _blank(cell) -> bool:
 def _hint(role: str, header: str) -> float:
     words = header_words(header)
     good, bad = HINTS[role]
+    if role == "date" and "date" in words and not words & (good | bad):
+        return 0.5  # a plain "Date": better than a dated column of another kind
     return (1.0 if words & good else 0.0) - (1.0 if words & bad else 0.0)
 
 
@@ -169,7 +174,7 @@ def find_header(
         over_typed = sum(1 for j, _ in cells if j in typed)
         if typed and not over_typed:
             continue
-        words = sum(1 for _, c in cells if any(header_words(c) & HINTS[r][0] for r in HINTS))
+        words = sum(1 for _, c in cells if header_words(c) & HEADER_WORDS)
         score = words + 0.5 * over_typed + (100 if wanted and wanted <= set(texts) else 0)
         if score > best_score:
             best, best_score = i, score
