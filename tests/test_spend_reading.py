@@ -366,3 +366,13 @@ def test_cli_table_shows_columns_undated_and_reconciliation(tmp_path):
     report = document["files"][0]
     assert report["undated"] == 1 and report["columns"]["amount"] == "Amount"
     assert report["evidence"]["amount"].startswith("cells ")
+
+
+def test_a_supplier_named_total_beside_total_cells_is_a_payment(tmp_path):
+    # Home Office spend (OtterOriented/home-office-spend-2020): cleaned name columns say "total"
+    lines = ["Date,Amount,Supplier,supplier_clean,supplier_fuzzy",
+             "2020-12-16,508.05,PCC WYP,pcc wyp,pcc wyp",
+             "2020-12-16,2205.85,TOTAL SOLUTIONS LTD,total,total",
+             "2020-12-17,556.8,CERTAGS LIMITED,certags,certags"]  # fmt: skip
+    report = read_spend_files([_write(tmp_path / "home.csv", lines)]).reports[0]
+    assert report.rows_used == 3 and report.total == pytest.approx(3270.70)

@@ -169,7 +169,7 @@ def find_header(
         if not all(_is_text_cell(c) for _, c in cells):
             continue
         texts = [normalise_header(c) for _, c in cells]
-        if len(set(texts)) < 0.8 * len(texts):
+        if len({str(c).strip().lower() for _, c in cells}) < 0.8 * len(cells):
             continue
         over_typed = sum(1 for j, _ in cells if j in typed)
         if typed and not over_typed:

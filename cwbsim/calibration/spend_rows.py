@@ -223,9 +223,11 @@ def _row_key(row: list) -> tuple:
 def _find_totals(rows, amounts, kind, candidates, suppliers, report) -> None:
     """Mark the publisher's total and subtotal rows among the candidates.
 
-    A candidate is a total if a cell is only a total label ("Total", "Grand total"),
-    or if it has no supplier (or starts with "Total") and its amount equals the sum of
-    all rows above it or of the rows since the previous total (two or more). The last
+    A candidate is a total if a cell is only a total label ("Total", "Grand total") and
+    its supplier cell is empty or that label; or if it has no supplier (or a cell says
+    "Total") and its amount equals the sum of all rows above it or of the rows since the
+    previous total (two or more). A named supplier ("Total Solutions Ltd", even beside a
+    cell reading "total") is a payment unless its amount is such a sum. The last
     row that sums everything above is the publisher's total; rows that sum their own
     part are subtotals. Other candidates without a supplier are rejected.
     """
@@ -245,7 +247,8 @@ def _find_totals(rows, amounts, kind, candidates, suppliers, report) -> None:
         started = any(_TOTAL_START.match(c) for c in texts)
         sums_all = above != 0 and _close(amount, above)
         sums_part = above_count - start_count >= 2 and _close(amount, above - start_sum)
-        if worded or ((started or not suppliers[i]) and (sums_all or sums_part)):
+        named = bool(suppliers[i]) and not _TOTAL_WORD.match(suppliers[i])
+        if (worded and not named) or ((started or worded or not named) and (sums_all or sums_part)):
             found.append((i, sums_all, sums_part))
             start_sum, start_count = above, above_count
             continue
