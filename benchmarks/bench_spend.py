@@ -56,6 +56,7 @@ def one(spend: Path, lookup_path: Path) -> dict:
     """Time reading and analysing one file in this process; return the figures."""
     from cwbsim.calibration.analysis import analyse
     from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
+    from cwbsim.calibration.placement import Sources
     from cwbsim.calibration.postcode_index import index_dir
     from cwbsim.calibration.spend_files import read_spend_files
     from cwbsim.calibration.suppliers import read_supplier_lookup
@@ -68,7 +69,7 @@ def one(spend: Path, lookup_path: Path) -> dict:
     lookup = read_supplier_lookup(lookup_path, PostcodeLookup())
     placed = time.perf_counter()
     region = resolve_districts(["lancashire"], "--region")
-    result = analyse(data, ["E07000120"], region, lookup, {})
+    result = analyse(data, ["E07000120"], region, Sources(lookup))
     done = time.perf_counter()
     return {
         "rows": len(data.payments),

@@ -10,12 +10,9 @@ from typer.testing import CliRunner
 from cwbsim.calibration.analysis import analyse, sector_from_expense
 from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
 from cwbsim.calibration.spend_files import read_spend_files
-from cwbsim.calibration.suppliers import (
-    normalise_name,
-    read_companies_house,
-    read_supplier_lookup,
-    sic_section,
-)
+from cwbsim.calibration.company_index import temporary_index
+from cwbsim.calibration.placement import Sources
+from cwbsim.calibration.suppliers import normalise_name, read_supplier_lookup, sic_section
 from cwbsim.cli import app
 from cwbsim.model.errors import InputError
 
@@ -79,22 +76,27 @@ def test_analysis_tiers_matches_and_gap(files):
     lookup_path, companies_path = files
     postcodes = PostcodeLookup()
     lookup = read_supplier_lookup(lookup_path, postcodes)
-    companies = read_companies_house(companies_path, postcodes)
+    index = temporary_index([companies_path])
     data = read_spend_files([DATA / "1701.csv"])
     region = [c for c in resolve_districts(["lancashire"], "--region") if c != HYNDBURN]
-    result = analyse(data, [HYNDBURN], region, lookup, companies, body="Hyndburn")
+    result = analyse(data, [HYNDBURN], region, Sources(lookup, None, index), body="Hyndburn")
     suppliers = result.suppliers.set_index("supplier")
     assert suppliers.loc["CALVERTON FINANCE LTD", "tier"] == "local"
     assert suppliers.loc["TRIO TRAINING", "tier"] == "region"
     assert suppliers.loc["STANLEY BROS TIPPERS LTD", "matched_by"] == "name (lookup)"
-    assert suppliers.loc["MORGAN HUNT UK LTD", "matched_by"] == "name (Companies House)"
+    assert suppliers.loc["MORGAN HUNT UK LTD", "matched_by"] == "exact name"
     assert suppliers.loc["MORGAN HUNT UK LTD", "sector"] == "N"
-    assert result.by_tier.spend.sum() == pytest.approx(data.payments.amount.sum())
+    assert result.by_tier.spend.sum() == pytest.approx(result.base_total)
+    assert result.base_total + sum(result.excluded.values()) == pytest.approx(
+        data.payments.amount.sum()
+    )
     assert 0 < result.match_rate["suppliers"] < 1
     # Morgan Hunt (outside, sector N) could move to the local agency known to Companies House
     gap = result.gap.set_index("sector")
     assert gap.loc["N", "could_move"] == pytest.approx(
-        result.payments.query("sector == 'N' and tier in ['region', 'outside']").amount.sum()
+        result.payments.query(
+            "in_base and sector == 'N' and tier in ['region', 'outside']"
+        ).amount.sum()
     )
     assert gap.loc["N", "local_suppliers"] >= 1
     months = result.by_month["month"].tolist()

@@ -12,6 +12,7 @@ from cwbsim.calibration.construct import Construction, build_spec
 from cwbsim.calibration.fitting import MOMENTS, fit, simulate
 from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
 from cwbsim.calibration.spend_files import read_spend_files
+from cwbsim.calibration.placement import Sources
 from cwbsim.calibration.suppliers import read_supplier_lookup
 from cwbsim.cli import app
 from cwbsim.model.economy import LocalEconomy
@@ -32,7 +33,11 @@ def constructed(tmp_path_factory):
     data = read_spend_files([DATA / "1701.csv"])
     region = [c for c in resolve_districts(["lancashire"], "--region") if c != HYNDBURN]
     analysis = analyse(
-        data, [HYNDBURN], region, read_supplier_lookup(lookup, PostcodeLookup()), {}, "Hyndburn"
+        data,
+        [HYNDBURN],
+        region,
+        Sources(read_supplier_lookup(lookup, PostcodeLookup())),
+        "Hyndburn",
     )
     spec, notes = build_spec(
         analysis,
@@ -136,7 +141,7 @@ def test_undated_spend_needs_months(tmp_path):
     path = tmp_path / "undated.csv"
     path.write_text("Supplier,Amount\nAcme Ltd,1000\nBeta Ltd,500\n")
     data = read_spend_files([path])
-    analysis = analyse(data, [HYNDBURN], [], {}, {}, "Council")
+    analysis = analyse(data, [HYNDBURN], [], Sources({}), "Council")
     with pytest.raises(Exception, match="no payment has a readable date"):
         build_spec(analysis, [HYNDBURN], [], Construction())
     spec, notes = build_spec(analysis, [HYNDBURN], [], Construction(months=12, household_weight=50))
@@ -155,12 +160,11 @@ def test_suppliers_without_a_location_stay_unknown(tmp_path):
         read_spend_files([spend]),
         [HYNDBURN],
         [],
-        read_supplier_lookup(lookup, PostcodeLookup()),
-        {},
+        Sources(read_supplier_lookup(lookup, PostcodeLookup())),
     )
     tiers = analysis.by_tier.set_index("tier").spend
     assert tiers["unknown"] == 170 and tiers["local"] == 50 and "outside" not in tiers
     bad = tmp_path / "bad.csv"
     bad.write_text("supplier,area\nBeta Ltd,Accrington\n")
-    with pytest.raises(Exception, match=r"bad\.csv: row 2: area: 'Accrington' is not a LAD code"):
+    with pytest.raises(Exception, match=r"bad\.csv: row 2: area: unknown area 'Accrington'"):
         read_supplier_lookup(bad, PostcodeLookup())

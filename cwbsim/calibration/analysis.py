@@ -1,9 +1,12 @@
 """CLES-style spend analysis: where an anchor's money goes, and where it could stay.
 
-Totals by body, tier (local / region / outside / unknown), local authority
-district, sector (SIC 2007 section where the supplier is known, else mapped
-from the expense type), the top suppliers with location and share, spend by
-month, and the gap analysis: sectors where spend leaves the place although
+Every payee is typed and placed (:mod:`placement`). Totals by payee type; then, over
+the *procurement base* (by default business, VCSE and unknown payees, CLES's
+convention; the excluded totals are reported, never dropped), totals by body, tier
+(local / region / outside / unknown), district, sector (SIC 2007 section where the
+supplier is known, else mapped from the expense type) and month; the top suppliers
+with location, type and share; how much of the base was placed automatically; the
+payees to review; and the gap analysis: sectors where spend leaves the place although
 local suppliers of that sector exist, with the £ that could move.
 
 References: CLES spend analysis method, preston.gov.uk/article/1341.
@@ -17,8 +20,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cwbsim.calibration.geography import tier_of
+from cwbsim.calibration.payees import PROCUREMENT_BASE, TYPES
+from cwbsim.calibration.placement import Sources, place_suppliers
 from cwbsim.calibration.spend_files import SpendData
-from cwbsim.calibration.suppliers import SupplierInfo, match_suppliers
 
 EXPENSE_SECTORS = (
     ("F", r"construct|repair|maint|building|works|roof|plumb|electrical install|highway|paving"),
@@ -60,7 +64,11 @@ def _tiers(districts: pd.Series, local: list[str], region: list[str]) -> pd.Seri
 
 @dataclass
 class Analysis:
-    """The tables of a spend analysis (money in £ over the files read)."""
+    """The tables of a spend analysis (money in £ over the files read).
+
+    ``total`` is every payment; ``base_total`` the procurement base, over which the tier,
+    district, sector, body, month and gap tables and the top suppliers' shares are taken.
+    """
 
     payments: pd.DataFrame
     suppliers: pd.DataFrame
@@ -73,6 +81,12 @@ class Analysis:
     gap: pd.DataFrame
     match_rate: dict[str, float]
     total: float
+    by_type: pd.DataFrame
+    base: tuple[str, ...]
+    base_total: float
+    excluded: dict[str, float]
+    placed: dict[str, float]
+    review: pd.DataFrame
 
 
 def _table(frame: pd.DataFrame, key: str, total: float) -> pd.DataFrame:
@@ -86,12 +100,12 @@ def analyse(
     data: SpendData,
     local: list[str],
     region: list[str],
-    lookup: dict[str, SupplierInfo],
-    companies: dict[str, SupplierInfo],
+    sources: Sources,
     body: str | None = None,
+    base: tuple[str, ...] = PROCUREMENT_BASE,
     top: int = 300,
 ) -> Analysis:
-    """Analyse spend: where it goes, by tier, district, sector and month; and the gap.
+    """Analyse spend: who was paid, where it goes by tier, district, sector and month; the gap.
 
     Parameters
     ----------
@@ -99,14 +113,18 @@ def analyse(
         Payments read by :func:`cwbsim.calibration.spend_files.read_spend_files`.
     local, region : list of str
         LAD codes of the place and of the rest of its region.
-    lookup, companies : dict
-        Supplier lookup and Companies House data, keyed by normalised name.
+    sources : Sources
+        The supplier lookup, register and company index that place payees.
     body : str, optional
         Name of the paying body where the files do not say.
+    base : tuple of str
+        The payee types whose spend the local shares are taken over.
     """
     payments = data.payments.copy()
-    suppliers = match_suppliers(payments["supplier"], None, lookup, companies)
-    payments = payments.merge(suppliers, on="supplier", how="left")
+    distinct = payments.drop_duplicates("supplier")[["supplier"]].assign(company_number="")
+    suppliers = place_suppliers(distinct, sources)
+    payments = payments.merge(suppliers[["supplier", "type", "kind", "district", "sector",
+                                         "matched_by"]], on="supplier", how="left")  # fmt: skip
     payments["tier"] = _tiers(payments["district"], local, region)
     kinds = payments["expense_type"].drop_duplicates()
     guessed = payments["expense_type"].map(
@@ -122,60 +140,96 @@ def analyse(
     months = {d: d.strftime("%Y-%m") if d is not None else "undated" for d in days}
     payments["month"] = payments["date"].map(months).fillna("undated")
     payments["district"] = payments["district"].fillna("unknown")
+    payments["in_base"] = payments["type"].isin(base)
     total = float(payments["amount"].sum())
+    by_type = _table(payments, "type", total)
+    by_type["in_base"] = by_type["type"].isin(base)
+    procurement = payments[payments["in_base"]]
+    base_total = float(procurement["amount"].sum())
 
     spend = payments.groupby("supplier")["amount"].sum()
     suppliers["spend"] = suppliers["supplier"].map(spend)
     suppliers["tier"] = _tiers(suppliers["district"], local, region)
-    matched = suppliers["matched_by"] != "unmatched"
+    suppliers["in_base"] = suppliers["type"].isin(base)
+    in_base = suppliers[suppliers["in_base"]]
+    placed = in_base["district"].notna()
+    automatic = placed & ~in_base["matched_by"].str.startswith(
+        ("register (by hand)", "name (lookup)")
+    )
     match_rate = {
-        "suppliers": float(matched.mean()) if len(suppliers) else 0.0,
-        "spend": float(suppliers.loc[matched, "spend"].sum() / total) if total else 0.0,
+        "suppliers": float(placed.mean()) if len(in_base) else 0.0,
+        "spend": float(in_base.loc[placed, "spend"].sum() / base_total) if base_total else 0.0,
     }
-    top_suppliers = suppliers.sort_values("spend", ascending=False).head(top).copy()
-    top_suppliers["share"] = top_suppliers["spend"] / total if total else 0.0
+    placed_shares = {
+        "base_suppliers": len(in_base),
+        "placed_spend": match_rate["spend"],
+        "placed_automatically_spend": (
+            float(in_base.loc[automatic, "spend"].sum() / base_total) if base_total else 0.0
+        ),
+        "all_payees_placed_spend": (
+            float(suppliers.loc[suppliers["district"].notna(), "spend"].sum() / total)
+            if total
+            else 0.0
+        ),
+    }
+    top_suppliers = in_base.sort_values("spend", ascending=False).head(top).copy()
+    top_suppliers["share"] = top_suppliers["spend"] / base_total if base_total else 0.0
+    review = in_base[in_base["candidate"].fillna("") != ""].sort_values("spend", ascending=False)
     return Analysis(
         payments=payments,
         suppliers=suppliers.sort_values("spend", ascending=False, ignore_index=True),
-        by_body=_table(payments, "body", total),
-        by_tier=_table(payments, "tier", total),
-        by_district=_table(payments, "district", total),
-        by_sector=_table(payments, "sector", total),
-        by_month=_table(payments, "month", total).sort_values("month", ignore_index=True),
+        by_body=_table(procurement, "body", base_total),
+        by_tier=_table(procurement, "tier", base_total),
+        by_district=_table(procurement, "district", base_total),
+        by_sector=_table(procurement, "sector", base_total),
+        by_month=_table(procurement, "month", base_total).sort_values("month", ignore_index=True),
         top_suppliers=top_suppliers.reset_index(drop=True),
-        gap=gap_analysis(payments, suppliers, lookup, companies, local),
+        gap=gap_analysis(procurement, in_base, sources, local),
         match_rate=match_rate,
         total=total,
+        by_type=by_type,
+        base=tuple(base),
+        base_total=base_total,
+        excluded=_excluded(payments, base),
+        placed=placed_shares,
+        review=review[["supplier", "spend", "candidate", "candidate_score"]].reset_index(drop=True),
     )
 
 
+def _excluded(payments: pd.DataFrame, base: tuple[str, ...]) -> dict[str, float]:
+    """£ paid to each payee type outside the procurement base."""
+    return {
+        t: float(payments.loc[payments["type"] == t, "amount"].sum())
+        for t in TYPES
+        if t not in base and (payments["type"] == t).any()
+    }
+
+
 def gap_analysis(
-    payments: pd.DataFrame,
-    suppliers: pd.DataFrame,
-    lookup: dict[str, SupplierInfo],
-    companies: dict[str, SupplierInfo],
-    local: list[str],
+    payments: pd.DataFrame, suppliers: pd.DataFrame, sources: Sources, local: list[str]
 ) -> pd.DataFrame:
     """Sectors where spend leaves the place although local suppliers of that sector exist.
 
-    Local suppliers of a sector are the anchor's own local suppliers in it and
-    any local firm of the sector in the supplier lookup or Companies House
-    extract. ``could_move`` is the sector's spend with non-local suppliers
-    (region and outside), £.
+    Local suppliers of a sector are the anchor's own local suppliers in it, those of
+    the supplier lookup, and the live companies of the company index whose registered
+    office is in the place. ``could_move`` is the sector's spend with non-local
+    suppliers (region and outside), £.
     """
-    known_local: dict[str, set[str]] = {}
-    for info_set in (lookup, companies):
-        for name, info in info_set.items():
-            if info.district in local and info.sector:
-                known_local.setdefault(info.sector, set()).add(name)
-    for row in suppliers.itertuples(index=False):
-        if row.district in local and row.sector:
-            known_local.setdefault(row.sector, set()).add(row.supplier)
+    known: dict[str, int] = {}
+    for info in sources.lookup.values():
+        if info.district in local and info.sector:
+            known[info.sector] = known.get(info.sector, 0) + 1
+    ours = suppliers[suppliers["district"].isin(local) & suppliers["sector"].notna()]
+    for sector, count in ours.groupby("sector").size().items():
+        known[sector] = known.get(sector, 0) + int(count)
+    if sources.index:
+        for sector, count in sources.index.sections_in(local).items():
+            known[sector] = known.get(sector, 0) + int(count)
     rows = []
     for sector, group in payments.groupby("sector"):
         leaving = group[group["tier"].isin(["region", "outside"])]["amount"].sum()
         local_spend = group[group["tier"] == "local"]["amount"].sum()
-        firms = len(known_local.get(sector, ()))
+        firms = known.get(sector, 0)
         if firms and leaving > 0:
             rows.append(
                 {
@@ -200,33 +254,55 @@ class Prepared:
     analysis: Analysis
     local: list[str]
     region: list[str]
+    register: object = None
 
 
-def prepare(
-    files: list,
-    local: list[str],
-    region: list[str] | None = None,
-    suppliers=None,
-    companies=None,
-    onspd=None,
-    columns: str | None = None,
-    body: str | None = None,
-    skip_unreadable: bool = False,
-) -> Prepared:
-    """Read spend files and supplier data, resolve the places, and analyse the spend.
+@dataclass
+class Options:
+    """What ``cwbsim analyze`` and ``calibrate`` were asked for, as given on the command line."""
 
-    Parameters mirror ``cwbsim analyze``: district lists as given on the command
-    line, file paths, and the ``--columns`` text.
+    files: list
+    local: list[str]
+    region: list[str] | None = None
+    suppliers: object = None
+    companies: list | None = None
+    onspd: object = None
+    columns: str | None = None
+    body: str | None = None
+    skip_unreadable: bool = False
+    base: tuple[str, ...] = PROCUREMENT_BASE
+    register: object = None
+    use_index: bool = True
+
+
+def prepare(options: Options) -> Prepared:
+    """Read spend files and supplier data, resolve the places, place payees and analyse.
+
+    The company index in the user's data folder is used when one has been imported
+    (``cwbsim data companies-house``); ``companies`` names Basic Company Data files to
+    use for this run instead. Every automatic placement is saved in the register.
     """
+    from cwbsim.calibration.company_index import CompanyIndex, temporary_index
     from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
     from cwbsim.calibration.spend_files import parse_columns_option, read_spend_files
-    from cwbsim.calibration.suppliers import read_companies_house, read_supplier_lookup
+    from cwbsim.calibration.supplier_register import SupplierRegister
+    from cwbsim.calibration.suppliers import read_supplier_lookup
 
-    local_codes = resolve_districts(local, "--local")
-    region_codes = [c for c in resolve_districts(region or [], "--region") if c not in local_codes]
-    data = read_spend_files(files, parse_columns_option(columns), skip_unreadable)
-    postcodes = PostcodeLookup(onspd)
-    lookup = read_supplier_lookup(suppliers, postcodes) if suppliers else {}
-    house = read_companies_house(companies, postcodes) if companies else {}
-    analysis = analyse(data, local_codes, region_codes, lookup, house, body)
-    return Prepared(data, analysis, local_codes, region_codes)
+    local_codes = resolve_districts(options.local, "--local")
+    region_codes = [
+        c for c in resolve_districts(options.region or [], "--region") if c not in local_codes
+    ]
+    data = read_spend_files(
+        options.files, parse_columns_option(options.columns), options.skip_unreadable
+    )
+    postcodes = PostcodeLookup(options.onspd)
+    lookup = read_supplier_lookup(options.suppliers, postcodes) if options.suppliers else {}
+    register = SupplierRegister(options.register)
+    if options.companies:
+        index = temporary_index(options.companies)
+    else:
+        index = CompanyIndex() if options.use_index else None
+    sources = Sources(lookup, register, index if index else None)
+    analysis = analyse(data, local_codes, region_codes, sources, options.body, options.base)
+    register.save()
+    return Prepared(data, analysis, local_codes, region_codes, register)

@@ -10,7 +10,8 @@ from cwbsim.calibration.analysis import Analysis
 from cwbsim.calibration.spend_files import SpendData
 from cwbsim.scenarios.running import atomic_write, versions
 
-TABLES = ("by_body", "by_tier", "by_district", "by_sector", "by_month", "top_suppliers", "gap")
+TABLES = ("by_type", "by_body", "by_tier", "by_district", "by_sector", "by_month", "top_suppliers",
+          "gap", "review")  # fmt: skip
 
 
 def analysis_document(analysis: Analysis, data: SpendData, options: dict) -> dict:
@@ -19,10 +20,18 @@ def analysis_document(analysis: Analysis, data: SpendData, options: dict) -> dic
         "options": options,
         "versions": versions(),
         "total": analysis.total,
+        "procurement_base": {
+            "types": list(analysis.base),
+            "total": analysis.base_total,
+            "excluded": analysis.excluded,
+        },
+        "placed": analysis.placed,
         "files": [r.as_dict() for r in data.reports],
         "match_rate": analysis.match_rate,
-        "unmatched_suppliers": analysis.suppliers[analysis.suppliers.matched_by == "unmatched"]
-        .head(100)[["supplier", "spend"]]
+        "unmatched_suppliers": analysis.suppliers[
+            analysis.suppliers["in_base"] & analysis.suppliers["district"].isna()
+        ]
+        .head(100)[["supplier", "spend", "type"]]
         .to_dict("records"),
     }
     for name in TABLES:
@@ -63,7 +72,8 @@ def write_analysis(analysis: Analysis, data: SpendData, options: dict, out: Path
     sections = "".join(
         f"<h2>{html.escape(title)}</h2>{_html_table(document[key])}"
         for key, title in (
-            ("by_tier", "Spend by tier"),
+            ("by_type", "Who was paid: spend by payee type"),
+            ("by_tier", "Spend by tier (over the procurement base)"),
             ("gap", "Gap analysis: sectors where spend leaves although local suppliers exist"),
             ("by_sector", "Spend by sector (SIC 2007 section)"),
             ("by_district", "Spend by local authority district"),
@@ -71,7 +81,8 @@ def write_analysis(analysis: Analysis, data: SpendData, options: dict, out: Path
             ("by_month", "Spend by month"),
             ("by_body", "Spend by body"),
             ("files", "Files read"),
-            ("unmatched_suppliers", "Largest unmatched suppliers"),
+            ("review", "Possible companies to review (not placed)"),
+            ("unmatched_suppliers", "Largest unplaced suppliers"),
         )
     )
     rate = document["match_rate"]
@@ -81,8 +92,10 @@ def write_analysis(analysis: Analysis, data: SpendData, options: dict, out: Path
 table{{border-collapse:collapse;font-size:0.85em;margin-bottom:1em}}
 td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right}}</style></head><body>
 <h1>Spend analysis</h1>
-<p>Total £{document["total"]:,.2f} over {len(document["files"])} files or sheets.
-Suppliers matched: {rate["suppliers"]:.1%} of suppliers, {rate["spend"]:.1%} of spend.
+<p>Total £{document["total"]:,.2f} over {len(document["files"])} files or sheets;
+procurement base ({html.escape(", ".join(analysis.base))}) £{analysis.base_total:,.2f}.
+Suppliers placed: {rate["suppliers"]:.1%} of the base's suppliers, {rate["spend"]:.1%} of its
+spend ({analysis.placed["placed_automatically_spend"]:.1%} automatically).
 Local: {html.escape(", ".join(options.get("local", [])))}.
 Region: {len(options.get("region", []))} districts.</p>
 {sections}

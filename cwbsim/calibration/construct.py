@@ -76,6 +76,16 @@ def _band(value: float) -> str:
     return "large"
 
 
+def _area(district: str, tier: str, known: set[str], local: list[str], region: list[str]) -> str:
+    if district in known:
+        return district
+    if tier == "local":
+        return local[0]
+    if tier == "region" and region:
+        return region[0]
+    return "OUTSIDE"
+
+
 def _safe_name(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
 
@@ -85,10 +95,14 @@ def build_spec(
 ) -> tuple[EconomySpec, dict]:
     """The spec, and notes on what was dropped or assumed.
 
-    Suppliers with zero or negative net spend (credits exceeding payments) get
-    no contract; they are listed in the notes.
+    Only the procurement base becomes contracts (payments to public bodies, HMRC,
+    pension funds and individuals are not procurement; their £ is in the notes).
+    Suppliers with zero or negative net spend (credits exceeding payments) get no
+    contract; they are listed in the notes. A supplier placed at a wider area (a
+    county council, a combined authority) sits in the first local or region district
+    by its tier.
     """
-    payments = analysis.payments.copy()
+    payments = analysis.payments[analysis.payments["in_base"]].copy()
     # names that differ only in spacing are one supplier: the spec needs unique names
     payments["supplier"] = payments["supplier"].map(_safe_name)
     months = _months(payments, options.months)
@@ -102,6 +116,7 @@ def build_spec(
     district_of = payments.groupby("supplier")["district"].agg(
         lambda d: next((x for x in d if isinstance(x, str) and x != "unknown"), "unknown")
     )
+    tier_of = payments.groupby("supplier")["tier"].first()
     suppliers, anchors, dropped = [], [], []
     declared: set[str] = set()
     for body, group in payments.groupby("body"):
@@ -119,7 +134,7 @@ def build_spec(
                 suppliers.append(
                     {
                         "name": name,
-                        "area": district if district in known else "OUTSIDE",
+                        "area": _area(district, tier_of[supplier], known, local, region),
                         "sector": sector,
                         "size_band": _band(value),
                     }
@@ -180,6 +195,7 @@ def build_spec(
         "months_of_data": months,
         "annualised_by": per_year,
         "suppliers_without_contract": sorted(set(dropped)),
+        "not_procurement": {t: v * per_year for t, v in analysis.excluded.items()},
         "assumptions": [
             f"procurement is {options.procurement_share:.0%} of anchor income, wages "
             f"{options.wage_share:.0%}, £{options.cost_per_job:,.0f} per job",

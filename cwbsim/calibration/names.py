@@ -54,9 +54,15 @@ def key(name) -> str:
     return text.strip()
 
 
+BLOCK_LENGTH = 4
+
+
 def block(text: str) -> str:
-    """The first word of a key: names are compared only within a block."""
-    return text.split(" ", 1)[0] if text else ""
+    """The first four letters or digits of a key: names are compared only within a block.
+
+    Spaces are ignored, so ``"EZCCTV COM"`` and ``"EZCCTVCOM"`` share a block.
+    """
+    return text.replace(" ", "")[:BLOCK_LENGTH]
 
 
 def canonical_array(names: pa.Array) -> pa.Array:
@@ -78,4 +84,4 @@ def key_array(canonical_names: pa.Array) -> pa.Array:
 
 def block_array(keys: pa.Array) -> pa.Array:
     """:func:`block` of every key in an Arrow string array."""
-    return pc.list_element(pc.split_pattern(keys, pattern=" ", max_splits=1), 0)
+    return pc.utf8_slice_codeunits(pc.replace_substring(keys, " ", ""), 0, BLOCK_LENGTH)

@@ -1,13 +1,10 @@
-"""Where suppliers are and what they do: a supplier lookup and Companies House data.
+"""A supplier lookup the user supplies: where some suppliers are and what they do.
 
-A supplier lookup CSV has a supplier name, a postcode or an area (LAD code or
-district name), and optionally a sector (SIC 2007 section letter or 5-digit
-code) and a company number. An extract of Companies House's free basic company
-data uses its published columns (``CompanyName``, ``CompanyNumber``,
-``RegAddress.PostCode``, ``SICCode.SicText_1``). Spend-file suppliers are
-matched by company number where both have one, else by normalised name
-(case, punctuation, ``&``/``and``, LTD / LIMITED / PLC / LLP). The lookup wins
-over Companies House where both know a supplier.
+A supplier lookup CSV has a supplier name, a postcode or an area (a district, county or
+combined authority, by GSS code or name), and optionally a sector (SIC 2007 section
+letter or 5-digit code) and a company number. Spend-file suppliers are matched to it
+by company number where both have one, else by name key
+(:func:`cwbsim.calibration.names.key`: case, punctuation, ``&``/``and``, legal forms).
 """
 
 from __future__ import annotations
@@ -18,13 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
+from cwbsim.calibration.geography import PostcodeLookup
+from cwbsim.calibration.names import key as name_key
+from cwbsim.calibration.supplier_register import place_area
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import SECTIONS
-
-SUFFIXES = re.compile(
-    r"\b(LIMITED|LTD|PLC|LLP|CO|COMPANY|INCORPORATED|INC|CIC|UK|GROUP|HOLDINGS|THE)\b"
-)
 
 SIC_DIVISIONS = (
     ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
@@ -36,11 +31,8 @@ SIC_DIVISIONS = (
 
 
 def normalise_name(name: str) -> str:
-    """Comparable supplier name: ``"Smith & Sons (Preston) Ltd."`` -> ``"SMITH AND SONS PRESTON"``."""
-    text = str(name).upper().replace("&", " AND ")
-    text = re.sub(r"[^A-Z0-9 ]", " ", text)
-    text = SUFFIXES.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """The matching key of a name (:func:`cwbsim.calibration.names.key`)."""
+    return name_key(name)
 
 
 def sic_section(value) -> str | None:
@@ -129,19 +121,14 @@ def read_supplier_lookup(path: Path, postcodes: PostcodeLookup) -> dict[str, Sup
     for i, record in enumerate(frame.to_dict("records")):
         district = districts[i]
         if area and record[area].strip():
-            try:
-                district = resolve_districts([record[area].strip()], f"{path}: row {i + 2}: area")[
-                    0
-                ]
-            except InputError as error:
-                raise InputError(str(error)) from None
+            district = place_area(record[area], f"{path}: row {i + 2}: area")
         info = SupplierInfo(
             district=district,
             sector=sic_section(record[sector]) if sector else None,
             company_number=_company_number(record[number]) if number else None,
             source="lookup",
         )
-        key = normalise_name(record[name])
+        key = name_key(record[name])
         if key in out and (out[key].district, out[key].sector) != (info.district, info.sector):
             raise InputError(
                 f"{path}: row {i + 2}: supplier {record[name]!r} is already at row "
@@ -149,62 +136,3 @@ def read_supplier_lookup(path: Path, postcodes: PostcodeLookup) -> dict[str, Sup
             )
         out[key], rows[key] = info, i
     return out
-
-
-def read_companies_house(path: Path, postcodes: PostcodeLookup) -> dict[str, SupplierInfo]:
-    """An extract of Companies House basic company data, keyed by normalised name."""
-    frame = _read_csv(path, "a Companies House basic company data CSV")
-    frame.columns = [c.strip() for c in frame.columns]
-    needed = ("CompanyName", "CompanyNumber", "RegAddress.PostCode")
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{path}: missing Companies House columns {missing} "
-            f"(expected {', '.join(needed)}, SICCode.SicText_1)"
-        )
-    districts = postcodes.districts(list(frame["RegAddress.PostCode"]))
-    sic = frame["SICCode.SicText_1"] if "SICCode.SicText_1" in frame.columns else None
-    out = {}
-    for i, record in enumerate(frame.to_dict("records")):
-        out[normalise_name(record["CompanyName"])] = SupplierInfo(
-            district=districts[i],
-            sector=sic_section(sic.iloc[i]) if sic is not None else None,
-            company_number=_company_number(record["CompanyNumber"]),
-            source="companies_house",
-        )
-    return out
-
-
-def match_suppliers(
-    names: pd.Series,
-    numbers: pd.Series | None,
-    lookup: dict[str, SupplierInfo],
-    companies: dict[str, SupplierInfo],
-) -> pd.DataFrame:
-    """For each distinct spend-file supplier: district, sector and how it was matched."""
-    by_number = {
-        info.company_number: info
-        for info in (*companies.values(), *lookup.values())
-        if info.company_number
-    }
-    rows = []
-    pairs = pd.DataFrame({"supplier": names, "number": numbers if numbers is not None else ""})
-    for supplier, number in pairs.drop_duplicates("supplier").itertuples(index=False):
-        key = normalise_name(supplier)
-        info, how = None, "unmatched"
-        numbered = _company_number(number) if number else None
-        if numbered and numbered in by_number:
-            info, how = by_number[numbered], "company number"
-        elif key in lookup:
-            info, how = lookup[key], "name (lookup)"
-        elif key in companies:
-            info, how = companies[key], "name (Companies House)"
-        rows.append(
-            {
-                "supplier": supplier,
-                "district": info.district if info else None,
-                "sector": info.sector if info else None,
-                "matched_by": how,
-            }
-        )
-    return pd.DataFrame(rows, columns=["supplier", "district", "sector", "matched_by"])

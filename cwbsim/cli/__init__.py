@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from cwbsim.cli import browser, simulate, spend, sweeps  # noqa: F401  (registers the commands)
+from cwbsim.cli import browser, data, simulate, spend, sweeps  # noqa: F401  (registers commands)
 from cwbsim.cli.common import app, errors
 
 __all__ = ["app", "main"]

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from cwbsim.calibration.payees import PROCUREMENT_BASE, TYPES
 from cwbsim.cli.common import _fail, _progress, app, console, errors
 from cwbsim.model.errors import InputError
 
@@ -23,11 +24,21 @@ def analyze(
     ] = None,
     suppliers: Annotated[Path | None, typer.Option(help="Supplier lookup CSV.")] = None,
     companies: Annotated[
-        Path | None, typer.Option(help="Companies House basic company data CSV.")
+        list[Path] | None,
+        typer.Option(
+            help="Basic Company Data files to match against for this run, instead "
+            "of the imported index (cwbsim data companies-house)."
+        ),
     ] = None,
     onspd: Annotated[
         Path | None,
         typer.Option(help="Postcode directory CSV (pcd, laua) to use instead of the built-in one."),
+    ] = None,
+    base: Annotated[
+        str, typer.Option(help="Payee types the local shares are taken over, comma-separated.")
+    ] = ",".join(PROCUREMENT_BASE),
+    register: Annotated[
+        Path | None, typer.Option(help="Supplier register CSV (default: in the data folder).")
     ] = None,
     columns: Annotated[
         str | None, typer.Option(help="Override detected columns: supplier=...,amount=...,date=...")
@@ -48,12 +59,13 @@ def analyze(
 ) -> None:
     """CLES-style spend analysis of published spend files."""
     try:
-        from cwbsim.calibration.analysis import prepare
+        from cwbsim.calibration.analysis import Options, prepare
         from cwbsim.calibration.analysis_report import write_analysis
 
         ready = prepare(
-            files, local, region, suppliers, companies, onspd, columns, body, skip_unreadable
-        )
+            Options(files, local, region, suppliers, companies, onspd, columns, body,
+                    skip_unreadable, _base(base), register)
+        )  # fmt: skip
         data, result = ready.data, ready.analysis
         local_codes, region_codes = ready.local, ready.region
         options = {
@@ -61,8 +73,10 @@ def analyze(
             "local": local_codes,
             "region": region_codes,
             "suppliers": str(suppliers) if suppliers else None,
-            "companies": str(companies) if companies else None,
+            "companies": [str(c) for c in companies] if companies else None,
             "columns": columns,
+            "base": list(_base(base)),
+            "register": str(ready.register.path),
             "skip_unreadable": skip_unreadable,
         }
         paths = write_analysis(result, data, options, out)
@@ -124,7 +138,21 @@ def _choice(report, role: str) -> str:
 
 def _print_analysis(result, data) -> None:
     _print_files(data)
-    tiers = Table(title=f"Spend by tier (total £{result.total:,.0f})")
+    types = Table(title=f"Who was paid (all £{result.total:,.0f})")
+    for column in ("Payee type", "Spend £", "Share", "In the base"):
+        types.add_column(column, justify="right")
+    for row in result.by_type.itertuples(index=False):
+        types.add_row(str(row.type), f"{row.spend:,.0f}", f"{row.share:.1%}",
+                      "yes" if row.in_base else "no")  # fmt: skip
+    console.print(types)
+    excluded = ", ".join(f"{t} £{v:,.0f}" for t, v in result.excluded.items()) or "nothing"
+    console.print(
+        f"Procurement base ({', '.join(result.base)}): £{result.base_total:,.0f}; "
+        f"excluded: {excluded}.",
+        markup=False,
+        highlight=False,
+    )
+    tiers = Table(title=f"Spend by tier, over the procurement base (£{result.base_total:,.0f})")
     for column in ("Tier", "Spend £", "Share"):
         tiers.add_column(column, justify="right")
     for row in result.by_tier.itertuples(index=False):
@@ -137,15 +165,30 @@ def _print_analysis(result, data) -> None:
         gap.add_row(row.sector, f"{row.spend:,.0f}", f"{row.local_spend:,.0f}",
                     f"{row.could_move:,.0f}", str(row.local_suppliers))  # fmt: skip
     console.print(gap)
-    rate = result.match_rate
+    placed = result.placed
     console.print(
-        f"Suppliers matched: {rate['suppliers']:.1%} of suppliers, {rate['spend']:.1%} of spend."
+        f"Placed: {placed['placed_spend']:.1%} of the base's £ "
+        f"({placed['placed_automatically_spend']:.1%} automatically); "
+        f"{result.match_rate['suppliers']:.1%} of its {placed['base_suppliers']:,} suppliers."
     )
-    unmatched = result.suppliers[result.suppliers.matched_by == "unmatched"].head(10)
-    if len(unmatched):
-        console.print("Largest unmatched suppliers (add them to --suppliers):")
-        for row in unmatched.itertuples(index=False):
-            console.print(f"  {row.supplier}: £{row.spend:,.2f}")
+    if len(result.review):
+        console.print("To review (a company was found, but not surely; not placed):")
+        for row in result.review.head(10).itertuples(index=False):
+            console.print(f"  {row.supplier}: £{row.spend:,.2f} -> {row.candidate}? "
+                          f"(score {row.candidate_score:.0f})", markup=False)  # fmt: skip
+    unplaced = result.suppliers[result.suppliers["in_base"] & result.suppliers["district"].isna()]
+    if len(unplaced):
+        console.print("Largest unplaced suppliers (cwbsim suppliers todo lists them all):")
+        for row in unplaced.head(10).itertuples(index=False):
+            console.print(f"  {row.supplier}: £{row.spend:,.2f}", markup=False)
+
+
+def _base(text: str) -> tuple[str, ...]:
+    wanted = tuple(t.strip() for t in text.split(",") if t.strip())
+    unknown = [t for t in wanted if t not in TYPES]
+    if unknown or not wanted:
+        raise InputError(f"--base: {', '.join(unknown) or 'empty'} (allowed: {', '.join(TYPES)})")
+    return wanted
 
 
 @app.command()
@@ -159,7 +202,8 @@ def calibrate(
     ] = None,
     suppliers: Annotated[Path | None, typer.Option(help="Supplier lookup CSV.")] = None,
     companies: Annotated[
-        Path | None, typer.Option(help="Companies House basic company data CSV.")
+        list[Path] | None,
+        typer.Option(help="Basic Company Data files to match against, instead of the index."),
     ] = None,
     columns: Annotated[
         str | None, typer.Option(help="Override detected columns: supplier=...,amount=...")
@@ -204,7 +248,7 @@ def calibrate(
 
         import tomli_w
 
-        from cwbsim.calibration.analysis import prepare
+        from cwbsim.calibration.analysis import Options, prepare
         from cwbsim.calibration.construct import Construction, build_spec
         from cwbsim.calibration.fitting import fit, with_parameters
         from cwbsim.calibration.targets import load_targets
@@ -213,8 +257,9 @@ def calibrate(
             raise InputError(f"--start: {start!r} (expected YYYY-MM, e.g. 2024-04)")
         goals = load_targets(targets)
         ready = prepare(
-            files, local, region, suppliers, companies, onspd, columns, body, skip_unreadable
-        )
+            Options(files, local, region, suppliers, companies, onspd, columns, body,
+                    skip_unreadable)
+        )  # fmt: skip
         analysis, local_codes, region_codes = ready.analysis, ready.local, ready.region
         totals = {k: v for k, v in (("households", households), ("firms", firms)) if v is not None}
         if any(v < 1 for v in totals.values()):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from cwbsim.calibration.analysis import Prepared, prepare
+from cwbsim.calibration.analysis import Options, Prepared, prepare
 from cwbsim.model.errors import InputError
 
 MAX_UPLOAD_MB = float(os.environ.get("CWBSIM_MAX_UPLOAD_MB", "20"))
@@ -123,7 +123,7 @@ def analyse_upload(
             lookup = Path(folder) / f"suppliers-{suppliers.name}"
             lookup.write_bytes(suppliers.data)
         try:
-            return prepare([path], places, wider, suppliers=lookup)
+            return prepare(Options([path], places, wider, suppliers=lookup))
         except InputError as error:
             raise InputError(str(error).replace(folder + os.sep, "")) from None
         except Exception as error:  # a reader bug must not reach the page as a traceback
