@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cwbsim.calibration.analysis import analyse, sector_from_expense
-from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
-from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.calibration.company_index import temporary_index
+from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
 from cwbsim.calibration.placement import Sources
+from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.calibration.suppliers import normalise_name, read_supplier_lookup, sic_section
 from cwbsim.cli import app
 from cwbsim.model.errors import InputError

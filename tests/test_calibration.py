@@ -11,8 +11,8 @@ from cwbsim.calibration.analysis import analyse
 from cwbsim.calibration.construct import Construction, build_spec
 from cwbsim.calibration.fitting import MOMENTS, fit, simulate
 from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
-from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.calibration.placement import Sources
+from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.calibration.suppliers import read_supplier_lookup
 from cwbsim.cli import app
 from cwbsim.model.economy import LocalEconomy
@@ -52,8 +52,10 @@ def test_constructed_economy_reproduces_the_spend_it_was_built_from(constructed)
     spec, notes, analysis = constructed
     assert notes["months_of_data"] == 1 and notes["annualised_by"] == 12
     anchor = spec.anchors[0]
-    yearly = 12 * analysis.payments.groupby("supplier").amount.sum()
+    base = analysis.payments[analysis.payments["in_base"]]  # procurement only: no HMRC, councils
+    yearly = 12 * base.groupby("supplier").amount.sum()
     assert sum(c.value for c in anchor.contracts) == pytest.approx(yearly[yearly > 0].sum())
+    assert notes["not_procurement"] == pytest.approx({t: 12 * v for t, v in analysis.excluded.items()})
     names = {s.name: s for s in spec.suppliers}
     assert (
         names["CALVERTON FINANCE LTD"].area == HYNDBURN
