@@ -22,6 +22,8 @@ WARD_LOOKUP = (
     "Ward_to_Local_Authority_District_to_County_to_Region_to_Country_(December_2022)_Lookup_"
     "in_United_Kingdom.csv"
 )
+ALIASES = {"LND": ("Corporation of London",)}
+"""Names in common use that the register does not list: the City's traditional name."""
 CA_WORDS = re.compile(
     r"\s*\b(mayoral|combined county authority|combined authority|authority|ca|cc)\b\s*", re.I
 )
@@ -58,6 +60,7 @@ def areas(registers: Path, economy: Path) -> None:
         combined = by_code.get(r["combined-authority"], {}).get("gss-code", "")
         successors = [by_code[c]["gss-code"] for c in r["replaced-by"].split(",") if c in by_code]
         names = {r["official-name"], r["nice-name"], *r["alt-names"].split(",")}
+        names |= set(ALIASES.get(r["local-authority-code"], ()))
         if r["local-authority-type"] in ("COMB", "SRA"):
             names |= {CA_WORDS.sub(" ", n).strip() for n in list(names)} | {r["region"]}
         code, former = r["gss-code"], r["former-gss-codes"].replace(",", "|")
@@ -118,7 +121,11 @@ def _write(path: Path, rows: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data"
+    shared = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
     registers = shared / "registers"
     lookup = PostcodeLookup()
     areas(registers, shared / "economy")

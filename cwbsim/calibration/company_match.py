@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from cwbsim.calibration.company_index import CompanyIndex
@@ -51,25 +53,44 @@ class Query:
     number: str = ""
 
 
-def _live(status: pd.Series) -> pd.Series:
-    return ~status.fillna("").str.lower().str.contains("dissolved|closed|removed|converted")
+_DEAD = ("dissolved", "closed", "removed", "converted")
 
 
-def _pick(rows: pd.DataFrame) -> tuple[pd.Series, str]:
+class _Rows:
+    """Index rows as plain lists (fast to index one by one, unlike a data frame's rows)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
+        self.size = len(frame)
+
+    def __getitem__(self, name: str):
+        return self.columns[name]
+
+    def live(self, i: int) -> bool:
+        return not any(w in str(self.columns["status"][i]).lower() for w in _DEAD)
+
+
+def _pick(rows: _Rows, at: list[int]) -> tuple[int, str]:
     """One company among rows sharing a number or key: live first; review if places differ."""
-    live = rows[_live(rows["status"])]
-    chosen = live if len(live) else rows
-    confidence = "high" if chosen["district"].nunique() <= 1 else "review"
-    return chosen.iloc[0], confidence
+    live = [i for i in at if rows.live(i)] or at
+    places = {rows["district"][i] for i in live}
+    return live[0], "high" if len(places) <= 1 else "review"
 
 
-def _result(query: Query, row: pd.Series, method: str, score: float, confidence: str) -> dict:
+def _result(query: Query, rows: _Rows, i: int, method: str, score: float, confidence: str) -> dict:
     return {
-        "supplier": query.supplier, "number": row["number"], "company": row["name"],
-        "district": row["district"] or None, "section": row["section"] or None,
-        "category": row["category"], "status": row["status"], "method": method,
-        "score": float(score), "confidence": confidence, "source": row["source"],
+        "supplier": query.supplier, "number": rows["number"][i], "company": rows["name"][i],
+        "district": rows["district"][i] or None, "section": rows["section"][i] or None,
+        "category": rows["category"][i], "status": rows["status"][i], "method": method,
+        "score": float(score), "confidence": confidence, "source": rows["source"][i],
     }  # fmt: skip
+
+
+def _positions(values) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, value in enumerate(values):
+        out.setdefault(value, []).append(i)
+    return out
 
 
 def match_companies(
@@ -82,24 +103,24 @@ def match_companies(
     found: dict[str, dict] = {}
     numbered = [q for q in queries if q.number]
     if numbered and index:
-        rows = index.by_numbers({q.number for q in numbered})
+        rows = _Rows(index.by_numbers({q.number for q in numbered}))
+        at = _positions(rows["number"])
         for q in numbered:
-            hit = rows[rows["number"] == q.number]
-            if len(hit):
-                row, confidence = _pick(hit)
-                found[q.supplier] = _result(q, row, "company number", 100, confidence)
+            if q.number in at:
+                i, confidence = _pick(rows, at[q.number])
+                found[q.supplier] = _result(q, rows, i, "company number", 100, confidence)
     left = [q for q in queries if q.supplier not in found]
     keys = {q.supplier: [k for k in dict.fromkeys(key(n) for n in (q.supplier, q.legal,
                                                                    q.trading) if n) if k]
             for q in left}  # fmt: skip
     if left and index:
-        rows = index.by_keys({k for ks in keys.values() for k in ks})
-        by_key = {k: g for k, g in rows.groupby("key")} if len(rows) else {}
+        rows = _Rows(index.by_keys({k for ks in keys.values() for k in ks}))
+        at = _positions(rows["key"]) if rows.size else {}
         for q in left:
             for k in keys[q.supplier]:
-                if k in by_key:
-                    row, confidence = _pick(by_key[k])
-                    found[q.supplier] = _result(q, row, "exact name", 100, confidence)
+                if k in at:
+                    i, confidence = _pick(rows, at[k])
+                    found[q.supplier] = _result(q, rows, i, "exact name", 100, confidence)
                     break
     left = [q for q in left if q.supplier not in found]
     if left and index:
@@ -116,42 +137,56 @@ def _fuzzy(queries: list[Query], index: CompanyIndex, threshold: float, margin: 
         k = texts[q.supplier][0]
         if k:
             blocks.setdefault(block(k), []).append(q)
-    candidates = index.in_blocks(set(blocks))
+    candidates = index.in_blocks(set(blocks)).sort_values("block", kind="stable")
+    rows = _Rows(candidates.reset_index(drop=True))
+    if not rows.size:
+        return {}
+    names, starts = np.unique(rows["block"].astype(str), return_index=True)
+    ends = np.append(starts[1:], rows.size)
+    keys_all = rows["key"].astype(str)
+    spaceless_all = np.char.replace(keys_all.astype("U"), " ", "")
+    canonical_all = pa.array(rows["canonical"].tolist(), type=pa.string())
+    numbers, districts = rows["number"], rows["district"]
     out: dict[str, dict] = {}
-    for name, group in candidates.groupby("block", sort=False):
+    for name, start, end in zip(names, starts, ends, strict=True):
         asked = blocks.get(name, [])
         if not asked:
             continue
-        group = group.reset_index(drop=True)
         asked_keys = [texts[q.supplier][0] for q in asked]
-        company_keys = group["key"].tolist()
         scores = np.maximum(
-            process.cdist(asked_keys, company_keys, scorer=fuzz.token_sort_ratio,
+            process.cdist(asked_keys, keys_all[start:end].tolist(), scorer=fuzz.token_sort_ratio,
                           score_cutoff=REVIEW - 10, dtype=np.uint8, workers=-1),
             process.cdist([k.replace(" ", "") for k in asked_keys],
-                          [k.replace(" ", "") for k in company_keys], scorer=fuzz.ratio,
+                          spaceless_all[start:end].tolist(), scorer=fuzz.ratio,
                           score_cutoff=REVIEW - 10, dtype=np.uint8, workers=-1),
         ).astype(float)  # fmt: skip
-        prefixes = group["canonical"].to_numpy(dtype=object)
+        block_canonical = canonical_array_slice(canonical_all, start, end)
         for i, q in enumerate(asked):
             text = texts[q.supplier][1]
             if len(text) >= PREFIX_LENGTH:
-                starts = np.fromiter((c.startswith(text) for c in prefixes), bool, len(prefixes))
-                scores[i, starts] = np.maximum(scores[i, starts], PREFIX_SCORE)
-            out_row = _decide(q, scores[i], group, threshold, margin)
-            if out_row:
-                out[q.supplier] = out_row
+                prefix = pc.starts_with(block_canonical, pattern=text).to_numpy(
+                    zero_copy_only=False
+                )
+                scores[i, prefix] = np.maximum(scores[i, prefix], PREFIX_SCORE)
+            decided = _decide(q, scores[i], rows, start, numbers[start:end],
+                              districts[start:end], threshold, margin)  # fmt: skip
+            if decided:
+                out[q.supplier] = decided
     return out
 
 
-def _decide(q: Query, scores: np.ndarray, group: pd.DataFrame, threshold, margin) -> dict | None:
+def canonical_array_slice(array: pa.Array, start: int, end: int) -> pa.Array:
+    """A slice of an Arrow array (no copy)."""
+    return array.slice(start, end - start)
+
+
+def _decide(q, scores, rows, start, numbers, districts, threshold, margin) -> dict | None:
     best = int(np.argmax(scores))
     top = scores[best]
     if top < REVIEW:
         return None
-    rivals = (scores >= top - margin) & (group["number"].to_numpy() != group["number"].iloc[best])
-    places = set(group["district"].to_numpy()[rivals]) - {group["district"].iloc[best]}
+    rivals = (scores >= top - margin) & (numbers != numbers[best])
+    places = set(districts[rivals]) - {districts[best]}
     accepted = top >= threshold and not places
-    row = group.iloc[best]
     method = "fuzzy name" if top != PREFIX_SCORE else "name cut short"
-    return _result(q, row, method, top, "high" if accepted else "review")
+    return _result(q, rows, start + best, method, top, "high" if accepted else "review")

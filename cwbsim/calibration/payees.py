@@ -190,16 +190,33 @@ def _named_bodies(name: str) -> tuple[dict[str, tuple[str, str]], list[str]]:
     return out, list(out)
 
 
-def _register_hit(text: str, register: str, cutoff: float = 90) -> tuple[str, str, float] | None:
+_GENERIC = frozenset(
+    "NHS FOUNDATION TRUST TRUSTS HOSPITAL HOSPITALS HEALTHCARE HEALTH CARE UNIVERSITY TEACHING "
+    "COMMUNITY PARTNERSHIP PARTNERSHIPS SERVICES SERVICE GROUP AND OF FOR THE FT MENTAL SOCIAL "
+    "COLLEGE SCHOOL".split()
+)
+"""Words many NHS bodies and learning providers share: not evidence of which one."""
+
+
+def _register_hit(text: str, register: str, cutoff: float = 80) -> tuple[str, str, float] | None:
+    """(official name, district, score) of the register body a name names, or None.
+
+    Exact key first; else, among the bodies whose names hold every distinctive word of
+    the name (not "NHS", "Trust", "Hospitals"…; a word cut short matches its start), the
+    one whose token-set ratio is at least ``cutoff`` and 3 points ahead of the next.
+    """
     table, keys = _named_bodies(register)
     found = table.get(key(text))
     if found:
         return found[0], found[1], 100.0
-    best = process.extractOne(key(text), keys, scorer=fuzz.token_set_ratio, score_cutoff=cutoff)
-    if best is None:
-        return None
-    official, district = table[best[0]]
-    return official, district, float(best[1])
+    asked = key(text)
+    own = [w for w in asked.split() if w not in _GENERIC]
+    keys = [k for k in keys if all(any(t.startswith(w) for t in k.split()) for w in own)]
+    top = process.extract(asked, keys, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=2)
+    if not top or (len(top) > 1 and top[0][1] - top[1][1] < 3):
+        return None  # nothing close, or two bodies equally close
+    official, district = table[top[0][0]]
+    return official, district, float(top[0][1])
 
 
 def _places_in(text: str, prefer_wide: bool) -> str:
@@ -227,6 +244,12 @@ def _places_in(text: str, prefer_wide: bool) -> str:
         else:
             start += 1
     return "|".join(dict.fromkeys(found))
+
+
+@cache
+def _inside(area: str) -> set[str]:
+    """The districts of an area or of several ("|"-joined)."""
+    return set().union(*(areas.members(code) for code in area.split("|") if code))
 
 
 @cache
@@ -329,9 +352,11 @@ def _private(text: str, legal: str, trading: str, business_form: bool) -> Payee:
 def _public(kind: str, legal: str, text: str, trading: str) -> Payee:
     if kind == "NHS":
         hit = _register_hit(legal, "nhs_trusts.csv")
-        if hit:
+        named = _places_in(legal, False)
+        if hit and (hit[2] == 100 or not named or hit[1] in _inside(named)):
             return Payee(PUBLIC, kind, hit[1], "NHS register", hit[2], legal, trading)
-        return Payee(PUBLIC, kind, _places_in(legal, False), "place in name", 90, legal, trading)
+        area = _places_in(legal, False) or NATIONAL  # no place: NHS England, NHS Supply Chain…
+        return Payee(PUBLIC, kind, area, "place in name", 90, legal, trading)
     if kind == "education":
         hit = _register_hit(legal, "learning_providers.csv")
         if hit:
