@@ -92,6 +92,7 @@ def areas(registers: Path, economy: Path) -> None:
 
 
 def nhs(registers: Path, postcodes: PostcodeLookup) -> None:
+    """NHS trusts (ODS ``etr``), placed by their headquarters' postcode."""
     rows = list(csv.reader((registers / "etr.csv").open(encoding="utf-8")))
     districts = postcodes.districts([r[9] for r in rows])
     out = [
@@ -102,6 +103,7 @@ def nhs(registers: Path, postcodes: PostcodeLookup) -> None:
 
 
 def learning(registers: Path, postcodes: PostcodeLookup) -> None:
+    """Learning providers (UKRLP), placed by their postcode."""
     rows = list(csv.DictReader((registers / "ukprn.csv").open(encoding="utf-8")))
     districts = postcodes.districts([r["POSTCODE"] for r in rows])
     out = [
