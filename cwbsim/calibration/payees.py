@@ -75,7 +75,7 @@ _TRADING = re.compile(r"\s+(?:T/AS?|T\.A\.?|TA|TRADING AS|TRADING AS:)\s+", re.I
 def _is_noise(segment: str) -> bool:
     """A bracketed note or name segment that is a payment note, reference or address."""
     text = canonical(segment)
-    if not re.search(r"[A-Z]{2}", text):
+    if not re.search(r"[A-Z]", text):
         return True
     if _REFERENCE.match(segment.strip().upper()) or _ADDRESS.match(text):
         return True
@@ -113,8 +113,8 @@ _TITLE = re.compile(r"^(MR|MRS|MS|MISS|MX|DR|MASTER|REV|REVD)\b")
 _STATUTORY = (
     ("tax", re.compile(r"\bHM REVENUE|\bH M REVENUE|\bHMRC\b|INLAND REVENUE|\bHM CUSTOMS|"
                        r"REVENUE AND CUSTOMS|VALUATION OFFICE")),
-    ("pension fund", re.compile(r"PENSION|\bLGPS\b|SUPERANNUATION|TEACHERS PENSIONS")),
     ("levy or precept", re.compile(r"\bLEVY\b|\bLEVIES\b|PRECEPT")),
+    ("pension fund", re.compile(r"PENSION|\bLGPS\b|SUPERANNUATION|TEACHERS PENSIONS")),
     ("loan or debt", re.compile(r"PUBLIC WORKS LOAN|\bPWLB\b|DEBT MANAGEMENT OFFICE|"
                                 r"STUDENT LOANS COMPANY|CHILD MAINTENANCE")),
 )  # fmt: skip
@@ -322,7 +322,7 @@ def classify(name: str) -> Payee:
     if not _ANY_BODY.search(text):  # most payees: no word of a public or statutory body
         return _private(text, legal, trading, business_form)
     for kind, pattern in _STATUTORY:
-        if kind != "tax" and _CENTRAL.search(text):
+        if kind not in ("tax", "levy or precept") and _CENTRAL.search(text):
             return _public("central government", legal, text, trading)
         if pattern.search(text):
             area = NATIONAL if kind in ("tax", "loan or debt") else _places_in(legal, True)
@@ -332,9 +332,9 @@ def classify(name: str) -> Payee:
             continue
         if kind == "education" and business_form:
             break  # "Academy Services (Sheffield) Ltd" is a company
-        if kind == "local authority" and not _COUNCIL_STRONG.search(text):
+        if kind == "local authority" and (business_form or not _COUNCIL_STRONG.search(text)):
             if business_form or _council(legal) is None:
-                continue  # "Fellingate CC Ltd": an abbreviation alone must name a council
+                continue  # "Fellingate CC Ltd", "National Fire Chiefs Council Ltd": companies
         return _public(kind, legal, text, trading)
     return _private(text, legal, trading, business_form)
 
