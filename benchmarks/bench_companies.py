@@ -122,9 +122,11 @@ def match(data: Path, count: int = 20_000) -> dict:
     from cwbsim.calibration.payees import strip_boilerplate
 
     index = CompanyIndex()
-    names = index.dataset.to_table(columns=["name"]).column("name").to_pylist()
+    column = index.dataset.to_table(columns=["name"]).column("name")
     rng = random.Random(3)
-    known = [perturb(n, rng) for n in rng.sample(names, count // 2)]
+    picked = column.take(sorted(rng.sample(range(len(column)), count // 2))).to_pylist()
+    del column
+    known = [perturb(n, rng) for n in picked]
     unknown = [f"{rng.choice(['ZYX', 'QUV', 'JAX', 'WEX'])}{i} TRADING {i % 97} LTD" for i in range(count // 2)]
     queries = {}
     for text in known + unknown:

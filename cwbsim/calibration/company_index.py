@@ -306,6 +306,29 @@ class CompanyIndex:
         """Rows whose name key is one of ``keys``."""
         return self._where("key", keys)
 
+    LIGHT = ("block", "key", "canonical", "number", "district", "status")
+    """The columns matching reads for every candidate; the rest only for the winners."""
+
+    def light_table(self, blocks=(), numbers=()) -> pa.Table:
+        """The light columns of the rows in ``blocks``, or with ``numbers``, as Arrow."""
+        column, values = ("number", numbers) if numbers else ("block", blocks)
+        wanted = sorted({v for v in values if v})
+        if self.dataset is None or not wanted:
+            return SCHEMA.empty_table().select(list(self.LIGHT))
+        return self.dataset.to_table(
+            columns=list(self.LIGHT),
+            filter=pc.field(column).isin(pa.array(wanted, type=pa.string())),
+        )
+
+    def details(self, numbers) -> dict[tuple[str, str], dict]:
+        """Every column of the companies with ``numbers``, by (number, key)."""
+        if self.dataset is None or not numbers:
+            return {}
+        found: dict[tuple[str, str], dict] = {}
+        for row in self._where("number", numbers).to_dict("records"):
+            found.setdefault((row["number"], row["key"]), row)
+        return found
+
     def in_blocks(self, blocks) -> pd.DataFrame:
         """The rows of the given blocks, with the columns fuzzy matching needs."""
         return self._where("block", blocks, ["block", "key", "canonical", "number", "name",

@@ -56,34 +56,18 @@ class Query:
 _DEAD = ("dissolved", "closed", "removed", "converted")
 
 
-class _Rows:
-    """Index rows as plain lists (fast to index one by one, unlike a data frame's rows)."""
-
-    def __init__(self, frame: pd.DataFrame):
-        self.columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
-        self.size = len(frame)
-
-    def __getitem__(self, name: str):
-        return self.columns[name]
-
-    def live(self, i: int) -> bool:
-        return not any(w in str(self.columns["status"][i]).lower() for w in _DEAD)
-
-
-def _pick(rows: _Rows, at: list[int]) -> tuple[int, str]:
+def _pick(rows: list[int], live: np.ndarray, districts: np.ndarray) -> tuple[int, str]:
     """One company among rows sharing a number or key: live first; review if places differ."""
-    live = [i for i in at if rows.live(i)] or at
-    places = {rows["district"][i] for i in live}
-    return live[0], "high" if len(places) <= 1 else "review"
+    at = np.asarray(rows)
+    alive = at[live[at]]
+    chosen = alive if len(alive) else at
+    places = set(districts[chosen[:50]])
+    return int(chosen[0]), "high" if len(places) <= 1 else "review"
 
 
-def _result(query: Query, rows: _Rows, i: int, method: str, score: float, confidence: str) -> dict:
-    return {
-        "supplier": query.supplier, "number": rows["number"][i], "company": rows["name"][i],
-        "district": rows["district"][i] or None, "section": rows["section"][i] or None,
-        "category": rows["category"][i], "status": rows["status"][i], "method": method,
-        "score": float(score), "confidence": confidence, "source": rows["source"][i],
-    }  # fmt: skip
+def _live(status: pa.Array) -> np.ndarray:
+    dead = pc.match_substring_regex(pc.utf8_lower(status), "|".join(_DEAD))
+    return ~pc.fill_null(dead, False).to_numpy(zero_copy_only=False)
 
 
 def _positions(values) -> dict[str, list[int]]:
@@ -99,37 +83,72 @@ def match_companies(
     threshold: float = THRESHOLD,
     margin: float = MARGIN,
 ) -> pd.DataFrame:
-    """One row per query that found a company (accepted or for review), in ``COLUMNS``."""
-    found: dict[str, dict] = {}
+    """One row per query that found a company (accepted or for review), in ``COLUMNS``.
+
+    The index is read twice: once for the light columns of every block a query's key
+    falls in (exact and fuzzy matching both use them), once for the winners' details.
+    """
+    if not queries or not index:
+        return pd.DataFrame(columns=COLUMNS)
+    chosen: dict[str, tuple] = {}  # supplier -> (number, key, method, score, confidence)
     numbered = [q for q in queries if q.number]
-    if numbered and index:
-        rows = _Rows(index.by_numbers({q.number for q in numbered}))
-        at = _positions(rows["number"])
+    if numbered:
+        light = index.light_table(numbers={q.number for q in numbered})
+        at = _positions(light["number"].to_pylist())
+        live, districts = _live(light["status"]), light["district"].to_numpy(zero_copy_only=False)
         for q in numbered:
             if q.number in at:
-                i, confidence = _pick(rows, at[q.number])
-                found[q.supplier] = _result(q, rows, i, "company number", 100, confidence)
-    left = [q for q in queries if q.supplier not in found]
+                i, confidence = _pick(at[q.number], live, districts)
+                chosen[q.supplier] = (q.number, light["key"][i].as_py(), "company number", 100.0,
+                                      confidence)  # fmt: skip
+    left = [q for q in queries if q.supplier not in chosen]
     keys = {q.supplier: [k for k in dict.fromkeys(key(n) for n in (q.supplier, q.legal,
                                                                    q.trading) if n) if k]
             for q in left}  # fmt: skip
-    if left and index:
-        rows = _Rows(index.by_keys({k for ks in keys.values() for k in ks}))
-        at = _positions(rows["key"]) if rows.size else {}
+    light = index.light_table(blocks={block(k) for ks in keys.values() for k in ks})
+    if light.num_rows:
+        wanted = pa.array(sorted({k for ks in keys.values() for k in ks}), pa.string())
+        hits = np.flatnonzero(pc.is_in(light["key"], value_set=wanted).to_numpy(
+            zero_copy_only=False))  # fmt: skip
+        at = {k: [int(hits[j]) for j in rows] for k, rows in
+              _positions(light["key"].take(pa.array(hits)).to_pylist()).items()}  # fmt: skip
+        live, districts = _live(light["status"]), light["district"].to_numpy(zero_copy_only=False)
+        numbers = light["number"]
         for q in left:
             for k in keys[q.supplier]:
                 if k in at:
-                    i, confidence = _pick(rows, at[k])
-                    found[q.supplier] = _result(q, rows, i, "exact name", 100, confidence)
+                    i, confidence = _pick(at[k], live, districts)
+                    chosen[q.supplier] = (numbers[i].as_py(), light["key"][i].as_py(),
+                                          "exact name", 100.0, confidence)  # fmt: skip
                     break
-    left = [q for q in left if q.supplier not in found]
-    if left and index:
-        found |= _fuzzy(left, index, threshold, margin)
-    return pd.DataFrame(list(found.values()), columns=COLUMNS)
+        rest = [q for q in left if q.supplier not in chosen]
+        chosen |= _fuzzy(rest, light, threshold, margin)
+    details = index.details({number for number, *_ in chosen.values()})
+    by_supplier = {q.supplier: q for q in queries}
+    rows = [
+        _result(by_supplier[s], details.get((number, k), {"number": number}), method, score,
+                confidence)
+        for s, (number, k, method, score, confidence) in chosen.items()
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _fuzzy(queries: list[Query], index: CompanyIndex, threshold: float, margin: float) -> dict:
-    """Blocked fuzzy matches: each block's queries against each block's companies at once."""
+def _result(query: Query, row: dict, method: str, score: float, confidence: str) -> dict:
+    return {
+        "supplier": query.supplier, "number": row.get("number", ""),
+        "company": row.get("name", ""), "district": row.get("district") or None,
+        "section": row.get("section") or None, "category": row.get("category", ""),
+        "status": row.get("status", ""), "method": method, "score": float(score),
+        "confidence": confidence, "source": row.get("source", ""),
+    }  # fmt: skip
+
+
+def _fuzzy(queries: list[Query], table: pa.Table, threshold: float, margin: float) -> dict:
+    """Blocked fuzzy matches: each block's queries against each block's companies at once.
+
+    Candidates stay in Arrow columns; only one block at a time becomes Python strings.
+    Returns supplier -> (number, key, method, score, confidence).
+    """
     texts = {q.supplier: (key(q.legal or q.supplier), canonical(q.legal or q.supplier))
              for q in queries}  # fmt: skip
     blocks: dict[str, list[Query]] = {}
@@ -137,30 +156,40 @@ def _fuzzy(queries: list[Query], index: CompanyIndex, threshold: float, margin: 
         k = texts[q.supplier][0]
         if k:
             blocks.setdefault(block(k), []).append(q)
-    candidates = index.in_blocks(set(blocks)).sort_values("block", kind="stable")
-    rows = _Rows(candidates.reset_index(drop=True))
-    if not rows.size:
+    wanted = pa.array(sorted(blocks), pa.string())
+    table = table.filter(pc.is_in(table["block"], value_set=wanted))
+    if not blocks or not table.num_rows:
         return {}
-    names, starts = np.unique(rows["block"].astype(str), return_index=True)
-    ends = np.append(starts[1:], rows.size)
-    keys_all = rows["key"].astype(str)
-    spaceless_all = np.char.replace(keys_all.astype("U"), " ", "")
-    canonical_all = pa.array(rows["canonical"].tolist(), type=pa.string())
-    numbers, districts = rows["number"], rows["district"]
-    out: dict[str, dict] = {}
-    for name, start, end in zip(names, starts, ends, strict=True):
-        asked = blocks.get(name, [])
+    table = table.sort_by("block")
+    codes = table["block"].combine_chunks().dictionary_encode()
+    ids = codes.indices.to_numpy(zero_copy_only=False)
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(ids)) + 1])
+    ends = np.append(starts[1:], len(ids))
+    names = codes.dictionary.to_pylist()
+    keys = table["key"].combine_chunks()
+    all_keys = keys
+    spaceless = pc.replace_substring(keys, " ", "")
+    canon = table["canonical"].combine_chunks()
+    numbers = table["number"].combine_chunks()
+    districts = table["district"].combine_chunks()
+    chosen: dict[str, tuple] = {}
+    for start, end in zip(starts, ends, strict=True):
+        asked = blocks.get(names[ids[start]], [])
         if not asked:
             continue
+        length = int(end - start)
         asked_keys = [texts[q.supplier][0] for q in asked]
         scores = np.maximum(
-            process.cdist(asked_keys, keys_all[start:end].tolist(), scorer=fuzz.token_sort_ratio,
-                          score_cutoff=REVIEW - 10, dtype=np.uint8, workers=-1),
+            process.cdist(asked_keys, keys.slice(start, length).to_pylist(),
+                          scorer=fuzz.token_sort_ratio, score_cutoff=REVIEW - 10, dtype=np.uint8,
+                          workers=-1),
             process.cdist([k.replace(" ", "") for k in asked_keys],
-                          spaceless_all[start:end].tolist(), scorer=fuzz.ratio,
+                          spaceless.slice(start, length).to_pylist(), scorer=fuzz.ratio,
                           score_cutoff=REVIEW - 10, dtype=np.uint8, workers=-1),
         ).astype(float)  # fmt: skip
-        block_canonical = canonical_array_slice(canonical_all, start, end)
+        block_canonical = canon.slice(start, length)
+        block_numbers = numbers.slice(start, length).to_numpy(zero_copy_only=False)
+        block_districts = districts.slice(start, length).to_numpy(zero_copy_only=False)
         for i, q in enumerate(asked):
             text = texts[q.supplier][1]
             if len(text) >= PREFIX_LENGTH:
@@ -168,25 +197,21 @@ def _fuzzy(queries: list[Query], index: CompanyIndex, threshold: float, margin: 
                     zero_copy_only=False
                 )
                 scores[i, prefix] = np.maximum(scores[i, prefix], PREFIX_SCORE)
-            decided = _decide(q, scores[i], rows, start, numbers[start:end],
-                              districts[start:end], threshold, margin)  # fmt: skip
+            decided = _decide(scores[i], block_numbers, block_districts, threshold, margin)
             if decided:
-                out[q.supplier] = decided
-    return out
+                best, top, confidence = decided
+                method = "fuzzy name" if top != PREFIX_SCORE else "name cut short"
+                chosen[q.supplier] = (block_numbers[best], all_keys[start + best].as_py(), method,
+                                      top, confidence)  # fmt: skip
+    return chosen
 
 
-def canonical_array_slice(array: pa.Array, start: int, end: int) -> pa.Array:
-    """A slice of an Arrow array (no copy)."""
-    return array.slice(start, end - start)
-
-
-def _decide(q, scores, rows, start, numbers, districts, threshold, margin) -> dict | None:
+def _decide(scores, numbers, districts, threshold, margin) -> tuple[int, float, str] | None:
+    """(best position, its score, confidence), or None below the review level."""
     best = int(np.argmax(scores))
     top = scores[best]
     if top < REVIEW:
         return None
     rivals = (scores >= top - margin) & (numbers != numbers[best])
     places = set(districts[rivals]) - {districts[best]}
-    accepted = top >= threshold and not places
-    method = "fuzzy name" if top != PREFIX_SCORE else "name cut short"
-    return _result(q, rows, start + best, method, top, "high" if accepted else "review")
+    return best, float(top), "high" if top >= threshold and not places else "review"
