@@ -38,7 +38,16 @@ import pandas as pd
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SAMPLE = SHARED / "suppliers" / "companies-house-sample-2020-05.csv"
-SUFFIXES = ["LIMITED", "LTD", "LIMITED", "LIMITED", "PLC", "LLP", "CIC", "COMMUNITY INTEREST COMPANY"]
+SUFFIXES = [
+    "LIMITED",
+    "LTD",
+    "LIMITED",
+    "LIMITED",
+    "PLC",
+    "LLP",
+    "CIC",
+    "COMMUNITY INTEREST COMPANY",
+]
 
 
 def _words(rng: np.random.Generator, sample: pd.DataFrame) -> np.ndarray:
@@ -56,7 +65,9 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
     rng = np.random.default_rng(seed)
     sample = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
     header = list(sample.columns)
-    official = [(" " + c if c in ("CompanyNumber", "RegAddress.AddressLine2") else c) for c in header]
+    official = [
+        (" " + c if c in ("CompanyNumber", "RegAddress.AddressLine2") else c) for c in header
+    ]
     words = _words(rng, sample)
     weights = 1.0 / np.arange(1, len(words) + 1) ** 0.8
     weights /= weights.sum()
@@ -127,7 +138,10 @@ def match(data: Path, count: int = 20_000) -> dict:
     picked = column.take(sorted(rng.sample(range(len(column)), count // 2))).to_pylist()
     del column
     known = [perturb(n, rng) for n in picked]
-    unknown = [f"{rng.choice(['ZYX', 'QUV', 'JAX', 'WEX'])}{i} TRADING {i % 97} LTD" for i in range(count // 2)]
+    unknown = [
+        f"{rng.choice(['ZYX', 'QUV', 'JAX', 'WEX'])}{i} TRADING {i % 97} LTD"
+        for i in range(count // 2)
+    ]
     queries = {}
     for text in known + unknown:
         legal, trading = strip_boilerplate(text)

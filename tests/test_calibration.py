@@ -55,7 +55,9 @@ def test_constructed_economy_reproduces_the_spend_it_was_built_from(constructed)
     base = analysis.payments[analysis.payments["in_base"]]  # procurement only: no HMRC, councils
     yearly = 12 * base.groupby("supplier").amount.sum()
     assert sum(c.value for c in anchor.contracts) == pytest.approx(yearly[yearly > 0].sum())
-    assert notes["not_procurement"] == pytest.approx({t: 12 * v for t, v in analysis.excluded.items()})
+    assert notes["not_procurement"] == pytest.approx(
+        {t: 12 * v for t, v in analysis.excluded.items()}
+    )
     names = {s.name: s for s in spec.suppliers}
     assert (
         names["CALVERTON FINANCE LTD"].area == HYNDBURN

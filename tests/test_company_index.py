@@ -64,7 +64,11 @@ def _one_step(name: str, rng: random.Random) -> str:
         return " ".join([*words[:-2], rng.choice(WORDS), words[-1]])
     if kind == 2:
         i = rng.randrange(len(name))
-        return name[:i] + rng.choice([c for c in "BCDFGHKMPRSTW" if c != name[i].upper()]) + name[i + 1 :]
+        return (
+            name[:i]
+            + rng.choice([c for c in "BCDFGHKMPRSTW" if c != name[i].upper()])
+            + name[i + 1 :]
+        )
     if kind == 3:
         return f"{rng.choice(WORDS)} {name}"
     return f"{name} ({rng.choice(['NORTH', 'SOUTH', 'MIDLANDS', 'SCOTLAND'])})"
@@ -224,8 +228,12 @@ def test_ocds_suppliers_feed_the_index(user_data_folder):
     oak = suppliers[suppliers["number"] == "09438364"].iloc[0]
     assert oak["name"] == "OAKHEART SERVICES LTD." and oak["postcode"] == "DN33 3LH"
     assert oak["district"] == "E06000012"  # North East Lincolnshire
-    found = match_companies([Query("Oakheart Services Limited", "Oakheart Services Limited")], index)
-    assert found.iloc[0]["district"] == "E06000012" and found.iloc[0]["source"] == "contracts finder"
+    found = match_companies(
+        [Query("Oakheart Services Limited", "Oakheart Services Limited")], index
+    )
+    assert (
+        found.iloc[0]["district"] == "E06000012" and found.iloc[0]["source"] == "contracts finder"
+    )
     again, _ = ingest_contracts([OCDS])
     assert again == count  # imported twice, kept once
     broken = user_data_folder / "broken.json"
@@ -278,7 +286,9 @@ class _Server(http.server.BaseHTTPRequestHandler):
         if "Range" in self.headers:
             start = int(re.match(r"bytes=(\d+)-", self.headers["Range"]).group(1))
             self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(self.body) - 1}/{len(self.body)}")
+            self.send_header(
+                "Content-Range", f"bytes {start}-{len(self.body) - 1}/{len(self.body)}"
+            )
         else:
             self.send_response(200)
         self.send_header("Content-Length", str(len(self.body) - start))
@@ -308,7 +318,9 @@ def test_download_resumes_after_a_cut_connection(tmp_path):
         calls = len(seen)
         fetch(url, tmp_path, tick=lambda done, total: seen.append(done))
         assert len(seen) == calls + 1  # cached: nothing fetched again
-        with pytest.raises(InputError, match=r"missing-2026-11-01\.zip: cannot be fetched \(HTTP 404"):
+        with pytest.raises(
+            InputError, match=r"missing-2026-11-01\.zip: cannot be fetched \(HTTP 404"
+        ):
             fetch(url.replace("BasicCompanyDataAsOneFile", "missing"), tmp_path / "other")
     finally:
         server.shutdown()

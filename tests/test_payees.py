@@ -209,7 +209,10 @@ def test_boilerplate_is_stripped():
     assert strip_boilerplate("Leeds City Council (Direct Debit)") == ("Leeds City Council", "")
     assert strip_boilerplate("Kirklees MC - Accounts Receivable") == ("Kirklees MC", "")
     assert strip_boilerplate("Water Plus - 4035576019 - 2 Foxhill Bank, Osw") == ("Water Plus", "")
-    assert strip_boilerplate("ENTERPRISE RENT-A-CAR (UK) LTD") == ("ENTERPRISE RENT-A-CAR (UK) LTD", "")
+    assert strip_boilerplate("ENTERPRISE RENT-A-CAR (UK) LTD") == (
+        "ENTERPRISE RENT-A-CAR (UK) LTD",
+        "",
+    )
     assert strip_boilerplate("Civica UK Ltd DD") == ("Civica UK Ltd", "")
     assert strip_boilerplate("ABC Ltd T/A XYZ Cabs") == ("ABC Ltd", "XYZ Cabs")
     assert strip_boilerplate("A1 - Plumbing Ltd") == ("A1 Plumbing Ltd", "")
