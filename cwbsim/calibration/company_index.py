@@ -298,14 +298,6 @@ class CompanyIndex:
         live = table[~table["status"].str.lower().str.contains("dissolved|closed", na=False)]
         return live[live["section"] != ""]["section"].value_counts().to_dict()
 
-    def by_numbers(self, numbers) -> pd.DataFrame:
-        """Rows whose company number is one of ``numbers`` (already in the index's form)."""
-        return self._where("number", numbers)
-
-    def by_keys(self, keys) -> pd.DataFrame:
-        """Rows whose name key is one of ``keys``."""
-        return self._where("key", keys)
-
     LIGHT = ("block", "key", "canonical", "number", "district", "status")
     """The columns matching reads for every candidate; the rest only for the winners."""
 
@@ -328,12 +320,6 @@ class CompanyIndex:
         for row in self._where("number", numbers).to_dict("records"):
             found.setdefault((row["number"], row["key"]), row)
         return found
-
-    def in_blocks(self, blocks) -> pd.DataFrame:
-        """The rows of the given blocks, with the columns fuzzy matching needs."""
-        return self._where("block", blocks, ["block", "key", "canonical", "number", "name",
-                                             "district", "status", "category", "section",
-                                             "source"])  # fmt: skip
 
 
 def temporary_index(paths: list) -> CompanyIndex:

@@ -34,6 +34,11 @@ LEGAL_FORMS = r"\b(LIMITED|LTD|PLC|LLP|LLC|CO|COMPANY|INCORPORATED|INC|CIC|CYF|C
 """Words that say what kind of company a name is, not which company."""
 
 KEY_RULES = ((LEGAL_FORMS, " "), (r"\s+", " "))
+SEPARATORS = re.compile(r"\s+[-–—:|;]\s+|\s*[;|]\s*")
+"""Separators between a name and a note written after it ("Kirklees MC - Accounts Receivable")."""
+BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|\*([^*]*)\*")
+"""A bracketed (or starred) part of a name: a note, or part of the name ("(UK)")."""
+
 _COMPILED = [(re.compile(p), r) for p, r in CANONICAL_RULES]
 _KEY = [(re.compile(p), r) for p, r in KEY_RULES]
 

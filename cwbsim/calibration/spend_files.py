@@ -27,8 +27,10 @@ from cwbsim.calibration.spend_cells import (
     parse_columns_option,
     parse_date,
 )
-from cwbsim.calibration.spend_roles import NotASpendTable, infer_layout
-from cwbsim.calibration.spend_rows import REPEAT, FileReport, Table, read_rows
+from cwbsim.calibration.spend_choice import NotASpendTable
+from cwbsim.calibration.spend_report import REPEAT, FileReport
+from cwbsim.calibration.spend_roles import infer_layout
+from cwbsim.calibration.spend_rows import Table, read_rows
 from cwbsim.calibration.spend_sources import RawTable, open_tables
 from cwbsim.model.errors import InputError
 

@@ -28,6 +28,8 @@ from cwbsim.calibration.spend_cells import (
     normalise_header,
     parse_amount,
 )
+from cwbsim.calibration.spend_choice import HINTS, Choice, NotASpendTable, hint
+from cwbsim.calibration.spend_money import settle_money
 from cwbsim.calibration.spend_profiles import (
     Profile,
     content_score,
@@ -36,34 +38,6 @@ from cwbsim.calibration.spend_profiles import (
 )
 from cwbsim.model.errors import InputError
 
-HINTS = {
-    "amount": ({"amount", "value", "total", "spend", "net", "gross", "paid", "sum", "cost",
-                "£", "gbp", "price", "payment", "expenditure", "invoiced", "charge"},
-               {"id", "no", "number", "ref", "reference", "code", "count", "qty", "quantity",
-                "year", "line", "seq", "period", "vat", "tax", "date"}),
-    "supplier": ({"supplier", "vendor", "payee", "creditor", "beneficiary", "merchant", "name",
-                  "company", "recipient", "contractor", "provider", "trader"},
-                 {"id", "no", "number", "code", "ref", "reference", "postcode", "type",
-                  "category", "body", "organisation", "entity", "department", "description"}),
-    "date": ({"paid", "payment", "posted", "posting", "clearing"},
-             {"invoice", "effective", "created", "due", "period", "updated"}),
-    "expense_type": ({"expense", "expenditure", "type", "category", "account", "subjective",
-                      "purpose", "classification", "element", "detail", "detailed", "proclass",
-                      "sercop", "description", "nature"},
-                     {"area", "department", "directorate", "service", "code", "id"}),
-    "department": ({"department", "directorate", "service", "area", "division", "unit",
-                    "centre", "center", "portfolio", "business", "section", "team", "function",
-                    "cost"},
-                   {"type", "category", "code", "id", "account"}),
-    "reference": ({"ref", "reference", "number", "no", "id", "transaction", "document",
-                   "invoice", "voucher", "trans"},
-                  {"supplier", "vendor", "vat", "postcode", "code"}),
-    "body": ({"body", "organisation", "organization", "entity", "authority", "council",
-              "publisher"},
-             {"supplier", "vendor", "payee", "code", "uri"}),
-}  # fmt: skip
-"""Header words for and against each role: evidence worth at most one point either way."""
-
 HEADER_WORDS = set().union(*(good for good, _ in HINTS.values())) | {"date"}
 """Words that make a row look like a header."""
 
@@ -71,33 +45,11 @@ THRESHOLDS = {"amount": 0.5, "supplier": 0.5, "date": 1.0, "expense_type": 1.0,
               "department": 1.0, "reference": 1.0, "body": 1.0}  # fmt: skip
 """Least score (cells + header) for a role to be given a column at all."""
 
-COMPETING = 1.0
-"""Money columns whose cell score is within this of the chosen one are weighed against it."""
-
 REQUIRED = ("amount", "supplier")
 PRIORITY = 100.0
 """Added to the required roles' scores so that they are never given up for optional ones."""
 _WORD = re.compile(r"[^\W\d_]{3}")
 """Three letters in a row: a header names its columns in words; amounts have none."""
-
-
-@dataclass
-class Choice:
-    """The column chosen for a role, with its evidence."""
-
-    index: int
-    name: str
-    content: float
-    header: float
-    runner_up: str = ""
-    runner_up_score: float | None = None
-
-    def evidence(self) -> str:
-        """One line: the cells' score, the header's, and the next best column's total."""
-        text = f"cells {self.content:+.1f} header {self.header:+.0f}"
-        if self.runner_up:
-            text += f"; next best {self.runner_up!r} {self.runner_up_score:+.1f}"
-        return text
 
 
 @dataclass
@@ -117,20 +69,8 @@ class Layout:
         return None if choice is None else choice.index
 
 
-class NotASpendTable(InputError):
-    """A table with rows of data in which no amount or supplier column can be found."""
-
-
 def _blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _hint(role: str, header: str) -> float:
-    words = header_words(header)
-    good, bad = HINTS[role]
-    if role == "date" and "date" in words and not words & (good | bad):
-        return 0.5  # a plain "Date": better than a dated column of another kind
-    return (1.0 if words & good else 0.0) - (1.0 if words & bad else 0.0)
 
 
 def _is_text_cell(cell) -> bool:
@@ -209,7 +149,7 @@ def assign_roles(
             score = content_score(role, p)
             if score is not None:
                 content[r, p.index] = score
-                hints[r, p.index] = _hint(role, p.header)
+                hints[r, p.index] = hint(role, p.header)
     total = np.where(np.isnan(content), -1e6, content + hints)
     for r, role in enumerate(roles):
         if role in REQUIRED:  # filled first, by any column that clears the threshold
@@ -240,110 +180,6 @@ def assign_roles(
             runner_up_score=float(runner[0]) - bonus if runner else None,
         )
     return chosen
-
-
-def _values(rows: list[list], picked: list[int], j: int) -> list[float | None]:
-    return [parse_amount(rows[i][j]) if j < len(rows[i]) else None for i in picked]
-
-
-def _net_of_gross(rows, picked, columns: list[Profile]) -> tuple[Profile, str] | None:
-    """The net column where one money column is the sum of two others (net + VAT = gross)."""
-    values = {p.index: _values(rows, picked, p.index) for p in columns}
-    for gross in columns:
-        for x in columns:
-            for y in columns:
-                if len({gross.index, x.index, y.index}) < 3 or x.index > y.index:
-                    continue
-                trios = [
-                    (a, b, g)
-                    for a, b, g in zip(
-                        values[x.index], values[y.index], values[gross.index], strict=True
-                    )
-                    if a is not None and b is not None and g is not None
-                ]
-                if len(trios) < 5:
-                    continue
-                holds = sum(abs(a + b - g) <= 0.011 for a, b, g in trios) / len(trios)
-                if holds >= 0.9:
-                    size = {
-                        p.index: float(
-                            np.median([abs(v) for v in values[p.index] if v is not None])
-                        )
-                        for p in (x, y)
-                    }
-                    net, vat = (x, y) if size[x.index] >= size[y.index] else (y, x)
-                    return net, (
-                        f"net column {net.name()!r}: {net.name()!r} + {vat.name()!r} = "
-                        f"{gross.name()!r} in {holds:.0%} of rows"
-                    )
-    return None
-
-
-def settle_money(rows, picked, profiles, roles: dict[str, Choice], source: str) -> str:
-    """Check the amount against other money columns; switch to the net one or refuse.
-
-    Returns a note for the report (empty when no other column competes).
-    """
-    chosen = roles["amount"]
-    taken = {c.index for r, c in roles.items() if r in ("supplier", "date")}
-    rivals = [
-        p
-        for p in profiles
-        if p.index != chosen.index
-        and p.index not in taken
-        and (score := content_score("amount", p)) is not None
-        and score >= max(chosen.content - COMPETING, 1.5)
-    ]
-    if not rivals:
-        return ""
-    money = [profiles[chosen.index], *rivals]
-    paid = [p for p in profiles if p.index not in taken and content_score("amount", p) is not None]
-    settled = _net_of_gross(rows, picked, paid)
-    if settled is not None:
-        net, reason = settled
-    else:
-        scored = sorted(money, key=lambda p: _money_words(p.header), reverse=True)
-        if _money_words(scored[0].header) <= _money_words(scored[1].header):
-            if _same_values(rows, picked, scored[0].index, scored[1].index):
-                net, reason = profiles[chosen.index], "two money columns hold the same values"
-            else:
-                names = ", ".join(repr(p.name()) for p in money)
-                raise NotASpendTable(
-                    f"{source}: {len(money)} columns hold money ({names}) and neither their "
-                    "values (net + VAT = gross) nor their headers say which is the amount "
-                    f"(expected one amount column; name it with --columns amount=HEADER or a "
-                    "column number)"
-                )
-        else:
-            net = scored[0]
-            others = ", ".join(repr(p.name()) for p in scored[1:])
-            reason = f"{net.name()!r} chosen over {others} by its header (net preferred)"
-    if net.index != chosen.index:
-        for role in [r for r, c in roles.items() if c.index == net.index]:
-            del roles[role]
-        roles["amount"] = Choice(
-            net.index, net.name(), content_score("amount", net) or 0.0,
-            _hint("amount", net.header), chosen.name, chosen.content + chosen.header,
-        )  # fmt: skip
-    return f"amount: {reason}"
-
-
-def _money_words(header: str) -> int:
-    """Preference among money headers: net 3, a plain amount 2, gross 1, VAT or tax 0."""
-    words = header_words(header)
-    if words & {"vat", "tax"} and not words & {"net", "exc", "excluding", "ex"}:
-        return 0
-    if words & {"net", "exc", "excluding"}:
-        return 3
-    if words & {"gross", "inc", "including"}:
-        return 1
-    return 2 if words & HINTS["amount"][0] else 1
-
-
-def _same_values(rows, picked, a: int, b: int) -> bool:
-    pairs = list(zip(_values(rows, picked, a), _values(rows, picked, b), strict=True))
-    same = sum(1 for x, y in pairs if x is not None and x == y)
-    return same >= 0.95 * sum(1 for x, y in pairs if x is not None or y is not None)
 
 
 def _is_table(rows: list[list], picked: list[int], profiles: list[Profile]) -> bool:
