@@ -20,19 +20,14 @@ def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool 
 
 
 def _year_table(result) -> Table:
+    from cwbsim.model import display
+
     table = Table(title=f"{result.spec_source}: seed {result.seed}, {result.engine} engine")
-    for column in ("Year", "Spend £m", "Local", "Local+region", "LM3", "Income £m", "Jobs"):
-        table.add_column(column, justify="right")
+    table.add_column("Year", justify="right")
+    for metric in display.headlines():
+        table.add_column(display.short(metric), justify="right")
     for row in result.years:
-        table.add_row(
-            str(row["year"]),
-            _number(row["anchor_spend"], "{:,.1f}", 1e6),
-            _number(row["local_share"], "{:.1%}"),
-            _number(row["region_share"], "{:.1%}"),
-            _number(row["lm3"], "{:.3f}"),
-            _number(row["local_income"], "{:,.1f}", 1e6),
-            _number(row["local_jobs"], "{:,.0f}"),
-        )
+        table.add_row(str(row["year"]), *(display.text(m, row[m]) for m in display.headlines()))
     return table
 
 
@@ -109,6 +104,7 @@ def compare(
 ) -> None:
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:
+        from cwbsim.model import display
         from cwbsim.scenarios.compare import compare as run_compare
         from cwbsim.scenarios.report import write_comparison
         from cwbsim.scenarios.schema import load_scenario
@@ -126,15 +122,15 @@ def compare(
         table = Table(title=f"{scenario} - {baseline}, year {n_years}, {n_seeds} paired seeds")
         for column in ("Metric", "Baseline", "Scenario", "Difference", "90% interval"):
             table.add_column(column, justify="right")
-        for metric in ("local_share", "region_share", "lm3", "local_income", "local_jobs", "gini"):
+        for metric in display.compared():
             row = last.loc[metric]
-            scale, template = (1e6, "{:,.1f}") if metric == "local_income" else (1.0, "{:.4g}")
             table.add_row(
-                metric,
-                _number(row.baseline_mean, template, scale),
-                _number(row.scenario_mean, template, scale),
-                _number(row.diff_mean, template, scale),
-                f"{_number(row.diff_lo, template, scale)} to {_number(row.diff_hi, template, scale)}",
+                display.label(metric),
+                display.text(metric, row.baseline_mean),
+                display.text(metric, row.scenario_mean),
+                display.text(metric, row.diff_mean, difference=True),
+                f"{display.text(metric, row.diff_lo, difference=True)} to "
+                f"{display.text(metric, row.diff_hi, difference=True)}",
             )
         console.print(table)
         console.print(f"wrote {paths[-1]} and {len(paths) - 1} other files in {out}")
@@ -165,8 +161,8 @@ def demo(
     console.print(
         "Anchor spend, local share and local+region share are the six anchors' procurement "
         "(CLES cohort: £750m, 5% Preston, 39% Lancashire in 2012/13). LM3 is NEF's Local "
-        f"Multiplier 3; its closed-form value at the start is {_number(result.analytic['lm3'], '{:.3f}')}. "
-        "Money is £ per year."
+        f"Multiplier 3; its closed-form value at the start is {_number(result.analytic['lm3'], '{:.2f}')}. "
+        "Money is £m a year."
     )
 
 

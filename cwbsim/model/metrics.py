@@ -7,7 +7,7 @@ per-step timeseries and £ per year in yearly summaries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -41,6 +41,18 @@ class Metric:
         How a year is summarised: ``sum`` (flows, giving £ per year), ``mean``
         (stocks and rates), ``ratio`` (of the yearly sums of ``numerator`` and
         ``denominator``), or ``households`` (recomputed over yearly household incomes).
+    label : str
+        The plain name people see ("Local share of anchor spend").
+    format : str
+        How people see a value (:mod:`cwbsim.model.display`): ``money`` (£m a year),
+        ``pounds`` (whole £), ``share`` (%, differences in percentage points),
+        ``ratio`` (two decimals), ``index`` (three decimals) or ``count`` (whole).
+    headline : bool
+        Shown first: in the CLI's tables, the app's cards and the comparison report.
+    compared : bool
+        Charted and tabled in comparisons (the report, the app's Compare view).
+    short : str
+        A short name for narrow tables and cards ("Local share").
     """
 
     name: str
@@ -49,6 +61,11 @@ class Metric:
     annual: str
     numerator: str | None = None
     denominator: str | None = None
+    label: str = ""
+    format: str = "money"
+    headline: bool = False
+    compared: bool = False
+    short: str = ""
 
 
 def _registry() -> dict[str, Metric]:
@@ -150,8 +167,46 @@ def _registry() -> dict[str, Metric]:
             "households",
         ),
     ]
-    return {metric.name: metric for metric in m}
+    return {
+        metric.name: replace(metric, **dict(zip(("label", "format", "headline", "compared"),
+                                                DISPLAY[metric.name], strict=True)),
+                             short=SHORT.get(metric.name, ""))
+        for metric in m
+    }  # fmt: skip
 
+
+DISPLAY = {
+    "anchor_spend": ("Anchor procurement spend", "money", True, False),
+    "anchor_spend_local": ("Anchor spend with local suppliers", "money", False, False),
+    "anchor_spend_region": ("Anchor spend with local and region suppliers", "money", False, False),
+    "local_share": ("Local share of anchor spend", "share", True, True),
+    "region_share": ("Local and region share of anchor spend", "share", True, True),
+    "anchor_income": ("Anchor income", "money", False, False),
+    "lm3_round1": ("LM3 round 1 (anchor income)", "money", False, False),
+    "lm3_round2": ("LM3 round 2 (spent locally)", "money", False, False),
+    "lm3_round3": ("LM3 round 3 (re-spent locally)", "money", False, False),
+    "lm3": ("Local Multiplier 3 (LM3)", "ratio", True, True),
+    "local_multiplier": ("Local multiplier", "ratio", False, True),
+    "local_income": ("Local household income", "money", True, True),
+    "local_wages": ("Wages paid to local residents", "money", False, True),
+    **{f"leakage_{c}": (f"Money leaving the place: {c}", "money", False, False) for c in CHANNELS},
+    "leakage": ("Money leaving the place", "money", False, True),
+    "local_jobs": ("Jobs in the place", "count", True, True),
+    "unemployment_rate": ("Unemployment rate", "share", True, True),
+    "local_firms": ("Firms in the place", "count", False, True),
+    "household_income_median": ("Median household income", "pounds", False, True),
+    "gini": ("Income inequality (Gini)", "index", False, True),
+}
+"""Each metric's plain name, how it is shown, whether it is a headline, whether compared."""
+
+SHORT = {
+    "anchor_spend": "Anchor spend", "local_share": "Local share",
+    "region_share": "Local+region", "lm3": "LM3", "local_multiplier": "Multiplier",
+    "local_income": "Local income", "local_wages": "Local wages", "leakage": "Leakage",
+    "local_jobs": "Jobs", "unemployment_rate": "Unemployment", "local_firms": "Firms",
+    "household_income_median": "Median income", "gini": "Gini",
+}  # fmt: skip
+"""Short names for narrow tables and cards."""
 
 METRICS = _registry()
 """All metrics by name."""

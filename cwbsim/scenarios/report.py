@@ -11,25 +11,13 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from cwbsim.model.metrics import METRICS
+from cwbsim.model import display
 from cwbsim.scenarios.compare import LEVEL, Comparison
 from cwbsim.scenarios.running import atomic_write, versions
 from cwbsim.scenarios.schema import load_scenario
 
-KEY_METRICS = (
-    "local_share",
-    "region_share",
-    "lm3",
-    "local_multiplier",
-    "local_income",
-    "local_wages",
-    "local_jobs",
-    "unemployment_rate",
-    "household_income_median",
-    "gini",
-    "leakage",
-    "local_firms",
-)
+KEY_METRICS = tuple(display.compared())
+"""The metrics a comparison charts and tables (the registry's ``compared`` flag)."""
 COLUMNS = [
     "metric",
     "year",
@@ -42,15 +30,6 @@ COLUMNS = [
 ]
 
 
-def _scale(metric: str) -> tuple[float, str]:
-    unit = METRICS[metric].unit
-    if unit == "£":
-        return 1e6, "£m per year"
-    if unit == "£ per year":
-        return 1.0, "£ per year"
-    return 1.0, unit
-
-
 def _label(source: str) -> str:
     """A scenario's name for a legend: the file's stem for a TOML path."""
     return Path(source).stem if source.endswith(".toml") else source
@@ -59,28 +38,32 @@ def _label(source: str) -> str:
 def chart(comparison: Comparison, metric: str) -> bytes:
     """PNG: both arms over time (mean, 5-95% band over seeds), and their paired difference."""
     runs, table = comparison.runs, comparison.table
-    scale, unit = _scale(metric)
+    scale, unit = display.scale(metric), display.unit(metric)
+    diff_scale, diff_unit = display.scale(metric, True), display.unit(metric, True)
     fig = Figure(figsize=(10, 3.6), dpi=100)
     left, right = fig.subplots(1, 2)
     for arm, colour in (("baseline", "#7f7f7f"), ("scenario", "#1f77b4")):
         data = runs[runs.arm == arm].groupby("year")[metric]
         years = np.array(sorted(runs.year.unique()))
-        mean = data.mean().reindex(years) / scale
-        lo = data.quantile(0.05).reindex(years) / scale
-        hi = data.quantile(0.95).reindex(years) / scale
+        mean = data.mean().reindex(years) * scale
+        lo = data.quantile(0.05).reindex(years) * scale
+        hi = data.quantile(0.95).reindex(years) * scale
         name = _label(comparison.baseline if arm == "baseline" else comparison.scenario)
         left.plot(years, mean, marker="o", color=colour, label=name)
         left.fill_between(years, lo, hi, color=colour, alpha=0.2)
-    left.set_title(f"{metric} ({unit})")
+    left.set_title(f"{display.label(metric)}" + (f" ({unit})" if unit else ""))
     left.set_xlabel("year")
     left.legend(fontsize=8)
     rows = table[table.metric == metric].sort_values("year")
     right.axhline(0, color="black", linewidth=0.8)
-    right.plot(rows.year, rows.diff_mean / scale, marker="o", color="#d62728")
+    right.plot(rows.year, rows.diff_mean * diff_scale, marker="o", color="#d62728")
     right.fill_between(
-        rows.year, rows.diff_lo / scale, rows.diff_hi / scale, color="#d62728", alpha=0.2
+        rows.year, rows.diff_lo * diff_scale, rows.diff_hi * diff_scale, color="#d62728", alpha=0.2
     )
-    right.set_title(f"difference, scenario - baseline ({LEVEL:.0%} interval)")
+    right.set_title(
+        "Difference, scenario − baseline" + (f" ({diff_unit})" if diff_unit else "")
+        + f", {LEVEL:.0%} interval"
+    )  # fmt: skip
     right.set_xlabel("year")
     for axis in (left, right):
         axis.set_xticks(sorted(runs.year.unique()))
@@ -107,6 +90,24 @@ def _interventions_html(source: str) -> str:
         f"<p>Base economy: {html.escape(spec.name)}, starting {spec.start}.</p>"
         f"<h3>Interventions</h3><ul>{''.join(items) or '<li>none</li>'}</ul>{lists}"
     )
+
+
+def final_year_html(table) -> str:
+    """The last year's table: plain names, values in display units, differences with intervals."""
+    last = table[(table.year == table.year.max()) & table.metric.isin(KEY_METRICS)]
+    rows = []
+    for r in last.itertuples(index=False):
+        rows.append(
+            "<tr><td style='text-align:left'>" + html.escape(display.label(r.metric)) + "</td>"
+            + "".join(f"<td>{html.escape(display.text(r.metric, v))}</td>"
+                      for v in (r.baseline_mean, r.scenario_mean))
+            + "".join(f"<td>{html.escape(display.text(r.metric, v, difference=True))}</td>"
+                      for v in (r.diff_mean, r.diff_lo, r.diff_hi))
+            + "</tr>"
+        )  # fmt: skip
+    head = "".join(f"<th>{h}</th>" for h in ("Measure", "Baseline", "Scenario", "Difference",
+                                             f"{LEVEL:.0%} low", f"{LEVEL:.0%} high"))  # fmt: skip
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
 def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
@@ -138,7 +139,6 @@ def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
             f'<figure><img alt="{metric}" src="data:image/png;base64,'
             f'{base64.b64encode(png).decode()}"></figure>'
         )
-    last = table[table.year == table.year.max()]
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>cwbsim: {html.escape(comparison.scenario)} vs {html.escape(comparison.baseline)}</title>
@@ -148,10 +148,11 @@ figure{{margin:1em 0}}img{{max-width:100%}}</style></head><body>
 <h1>{html.escape(comparison.scenario)} compared with {html.escape(comparison.baseline)}</h1>
 <p>{seeds} paired seeds (common random numbers: SeedSequence({comparison.entropy}).spawn({seeds}),
 the same child seed for both arms); bands on the left show 5-95% of seeds, intervals on the right
-are {LEVEL:.0%} Student-t intervals of the mean paired difference. Money in £ per year.</p>
+are {LEVEL:.0%} Student-t intervals of the mean paired difference. Money in £m a year; shares in %,
+their differences in percentage points.</p>
 {_interventions_html(comparison.scenario)}
 <h2>Charts</h2>{"".join(figures)}
-<h2>Final year</h2>{last.to_html(index=False, float_format=lambda v: f"{v:,.4g}")}
+<h2>Final year</h2>{final_year_html(table)}
 <h2>Provenance</h2><pre>{html.escape(json.dumps(manifest, indent=2))}</pre>
 </body></html>
 """

@@ -12,7 +12,7 @@ import threading
 import pandas as pd
 import solara
 
-from cwbsim.model.metrics import METRICS
+from cwbsim.model import display
 from cwbsim.scenarios.compare import LEVEL
 from cwbsim.scenarios.report import KEY_METRICS, chart
 from cwbsim.viz.comparing import run_comparison
@@ -71,43 +71,30 @@ def ComparePanel(model: ExplorerEconomy):
             _comparison_results(comparison, files)
 
 
-def _display_unit(metric: str) -> tuple[float, str]:
-    unit = METRICS[metric].unit
-    if unit == "share":
-        return 100.0, "points"
-    if unit == "£":
-        return 1e-6, "£m per year"
-    return 1.0, unit
-
-
 def _comparison_results(comparison, files: dict) -> None:
     table = comparison.table
     last = table[(table.year == table.year.max()) & table.metric.isin(KEY_METRICS)]
-    rows = []
-    for r in last.itertuples(index=False):
-        scale, unit = _display_unit(r.metric)
-        rows.append(
-            {
-                "metric": r.metric,
-                "unit": "%" if unit == "points" else unit,
-                "year": r.year,
-                "baseline": r.baseline_mean * scale,
-                "scenario": r.scenario_mean * scale,
-                "difference": r.diff_mean * scale,
-                f"{LEVEL:.0%} low": r.diff_lo * scale,
-                f"{LEVEL:.0%} high": r.diff_hi * scale,
-            }
-        )
+    rows = [
+        {
+            "measure": display.label(r.metric),
+            "year": r.year,
+            "baseline": display.text(r.metric, r.baseline_mean),
+            "scenario": display.text(r.metric, r.scenario_mean),
+            "difference": display.text(r.metric, r.diff_mean, difference=True),
+            f"{LEVEL:.0%} interval": f"{display.text(r.metric, r.diff_lo, difference=True)} to "
+            f"{display.text(r.metric, r.diff_hi, difference=True)}",
+        }
+        for r in last.itertuples(index=False)
+    ]
     frame = pd.DataFrame(rows)
     solara.Markdown(
         "Final year: means over seeds and the paired difference (scenario − baseline) with its "
-        f"{LEVEL:.0%} interval; shares in %, their differences in percentage points."
+        f"{LEVEL:.0%} interval; money in £m a year, shares in %, their differences in "
+        "percentage points."
     )
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=frame.to_html(
-            index=False, classes="cwb-compare-table", float_format=lambda v: f"{v:,.3f}"
-        ),
+        unsafe_innerHTML=frame.to_html(index=False, classes="cwb-compare-table", escape=True),
     )
     with solara.Row():
         for name in ("comparison.csv", "runs.parquet", "report.html"):

@@ -19,20 +19,15 @@ import pandas as pd
 import solara
 from mesa.visualization.utils import update_counter
 
+from cwbsim.model import display
 from cwbsim.scenarios.running import versions
 from cwbsim.viz import flowdata, options
 from cwbsim.viz.explorer import ExplorerEconomy
 from cwbsim.viz.levers import LEVERS, lever_values
 from cwbsim.viz.widgets import safe
 
-KPIS = (
-    ("local_share", "Local share", "{:.2%}", 1),
-    ("region_share", "Local + region share", "{:.2%}", 1),
-    ("lm3", "LM3", "{:.3f}", 1),
-    ("local_income", "Local income, £m/month", "{:,.2f}", 1e-6),
-    ("local_jobs", "Local jobs", "{:,.0f}", 1),
-    ("unemployment_rate", "Unemployment", "{:.2%}", 1),
-)
+KPIS = tuple(m for m in display.headlines() if m != "anchor_spend")
+"""The headline metrics shown as cards (this month's values; money as a yearly rate)."""
 
 
 CHART_HEIGHTS = {"timeseries": 520, "sankey": 520, "network": 620}
@@ -124,9 +119,10 @@ def Chart(model: ExplorerEconomy, name: str):
 def _kpi_html(model: ExplorerEconomy) -> str:
     values = model.recorder.current
     cells = []
-    for metric, label, template, scale in KPIS:
+    for metric in KPIS:
         value = values.get(metric)
-        shown = "–" if value is None or value != value else template.format(value * scale)
+        label = display.short(metric)
+        shown = "–" if value is None else display.text(metric, display.per_year(metric, value))
         cells.append(
             f'<div class="cwb-kpi" data-metric="{metric}" data-value="{value!r}">'
             f'<div class="cwb-kpi-label">{html.escape(label)}</div>'
