@@ -158,7 +158,7 @@ def test_sensitivity_command_on_a_sobol_sweep(tmp_path):
 BAD = {
     "unknown path": (
         {"parameter": [{"path": "spec.households.0.local_shar", "range": [0.1, 0.2]}]},
-        "parameter[0].path: no key 'local_shar'",
+        "parameter[0]: spec.households.0.local_shar: no key 'local_shar'",
     ),
     "empty range": (
         {"parameter": [{"path": "spec.households.0.local_share", "range": [0.5, 0.5]}]},
@@ -167,7 +167,7 @@ BAD = {
     "too few points": ({"design": "sobol", "points": 6}, "sobol needs points a power of two >= 8"),
     "out of bounds": (
         {"parameter": [{"path": "spec.households.0.local_share", "range": [0.5, 1.5]}]},
-        "1.5 at 'spec.households.0.local_share' is out of range",
+        r"spec.households.0.local_share = 1.5 is out of range \(allowed: 0 to 1",
     ),
 }
 

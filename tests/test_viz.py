@@ -16,6 +16,7 @@ from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.structure import CHANNELS, KINDS, N_GROUPS, TIER_NAMES
+from cwbsim.scenarios.parameters import field_bounds
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import Scenario, load_scenario
 from cwbsim.viz import assets, flowdata, levers, options, uploads
@@ -30,7 +31,7 @@ def test_every_intervention_type_has_one_lever_inside_its_schema_bounds():
         k.__name__ for k in kinds
     )
     for lever in levers.LEVERS.values():
-        low, high = levers._bounds(lever.kind.model_fields[lever.field])
+        low, high = field_bounds(lever.kind.model_fields[lever.field])
         assert lever.low <= lever.off <= lever.high
         assert low <= lever.low * lever.scale or lever.low == lever.off
         assert lever.high * lever.scale <= high

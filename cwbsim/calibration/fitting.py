@@ -24,6 +24,7 @@ from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import EconomySpec
 from cwbsim.model.structure import LOCAL
+from cwbsim.scenarios import parameters
 
 PARAMETERS = ("household_local_share", "firm_local_input_share", "anchor_local_staff_share")
 MOMENTS = (
@@ -38,19 +39,27 @@ BOUNDS = (0.01, 0.95)
 SIM_MONTHS = 3
 
 
+PATHS = {
+    "household_local_share": ("spec.households.*.local_share", "region_share"),
+    "firm_local_input_share": ("spec.behaviour.tiers.local.local_input_share",
+                               "region_input_share"),
+    "anchor_local_staff_share": ("spec.anchors.*.local_staff_share", None),
+}  # fmt: skip
+"""Each fitted parameter's path (:mod:`cwbsim.scenarios.parameters`) and the share beside it
+whose sum with it may not pass 1 (the value is capped at 1 minus that share)."""
+
+
 def with_parameters(spec: EconomySpec, theta: dict[str, float]) -> EconomySpec:
-    """A copy of ``spec`` with the fitted parameters set."""
+    """A copy of ``spec`` with the fitted parameters set, through the parameter paths."""
     spec = spec.model_copy(deep=True)
     for name, value in theta.items():
-        if name == "household_local_share":
-            for households in spec.households:
-                households.local_share = min(value, 1.0 - households.region_share)
-        elif name == "firm_local_input_share":
-            tier = spec.behaviour.tiers["local"]
-            tier.local_input_share = min(value, 1.0 - tier.region_input_share)
-        elif name == "anchor_local_staff_share":
-            for anchor in spec.anchors:
-                anchor.local_staff_share = value
+        path, beside = PATHS[name]
+        for concrete in parameters.expand(None, spec, path):
+            cap = 1.0
+            if beside:
+                sibling = concrete.rsplit(".", 1)[0] + "." + beside
+                cap = 1.0 - parameters.get_value(None, spec, sibling)
+            parameters.set_value(None, spec, concrete, min(value, cap))
     return spec
 
 

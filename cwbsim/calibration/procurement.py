@@ -19,6 +19,7 @@ from multiprocessing import get_context
 import numpy as np
 from scipy import optimize
 
+from cwbsim.scenarios import parameters
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import ProcurementPreference, Scenario, load_scenario
 
@@ -59,7 +60,7 @@ def fit_weight(
     target_share: float,
     year: int,
     seeds: int = 8,
-    bracket: tuple[float, float] = (0.0, 12.0),
+    bracket: tuple[float, float] | None = None,
     workers: int | None = None,
 ) -> dict:
     """Find the weight whose mean local share in ``year`` is ``target_share``.
@@ -74,6 +75,9 @@ def fit_weight(
         trace.append({"weight": weight, "local_share": local, "region_share": region})
         return local - target_share
 
+    if bracket is None:  # the weight's bounds, as the schema declares them
+        scenario, spec = load_scenario(source)
+        bracket = parameters.bounds(scenario, spec, "scenario.intervention.0.weight")
     weight = optimize.brentq(gap, *bracket, xtol=0.01)
     local, region = mean_shares(source, weight, seeds, year, workers)
     return {

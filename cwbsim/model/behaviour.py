@@ -10,6 +10,7 @@ from cwbsim.model.schema_types import (
     Section,
     Share,
     SizeBand,
+    SocialValueWeight,
     Strict,
     Tier,
     check_at_most_one,
@@ -62,8 +63,8 @@ class Tenders(Strict):
     """How expiring contracts are re-tendered (a random-utility auction)."""
 
     bidders_per_tier: int = Field(3, ge=1, le=50, description="Bidders drawn from each tier.")
-    local_weight: float = Field(
-        0.0, ge=0.0, le=20.0, description="Weight on social value in the award; 0 = price only."
+    local_weight: SocialValueWeight = Field(
+        0.0, description="Weight on social value in the award; 0 = price only."
     )
     social_value: dict[Tier, float] = Field(
         default_factory=lambda: {"local": 1.0, "region": 0.5, "outside": 0.0},

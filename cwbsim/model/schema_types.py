@@ -20,6 +20,9 @@ SizeBand = Literal["micro", "small", "medium", "large"]
 Ownership = Literal["local", "external", "cooperative"]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Pounds = Annotated[float, Field(ge=0.0)]
+SocialValueWeight = Annotated[float, Field(ge=0.0, le=20.0)]
+"""Weight on social value in tender awards (0 = price only): the spec's default and the
+procurement intervention's target share this one declaration of its bounds."""
 YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 SHARE_SUM_TOLERANCE = 1e-9

@@ -17,6 +17,7 @@ import pydantic
 from pydantic import Field, model_validator
 
 from cwbsim.model.errors import InputError, format_validation_error
+from cwbsim.model.schema_types import SocialValueWeight
 from cwbsim.model.spec import (
     SECTIONS,
     EconomySpec,
@@ -69,9 +70,7 @@ class ProcurementPreference(InterventionBase):
     """Local / social-value weight in tenders; optional lot splitting (progressive procurement)."""
 
     type: Literal["procurement_preference"]
-    weight: float = Field(
-        ge=0.0,
-        le=20.0,
+    weight: SocialValueWeight = Field(
         description="Weight on social value in award scores (0 = price only; 4.52 fits Preston).",
         json_schema_extra=lever("Procurement: social-value weight", off=0.0, step=0.01),
     )

@@ -18,10 +18,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import EconomySpec
+from cwbsim.scenarios.parameters import set_value
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import Scenario
 from cwbsim.scenarios.sweep_design import design, run_seed, runs
-from cwbsim.scenarios.sweep_schema import file_hash, load_sweep, set_path
+from cwbsim.scenarios.sweep_schema import file_hash, load_sweep
 from cwbsim.scenarios.sweep_store import Store
 
 
@@ -31,7 +32,7 @@ def run_task(task: dict) -> tuple[int, list[dict], float]:
     scenario = Scenario.model_validate(task["scenario"])
     spec = EconomySpec.model_validate(task["spec"])
     for path, value in task["values"].items():
-        set_path(scenario, spec, path, value)
+        set_value(scenario, spec, path, value)
     seed = run_seed(task["entropy"], task["run"])
     years = run_scenario(scenario, spec, seed, task["years"]).years
     rows = [

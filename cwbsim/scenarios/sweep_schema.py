@@ -12,7 +12,7 @@ years = 5
 metrics = ["local_share", "local_income", "lm3"]
 
 [[parameter]]
-path = "scenario.intervention.0.weight"   # dotted path into the scenario, or spec.*
+path = "scenario.intervention.0.weight"   # a parameter path (cwbsim.scenarios.parameters)
 range = [0.0, 8.0]                        # or: values = [0.0, 2.0, 4.0] (grid only)
 ```
 """
@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Literal
 
 import pydantic
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from cwbsim.model.errors import InputError, format_validation_error
 from cwbsim.model.metrics import METRICS
 from cwbsim.model.spec import EconomySpec, Strict, read_toml
+from cwbsim.scenarios import parameters
 from cwbsim.scenarios.schema import Scenario, load_scenario
 
 
@@ -86,43 +87,6 @@ class Sweep(Strict):
         return self
 
 
-def _step(target, part: str, path: str):
-    if isinstance(target, list):
-        if not part.isdigit() or int(part) >= len(target):
-            raise KeyError(f"no item {part!r} (allowed: 0 to {len(target) - 1})")
-        return target[int(part)]
-    if isinstance(target, dict):
-        if part not in target:
-            raise KeyError(f"no key {part!r} (allowed: {', '.join(map(str, target))})")
-        return target[part]
-    if isinstance(target, BaseModel):
-        if part not in type(target).model_fields:
-            raise KeyError(f"no key {part!r} (allowed: {', '.join(type(target).model_fields)})")
-        return getattr(target, part)
-    raise KeyError(f"{part!r} goes below a value")
-
-
-def set_path(scenario: Scenario, spec: EconomySpec, path: str, value: float) -> None:
-    """Set the value at ``path`` (``scenario.…`` or ``spec.…``) on the objects given."""
-    root, *parts = path.split(".")
-    target = {"scenario": scenario, "spec": spec}.get(root)
-    if target is None or not parts:
-        raise KeyError(f"path must start with scenario. or spec. (given {path!r})")
-    for part in parts[:-1]:
-        target = _step(target, part, path)
-    last = parts[-1]
-    current = _step(target, last, path)
-    if isinstance(current, bool) or not isinstance(current, int | float):
-        raise KeyError(f"{path!r} is not a number (it is {type(current).__name__})")
-    value = round(value) if isinstance(current, int) else float(value)
-    if isinstance(target, list):
-        target[int(last)] = value
-    elif isinstance(target, dict):
-        target[last] = value
-    else:
-        setattr(target, last, value)
-
-
 def file_hash(path: Path) -> str:
     """SHA-256 of a sweep file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -140,15 +104,5 @@ def load_sweep(path: str | Path) -> tuple[Sweep, Scenario, EconomySpec]:
     for i, parameter in enumerate(sweep.parameter):
         ends = parameter.values if parameter.values is not None else list(parameter.range)
         for value in ends:
-            trial_scenario, trial_spec = scenario.model_copy(deep=True), spec.model_copy(deep=True)
-            try:
-                set_path(trial_scenario, trial_spec, parameter.path, value)
-            except KeyError as error:
-                raise InputError(f"{path}: parameter[{i}].path: {error.args[0]}") from None
-            except pydantic.ValidationError as error:
-                problem = error.errors()[0]
-                raise InputError(
-                    f"{path}: parameter[{i}]: {value} at {parameter.path!r} is out of range "
-                    f"({problem['msg']})"
-                ) from None
+            parameters.apply(scenario, spec, {parameter.path: value}, f"{path}: parameter[{i}]")
     return sweep, scenario, spec

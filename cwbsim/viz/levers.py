@@ -19,10 +19,10 @@ import math
 import typing
 from dataclasses import dataclass
 
-import annotated_types
 import pydantic
 
 from cwbsim.model.errors import InputError, format_validation_error
+from cwbsim.scenarios.parameters import field_bounds
 from cwbsim.scenarios.schema import Intervention, Scenario
 
 
@@ -65,16 +65,6 @@ class Lever:
         return typing.get_args(self.kind.model_fields["type"].annotation)[0]
 
 
-def _bounds(info: pydantic.fields.FieldInfo) -> tuple[float, float]:
-    low, high = -math.inf, math.inf
-    for item in info.metadata:
-        if isinstance(item, annotated_types.Ge | annotated_types.Gt):
-            low = float(getattr(item, "ge", getattr(item, "gt", low)))
-        if isinstance(item, annotated_types.Le | annotated_types.Lt):
-            high = float(getattr(item, "le", getattr(item, "lt", high)))
-    return low, high
-
-
 def intervention_types() -> list[type]:
     """The intervention classes of the scenario schema, in schema order."""
     union = typing.get_args(Intervention)[0]
@@ -90,7 +80,7 @@ def levers() -> list[Lever]:
             mark = extra.get("lever")
             if not mark:
                 continue
-            low, high = _bounds(info)
+            low, high = field_bounds(info)
             scale = mark["scale"]
             low = mark["low"] if mark["low"] is not None else low / scale
             high = mark["high"] if mark["high"] is not None else high / scale
@@ -164,7 +154,7 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
             raise InputError(f"{source}: {key}: {raw!r} is not a number") from None
         if not math.isfinite(value):
             raise InputError(f"{source}: {key}: {raw!r} is not a finite number")
-        low, high = _bounds(lever.kind.model_fields[lever.field])
+        low, high = field_bounds(lever.kind.model_fields[lever.field])
         if value != lever.off and not low <= value * lever.scale <= high:
             raise InputError(
                 f"{source}: {key}: {value:g} is out of range "
