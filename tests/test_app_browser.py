@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cwbsim.calibration.spend_files import read_spend_files
+from cwbsim.model import display
 from cwbsim.viz.explorer import ExplorerEconomy
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -151,7 +152,8 @@ def test_app_in_chromium(server, browser, tmp_path):
     model.step()
     expected = model.recorder.current["local_share"]
     assert math.isclose(float(shown.get_attribute("data-value")), expected, rel_tol=1e-12)
-    assert shown.locator(".cwb-kpi-value").inner_text() == f"{expected:.2%}"
+    assert shown.locator(".cwb-kpi-value").inner_text() == display.text("local_share", expected)
+    assert shown.locator(".cwb-kpi-value").inner_text() == f"{expected:.1%}"
 
     # a bad seed typed in the page: a message, and the model keeps running
     seed = page.get_by_label("Seed")
@@ -213,7 +215,8 @@ def test_app_in_chromium(server, browser, tmp_path):
     page.get_by_role("button", name="Run comparison").click()
     page.locator("table.cwb-compare-table").wait_for(timeout=240_000)
     text = page.locator("table.cwb-compare-table").inner_text()
-    assert "local_share" in text and "lm3" in text
+    assert display.label("local_share") in text and display.label("lm3") in text
+    assert "local_share" not in text and "e+0" not in text  # plain names, no e-notation
     page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
     assert (tmp_path / "app.png").stat().st_size > 10_000
 

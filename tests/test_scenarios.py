@@ -83,16 +83,14 @@ def test_each_intervention_moves_its_target_and_conserves_money(tmp_path, small_
     baseline = _final_year(tmp_path, small_base, [])
     scenario, spec = load_scenario(_scenario(tmp_path, small_base, [item], name=case))
     from cwbsim.model.economy import LocalEconomy
-    from cwbsim.scenarios.interventions import bind
+    from cwbsim.scenarios.driver import Driver
 
     model = LocalEconomy(
         spec, rng=np.random.default_rng(np.random.SeedSequence(7)), check_conservation=True
     )
-    applied = bind(scenario.intervention, model)
-    for step in range(1, YEARS * 12 + 1):
-        for a in applied:
-            a.apply(step)
-        model.step()
+    driver = Driver(model, scenario.intervention)
+    for _ in range(YEARS * 12):
+        driver.step()
         assert model.state.imbalance() <= ACCOUNTING
     final = model.recorder.years()[-1]
     for metric, sign in expectations:
@@ -125,8 +123,8 @@ def test_paired_seeds_give_narrower_intervals_than_independent_seeds(tmp_path, s
     policy = _scenario(
         tmp_path, small_base, [{"type": "buy_local", "shift": 0.05}], name="policy", years=2
     )
-    paired = compare(str(base), str(policy), seeds=6, years=2, workers=1)
-    independent = compare(str(base), str(policy), seeds=6, years=2, workers=1, paired=False)
+    paired = compare(str(base), str(policy), seeds=6, years=2)
+    independent = compare(str(base), str(policy), seeds=6, years=2, paired=False)
 
     def width(result, metric):
         row = result.table[(result.table.metric == metric) & (result.table.year == 2)].iloc[0]

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from cwbsim.cli import app
 from cwbsim.model.errors import InputError
+from cwbsim.scenarios import evaluators
 from cwbsim.scenarios.sensitivity import sobol_indices
 from cwbsim.scenarios.sweep_run import run_sweep
 from cwbsim.scenarios.sweep_schema import load_sweep
@@ -54,14 +55,16 @@ def _results(folder):
 def serial(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sweeps")
     path = _sweep(folder)
-    run_sweep(path, folder / "serial", workers=1)
+    run_sweep(path, folder / "serial")
     return path, _results(folder / "serial")
 
 
 def test_40_runs_in_processes_equal_the_serial_sweep(serial, tmp_path):
     path, expected = serial
     assert len(expected.run.unique()) == 40
-    run_sweep(path, tmp_path / "parallel", workers=2)
+    with evaluators.ProcessEvaluator(2) as evaluator:
+        figures = run_sweep(path, tmp_path / "parallel", evaluator)
+    assert figures["workers"] == 2 and figures["batches"] < 40  # runs went in batches
     pd.testing.assert_frame_equal(_results(tmp_path / "parallel"), expected)
 
 
@@ -119,7 +122,8 @@ def test_dask_scheduler_and_two_workers_give_the_same_results(serial, tmp_path):
             )  # fmt: skip
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-        figures = run_sweep(path, tmp_path / "dask", scheduler=address)
+        with evaluators.make(scheduler=address) as evaluator:
+            figures = run_sweep(path, tmp_path / "dask", evaluator)
         assert figures["workers"] == 2
         pd.testing.assert_frame_equal(_results(tmp_path / "dask"), expected)
     finally:
@@ -146,7 +150,7 @@ def test_sobol_indices_of_the_ishigami_function():
 
 def test_sensitivity_command_on_a_sobol_sweep(tmp_path):
     path = _sweep(tmp_path, name="sobol", design="sobol", points=8, seeds=1)
-    run_sweep(path, tmp_path / "store", workers=1)
+    run_sweep(path, tmp_path / "store")
     result = CliRunner().invoke(
         app, ["sensitivity", str(tmp_path / "store"), "--metric", "local_share", "--year", "1"]
     )
@@ -191,7 +195,7 @@ def test_unreachable_scheduler_and_foreign_store(serial, tmp_path):
     assert result.exit_code == 2 and "cannot reach" in result.output
     assert time.time() - start < 20
     other = _sweep(tmp_path, name="other", seed=99)
-    run_sweep(other, tmp_path / "b", workers=1)
+    run_sweep(other, tmp_path / "b")
     before = sorted(p.name for p in (tmp_path / "b" / "runs").iterdir())
     result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "b")])
     assert result.exit_code == 2 and "different sweep file" in result.output
@@ -223,15 +227,15 @@ def test_a_changed_scenario_makes_a_different_sweep(tmp_path):
     shutil.copy(SWEEPS / "small-policy.toml", scenario)
     shutil.copy(SWEEPS / "small-economy.toml", tmp_path / "small-economy.toml")
     path = _sweep(tmp_path, name="own", scenario=str(scenario), points=4, seeds=1)
-    run_sweep(path, tmp_path / "store", workers=1)
+    run_sweep(path, tmp_path / "store")
     scenario.write_text(scenario.read_text().replace("weight = 3.0", "weight = 4.0"))
     with pytest.raises(InputError, match="different sweep file"):
-        run_sweep(path, tmp_path / "store", workers=1)
+        run_sweep(path, tmp_path / "store")
 
 
 def test_sensitivity_waits_for_every_run(tmp_path):
     path = _sweep(tmp_path, name="sobol", design="sobol", points=8, seeds=2)
-    run_sweep(path, tmp_path / "store", workers=1)
+    run_sweep(path, tmp_path / "store")
     next((tmp_path / "store" / "runs").glob("run-*.parquet")).unlink()
     from cwbsim.scenarios.sensitivity import analyse_store
 

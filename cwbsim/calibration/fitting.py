@@ -25,6 +25,8 @@ from cwbsim.model.errors import InputError
 from cwbsim.model.spec import EconomySpec
 from cwbsim.model.structure import LOCAL
 from cwbsim.scenarios import parameters
+from cwbsim.scenarios.evaluators import Evaluator, Task
+from cwbsim.scenarios.seeds import Seed
 
 PARAMETERS = ("household_local_share", "firm_local_input_share", "anchor_local_staff_share")
 MOMENTS = (
@@ -98,16 +100,25 @@ def moments(model: LocalEconomy) -> dict[str, float]:
     }
 
 
-def simulate(spec: EconomySpec, theta: dict[str, float], seeds: list[int]) -> np.ndarray:
+def simulate_one(task: tuple[EconomySpec, dict[str, float]], seed: Seed) -> list[float]:
+    """The moments (``MOMENTS`` order) of one run of ``(spec, theta)`` over ``SIM_MONTHS``."""
+    spec, theta = task
+    model = LocalEconomy(with_parameters(spec, theta), rng=seed.rng())
+    for _ in range(SIM_MONTHS):
+        model.step()
+    found = moments(model)
+    return [found[m] for m in MOMENTS]
+
+
+def simulate(
+    spec: EconomySpec,
+    theta: dict[str, float],
+    seeds: list[int],
+    evaluator: Evaluator | None = None,
+) -> np.ndarray:
     """Moments (rows: seeds; columns: ``MOMENTS``) at ``theta``, same seeds every time."""
-    rows = []
-    for seed in seeds:
-        model = LocalEconomy(with_parameters(spec, theta), rng=seed)
-        for _ in range(SIM_MONTHS):
-            model.step()
-        found = moments(model)
-        rows.append([found[m] for m in MOMENTS])
-    return np.array(rows)
+    tasks = [Task((spec, theta), Seed(seed)) for seed in seeds]
+    return np.array((evaluator or Evaluator()).map(simulate_one, tasks))
 
 
 @dataclass
@@ -149,8 +160,11 @@ def fit(
     seeds: list[int] | None = None,
     start: dict[str, float] | None = None,
     max_evaluations: int = 200,
+    evaluator: Evaluator | None = None,
 ) -> Fit:
     """Fit ``parameters`` so the simulated moments meet ``targets``.
+
+    Each evaluation runs the seeds through ``evaluator`` (default: this process).
 
     Raises
     ------
@@ -175,7 +189,7 @@ def fit(
     def loss(x: np.ndarray) -> float:
         nonlocal count
         count += 1
-        simulated = simulate(spec, _to_theta(x, names), seeds).mean(axis=0)[columns]
+        simulated = simulate(spec, _to_theta(x, names), seeds, evaluator).mean(axis=0)[columns]
         return float(np.sum(((simulated - goal) / scale) ** 2))
 
     base = start or {n: 0.3 for n in names}
@@ -187,7 +201,7 @@ def fit(
         options={"maxfev": max_evaluations, "xtol": 1e-3, "ftol": 1e-8},
     )
     theta = {n: float(v) for n, v in zip(names, result.x, strict=True)}
-    simulated = simulate(spec, theta, seeds)[:, columns]
+    simulated = simulate(spec, theta, seeds, evaluator)[:, columns]
     report = {
         t: {
             "target": float(goal[i]),
@@ -200,19 +214,20 @@ def fit(
         theta,
         float(result.fun),
         report,
-        _identification(spec, theta, names, seeds, columns, scale),
+        _identification(spec, theta, names, seeds, columns, scale, evaluator),
         count,
     )
 
 
-def _identification(spec, theta, names, seeds, columns, scale) -> list[str]:
+def _identification(spec, theta, names, seeds, columns, scale, evaluator) -> list[str]:
     """Warnings from finite-difference sensitivities of the targets to each parameter."""
     step = 0.02
-    base = simulate(spec, theta, seeds).mean(axis=0)[columns]
+    base = simulate(spec, theta, seeds, evaluator).mean(axis=0)[columns]
     jacobian = []
     for name in names:
         moved = dict(theta, **{name: min(theta[name] + step, BOUNDS[1])})
-        jacobian.append((simulate(spec, moved, seeds).mean(axis=0)[columns] - base) / scale / step)
+        moved_moments = simulate(spec, moved, seeds, evaluator).mean(axis=0)[columns]
+        jacobian.append((moved_moments - base) / scale / step)
     jacobian = np.array(jacobian).T  # targets x parameters
     warnings = []
     norms = np.linalg.norm(jacobian, axis=0)

@@ -11,17 +11,16 @@ Run ``python -m cwbsim.calibration.procurement`` to fit Preston's weight.
 
 from __future__ import annotations
 
-import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 import numpy as np
 from scipy import optimize
 
-from cwbsim.scenarios import parameters
+from cwbsim.scenarios import evaluators, parameters
+from cwbsim.scenarios.evaluators import Evaluator, Task
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import ProcurementPreference, Scenario, load_scenario
+from cwbsim.scenarios.seeds import Seed, replicates
 
 
 def with_weight(scenario: Scenario, weight: float) -> Scenario:
@@ -35,24 +34,21 @@ def with_weight(scenario: Scenario, weight: float) -> Scenario:
     return scenario.model_copy(update={"intervention": items})
 
 
-def _shares(source: str, weight: float, entropy: int, key: tuple, year: int) -> tuple[float, float]:
+def shares(task: tuple[str, float, int], seed: Seed) -> tuple[float, float]:
+    """(local, region) share in year ``year`` of one run of ``(source, weight, year)``."""
+    source, weight, year = task
     scenario, spec = load_scenario(source)
-    seed = np.random.SeedSequence(entropy, spawn_key=key)
     years = run_scenario(with_weight(scenario, weight), spec, seed, year).years
     return years[year - 1]["local_share"], years[year - 1]["region_share"]
 
 
-def mean_shares(source: str, weight: float, seeds: int, year: int, workers: int) -> np.ndarray:
-    """Mean (local, region) share in ``year`` over ``seeds`` spawned seeds, at ``weight``."""
+def mean_shares(
+    source: str, weight: float, seeds: int, year: int, evaluator: Evaluator | None = None
+) -> np.ndarray:
+    """Mean (local, region) share in ``year`` over the scenario's first ``seeds`` replications."""
     scenario, _ = load_scenario(source)
-    children = np.random.SeedSequence(scenario.seed).spawn(seeds)
-    args = [(source, weight, c.entropy, c.spawn_key, year) for c in children]
-    if workers == 1:
-        results = [_shares(*a) for a in args]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_shares, *zip(*args, strict=True)))
-    return np.array(results).mean(axis=0)
+    tasks = [Task((source, weight, year), seed) for seed in replicates(scenario.seed, seeds)]
+    return np.array((evaluator or Evaluator()).map(shares, tasks)).mean(axis=0)
 
 
 def fit_weight(
@@ -61,17 +57,16 @@ def fit_weight(
     year: int,
     seeds: int = 8,
     bracket: tuple[float, float] | None = None,
-    workers: int | None = None,
+    evaluator: Evaluator | None = None,
 ) -> dict:
     """Find the weight whose mean local share in ``year`` is ``target_share``.
 
     Returns the weight, the local and region shares it gives, and every evaluation.
     """
-    workers = workers or os.cpu_count() or 1
     trace = []
 
     def gap(weight: float) -> float:
-        local, region = mean_shares(source, weight, seeds, year, workers)
+        local, region = mean_shares(source, weight, seeds, year, evaluator)
         trace.append({"weight": weight, "local_share": local, "region_share": region})
         return local - target_share
 
@@ -79,7 +74,7 @@ def fit_weight(
         scenario, spec = load_scenario(source)
         bracket = parameters.bounds(scenario, spec, "scenario.intervention.0.weight")
     weight = optimize.brentq(gap, *bracket, xtol=0.01)
-    local, region = mean_shares(source, weight, seeds, year, workers)
+    local, region = mean_shares(source, weight, seeds, year, evaluator)
     return {
         "weight": weight,
         "local_share": local,
@@ -92,7 +87,8 @@ def fit_weight(
 
 if __name__ == "__main__":
     seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 8
-    result = fit_weight("preston-procurement-shift", 0.182, year=4, seeds=seeds)
+    with evaluators.make(preload=(__spec__.name,)) as evaluator:
+        result = fit_weight("preston-procurement-shift", 0.182, 4, seeds, evaluator=evaluator)
     for row in result["evaluations"]:
         print(
             f"weight {row['weight']:.3f}: local {row['local_share']:.4f}, region {row['region_share']:.4f}"

@@ -99,12 +99,19 @@ def compare(
         Path, typer.Option(help="Folder for comparison.csv, report.html and charts.")
     ] = Path("runs/compare"),
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Processes (default: all cores).")
+        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")
+    ] = None,
+    dask_local: Annotated[
+        int | None, typer.Option(help="Start a local Dask cluster of N workers.")
     ] = None,
 ) -> None:
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:
         from cwbsim.model import display
+        from cwbsim.scenarios import evaluators
         from cwbsim.scenarios.compare import compare as run_compare
         from cwbsim.scenarios.report import write_comparison
         from cwbsim.scenarios.schema import load_scenario
@@ -115,8 +122,9 @@ def compare(
         n_years = plan.years if years is None else years
         if n_seeds < 1 or n_years < 1:
             raise InputError("--seeds and --years: must be >= 1 (allowed: whole numbers >= 1)")
-        with _progress(f"{scenario} vs {baseline}", 2 * n_seeds, "runs") as tick:
-            result = run_compare(baseline, scenario, n_seeds, n_years, workers, tick)
+        with evaluators.make(workers, scheduler, dask_local) as evaluator:
+            with _progress(f"{scenario} vs {baseline}", 2 * n_seeds, "runs") as tick:
+                result = run_compare(baseline, scenario, n_seeds, n_years, evaluator, tick)
         paths = write_comparison(result, out)
         last = result.table[result.table.year == n_years].set_index("metric")
         table = Table(title=f"{scenario} - {baseline}, year {n_years}, {n_seeds} paired seeds")

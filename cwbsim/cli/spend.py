@@ -241,6 +241,15 @@ def calibrate(
         bool,
         typer.Option(help="Go on past a file or sheet with data but no spend table."),
     ] = False,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")
+    ] = None,
+    dask_local: Annotated[
+        int | None, typer.Option(help="Start a local Dask cluster of N workers.")
+    ] = None,
 ) -> None:
     """Build an economy from spend files and fit its unseen behaviour to targets."""
     try:
@@ -252,6 +261,7 @@ def calibrate(
         from cwbsim.calibration.construct import Construction, build_spec
         from cwbsim.calibration.fitting import fit, with_parameters
         from cwbsim.calibration.targets import load_targets
+        from cwbsim.scenarios import evaluators
 
         if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", start):
             raise InputError(f"--start: {start!r} (expected YYYY-MM, e.g. 2024-04)")
@@ -272,14 +282,17 @@ def calibrate(
             overrides={code: totals for code in local_codes},
         )
         spec, notes = build_spec(analysis, local_codes, region_codes, options)
-        with _progress("Fitting (simulated method of moments)", None, "steps"):
-            result = fit(
-                spec,
-                goals.targets,
-                goals.fit.parameters,
-                goals.fit.seeds,
-                max_evaluations=goals.fit.max_evaluations,
-            )
+        preload = ("cwbsim.calibration.fitting",)
+        with evaluators.make(workers, scheduler, dask_local, preload) as evaluator:
+            with _progress("Fitting (simulated method of moments)", None, "steps"):
+                result = fit(
+                    spec,
+                    goals.targets,
+                    goals.fit.parameters,
+                    goals.fit.seeds,
+                    max_evaluations=goals.fit.max_evaluations,
+                    evaluator=evaluator,
+                )
         _print_files(ready.data)
         fitted = with_parameters(spec, result.parameters)
         out.parent.mkdir(parents=True, exist_ok=True)

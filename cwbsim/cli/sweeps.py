@@ -27,11 +27,13 @@ def sweep(
     ] = None,
 ) -> None:
     """Run a sweep (or resume it), committing each run to a Parquet store as it finishes."""
+    from cwbsim.scenarios import evaluators
     from cwbsim.scenarios.sweep_run import run_sweep
 
     try:
-        with _progress(f"Sweep {sweep_file.name}", None, "runs") as tick:
-            figures = run_sweep(sweep_file, out, workers, scheduler, dask_local, tick)
+        with evaluators.make(workers, scheduler, dask_local) as evaluator:
+            with _progress(f"Sweep {sweep_file.name}", None, "runs") as tick:
+                figures = run_sweep(sweep_file, out, evaluator, tick)
     except InputError as error:
         _fail(str(error))
     except KeyboardInterrupt:

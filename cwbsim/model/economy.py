@@ -106,9 +106,6 @@ class LocalEconomy(mesa.Model):
         )
         self.firms.unmet_tenders = self.tendering.unmet
         self.wage_floor = np.zeros(economy.n)
-        self.budget_factors: dict[int, np.ndarray] = {}
-        self.start_income = economy.injection["funding"].copy()
-        self.start_capacity = economy.capacity.copy()
         opening = StepFlows.zeros(len(economy.anchor_idx), len(economy.household_idx))
         opening.anchor_income = fast.funding_step[: len(economy.anchor_idx)].copy()
         opening.round2 = np.bincount(

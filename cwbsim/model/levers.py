@@ -119,23 +119,20 @@ def set_ownership(model: LocalEconomy, firms: np.ndarray, code: int) -> None:
     model.refresh({"profit"})
 
 
-def set_anchor_income(model: LocalEconomy, anchors: np.ndarray, factor) -> None:
-    """Anchor income as a multiple (scalar or per anchor) of its starting income.
+def set_anchor_income(model: LocalEconomy, anchors: np.ndarray, pounds_per_year) -> None:
+    """Anchors' income from outside, £ per year (scalar or per anchor).
 
     Contracts scale with it, so procurement keeps its share of the anchor's spending.
     """
     economy = model.economy
-    base = model.start_income[anchors]
-    economy.injection["funding"][anchors] = base * factor
+    economy.injection["funding"][anchors] = pounds_per_year
     scale = np.ones(economy.n)
-    scale[anchors] = (
-        base
-        * factor
-        / np.where(economy.anchor_income[anchors] > 0, economy.anchor_income[anchors], 1.0)
+    scale[anchors] = pounds_per_year / np.where(
+        economy.anchor_income[anchors] > 0, economy.anchor_income[anchors], 1.0
     )
     contracts = economy.contracts
     contracts.value *= scale[contracts.anchor]
-    economy.anchor_income[anchors] = base * factor
+    economy.anchor_income[anchors] = pounds_per_year
     model.refresh(set(), injections=True)
 
 
@@ -147,21 +144,21 @@ def set_local_shift(model: LocalEconomy, households: np.ndarray, points) -> None
 
 
 def set_investment(
-    model: LocalEconomy, firms: np.ndarray, pounds_per_year: np.ndarray, capacity_added: np.ndarray
+    model: LocalEconomy, firms: np.ndarray, pounds_per_year: np.ndarray, capacity: np.ndarray
 ) -> None:
-    """Outside investment flowing into the firms (£ per year) and the capacity it has built (£/yr).
+    """Outside investment flowing into the firms (£ per year) and their capacity (£ of sales a year).
 
     Firms that have closed get nothing.
     """
     economy = model.economy
     first = int(economy.firm_idx[0])
     active = economy.active[firms - first]
-    firms, pounds_per_year, capacity_added = (
+    firms, pounds_per_year, capacity = (
         firms[active],
         np.asarray(pounds_per_year)[active],
-        np.asarray(capacity_added)[active],
+        np.asarray(capacity)[active],
     )
     economy.injection["investment"][firms] = pounds_per_year
-    economy.capacity[firms - first] = model.start_capacity[firms - first] + capacity_added
+    economy.capacity[firms - first] = capacity
     model.tendering.refresh_pools()
     model.refresh(set(), injections=True)

@@ -9,33 +9,26 @@ and a 90% Student-t interval of the mean.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from cwbsim.model.metrics import METRICS
+from cwbsim.scenarios.evaluators import Evaluator, Task
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import load_scenario
+from cwbsim.scenarios.seeds import Seed, replicates
 
 LEVEL = 0.90
 ARMS = ("baseline", "scenario")
 
 
-def spawn_seeds(entropy: int, count: int) -> list[np.random.SeedSequence]:
-    """The replications' seeds: children of one SeedSequence."""
-    return np.random.SeedSequence(entropy).spawn(count)
-
-
-def _run_one(source: str, entropy: int, spawn_key: tuple, years: int) -> list[dict]:
-    """Run one replication of one arm in a worker; return its yearly records."""
+def run_arm(task: tuple[str, int], seed: Seed) -> list[dict]:
+    """Run one replication of one arm (``(scenario source, years)``); return its yearly records."""
+    source, years = task
     scenario, spec = load_scenario(source)
-    seed = np.random.SeedSequence(entropy, spawn_key=spawn_key)
     return run_scenario(scenario, spec, seed, years).years
 
 
@@ -98,6 +91,8 @@ def interval(values: np.ndarray, level: float = LEVEL) -> tuple[float, float, fl
     mean = float(values.mean())
     if n == 1:
         return np.nan, np.nan, mean
+    from scipy import stats  # 0.4 s to import; comparison workers never need it
+
     half = stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
     return mean - half, mean + half, mean
 
@@ -107,12 +102,12 @@ def compare(
     scenario: str,
     seeds: int,
     years: int,
-    workers: int | None = None,
+    evaluator: Evaluator | None = None,
     progress: Callable[[int, int], None] | None = None,
     entropy: int | None = None,
     paired: bool = True,
 ) -> Comparison:
-    """Run both scenarios over the same spawned seeds and compare them.
+    """Run both scenarios over the same seeds and compare them.
 
     Parameters
     ----------
@@ -120,54 +115,39 @@ def compare(
         Built-in scenario names or scenario TOML paths.
     seeds, years : int
         Replications per arm, and years per run.
-    workers : int, optional
-        Processes (default: all cores).
+    evaluator : Evaluator, optional
+        Where the runs go (default: this process).
     progress : callable, optional
         Called with (runs done, runs in all) as runs finish.
     entropy : int, optional
-        Root of the seeds (default: the scenario's ``seed``).
+        Root of the seeds (default: the scenario's ``seed``); replication ``i``
+        has seed :func:`~cwbsim.scenarios.seeds.replicate` ``(root, i)``.
     paired : bool
         Common random numbers (default). ``False`` gives the scenario arm its
-        own seeds, for showing what pairing buys.
+        own seeds (root + 1), for showing what pairing buys.
     """
     load_scenario(baseline)  # fail early, in this process, on a bad file
     plan, _ = load_scenario(scenario)
     root = plan.seed if entropy is None else entropy
-    children = spawn_seeds(root, seeds)
-    other = spawn_seeds(root + 1, seeds) if not paired else children
-    jobs = [
-        (arm, i, source, seed)
+    children = replicates(root, seeds)
+    other = replicates(root + 1, seeds) if not paired else children
+    arms = [
+        (arm, i, Task((source, years), seed))
         for i in range(seeds)
         for arm, source, seed in (
             ("baseline", baseline, children[i]),
             ("scenario", scenario, other[i]),
         )
     ]
-    workers = workers or os.cpu_count() or 1
+    results = (evaluator or Evaluator()).map(run_arm, [t for _, _, t in arms], progress)
     records = []
-    if workers == 1:
-        for done, (arm, i, source, seed) in enumerate(jobs, 1):
-            years_out = _run_one(source, seed.entropy, seed.spawn_key, years)
-            records += _tag(years_out, arm, i, seed)
-            if progress:
-                progress(done, len(jobs))
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {
-                pool.submit(_run_one, source, seed.entropy, seed.spawn_key, years): (arm, i, seed)
-                for arm, i, source, seed in jobs
-            }
-            for done, future in enumerate(as_completed(futures), 1):
-                arm, i, seed = futures[future]
-                records += _tag(future.result(), arm, i, seed)
-                if progress:
-                    progress(done, len(jobs))
+    for (arm, i, task), years_out in zip(arms, results, strict=True):
+        records += _tag(years_out, arm, i, task.seed)
     runs = pd.DataFrame(records).sort_values(["arm", "seed_index", "year"], ignore_index=True)
     return Comparison(baseline, scenario, int(root), runs, summarise(runs))
 
 
-def _tag(years: list[dict], arm: str, index: int, seed: np.random.SeedSequence) -> list[dict]:
+def _tag(years: list[dict], arm: str, index: int, seed: Seed) -> list[dict]:
     key = ",".join(str(k) for k in seed.spawn_key)
     return [
         {"arm": arm, "seed_index": index, "entropy": str(seed.entropy), "spawn_key": key, **row}

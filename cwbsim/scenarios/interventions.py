@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from cwbsim.model import levers
@@ -35,12 +37,38 @@ def strength(item, step: int) -> float:
     return min(1.0, (step - start + 1) / ramp)
 
 
+@dataclass
+class Starting:
+    """What the interventions scale from: the economy as it stood when they were bound.
+
+    Attributes
+    ----------
+    income : numpy.ndarray
+        Each agent's funding from outside, £ per year (anchors' rows; others 0).
+    capacity : numpy.ndarray
+        Each firm's capacity, £ of sales a year.
+    budget_factors : dict
+        Each budget intervention's income factor per anchor (they multiply).
+    """
+
+    income: np.ndarray
+    capacity: np.ndarray
+    budget_factors: dict[int, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model: LocalEconomy) -> Starting:
+        """A snapshot of ``model``'s income and capacity."""
+        economy = model.economy
+        return cls(economy.injection["funding"].copy(), economy.capacity.copy())
+
+
 class Applied:
     """One intervention bound to one model."""
 
-    def __init__(self, item, model: LocalEconomy):
+    def __init__(self, item, model: LocalEconomy, start: Starting):
         self.item = item
         self.model = model
+        self.start = start
         economy = model.economy
         names = item.anchors or economy.anchor_names
         self.anchors = np.array([economy.anchor_names.index(n) for n in names], dtype=np.int64)
@@ -98,8 +126,8 @@ class ApplyEmployers(Applied):
 class ApplyHiring(ApplyEmployers):
     """Share of new hires from local residents, ramped from each employer's own share."""
 
-    def __init__(self, item, model):
-        super().__init__(item, model)
+    def __init__(self, item, model, start):
+        super().__init__(item, model, start)
         self.baseline = model.economy.workforce.hire_local.copy()
 
     def _set(self, level, step):
@@ -122,8 +150,8 @@ class ApplyWageFloor(ApplyEmployers):
 class ApplyCooperatives(Applied):
     """Convert the first ``level x share`` of the targeted firms, in a fixed random order."""
 
-    def __init__(self, item, model):
-        super().__init__(item, model)
+    def __init__(self, item, model, start):
+        super().__init__(item, model, start)
         economy = model.economy
         firm = economy.firm_idx
         owners = [OWNERSHIPS.index(o) for o in item.ownership]
@@ -150,7 +178,7 @@ class ApplyBudget(Applied):
     """Anchor income compounding by ``percent_per_year`` from the start year.
 
     Several budget interventions multiply: each keeps its own factor per
-    anchor in ``model.budget_factors`` and income is the starting income times
+    anchor in ``start.budget_factors`` and income is the starting income times
     their product.
     """
 
@@ -164,10 +192,11 @@ class ApplyBudget(Applied):
         factor = (1.0 + self.item.percent_per_year / 100.0) ** (months / STEPS_PER_YEAR)
         own = np.ones(len(self.model.economy.anchor_idx))
         own[self.anchors] = factor
-        factors = self.model.budget_factors
+        factors = self.start.budget_factors
         factors[id(self)] = own
         total = np.prod(np.array(list(factors.values())), axis=0)
-        levers.set_anchor_income(self.model, self.model.economy.anchor_idx, total)
+        anchors = self.model.economy.anchor_idx
+        levers.set_anchor_income(self.model, anchors, self.start.income[anchors] * total)
 
 
 class ApplyBuyLocal(Applied):
@@ -184,8 +213,8 @@ class ApplyBuyLocal(Applied):
 class ApplyInvestment(Applied):
     """Money invested over the ramp (at least a year) and the capacity it builds."""
 
-    def __init__(self, item, model):
-        super().__init__(item, model)
+    def __init__(self, item, model, start):
+        super().__init__(item, model, start)
         economy = model.economy
         firm = economy.firm_idx
         mask = economy.active & (economy.tier[firm] == LOCAL)
@@ -207,11 +236,13 @@ class ApplyInvestment(Applied):
         invested = self.item.amount * min(1.0, months / (self.years * STEPS_PER_YEAR))
         investing = months <= self.years * STEPS_PER_YEAR
         rate = self.item.amount / self.years if investing else 0.0
+        first = int(self.model.economy.firm_idx[0])
         levers.set_investment(
             self.model,
             self.firms,
             rate * self.split,
-            invested * self.item.capacity_per_pound * self.split,
+            self.start.capacity[self.firms - first]
+            + invested * self.item.capacity_per_pound * self.split,
         )
 
 
@@ -227,5 +258,6 @@ APPLIERS = {
 
 
 def bind(interventions, model: LocalEconomy) -> list[Applied]:
-    """Resolve each intervention's targets in ``model``."""
-    return [APPLIERS[type(item)](item, model) for item in interventions]
+    """Resolve each intervention's targets in ``model``, scaling from its state now."""
+    start = Starting.of(model)
+    return [APPLIERS[type(item)](item, model, start) for item in interventions]

@@ -19,9 +19,10 @@ from cwbsim.model import analytic
 from cwbsim.model.economy import ENGINES, LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import EconomySpec, load_spec
-from cwbsim.model.structure import LOCAL, STEPS_PER_YEAR
-from cwbsim.scenarios.interventions import bind
+from cwbsim.model.structure import LOCAL
+from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.schema import Scenario
+from cwbsim.scenarios.seeds import Seed, as_seed
 
 PACKAGES = ("cwbsim", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic")
 
@@ -96,17 +97,10 @@ def analytic_values(model: LocalEconomy) -> dict[str, float]:
     }
 
 
-def seed_record(seed: int | np.random.SeedSequence) -> int | dict:
-    """How a seed is written in outputs: an int, or a SeedSequence's entropy and spawn key."""
-    if isinstance(seed, np.random.SeedSequence):
-        return {"entropy": int(seed.entropy), "spawn_key": list(seed.spawn_key)}
-    return int(seed)
-
-
 def run_economy(
     spec: str | EconomySpec,
     years: int,
-    seed: int | np.random.SeedSequence,
+    seed: int | Seed | np.random.SeedSequence,
     engine: str = "vectorised",
     progress: Callable[[int], None] | None = None,
     check_conservation: bool = False,
@@ -121,8 +115,8 @@ def run_economy(
         A built-in name, a TOML path, or a spec.
     years : int
         Years to run (12 steps each).
-    seed : int or numpy.random.SeedSequence
-        The run's one seed (``rng`` of the Mesa model).
+    seed : int, Seed or numpy.random.SeedSequence
+        The run's one seed (:mod:`cwbsim.scenarios.seeds`).
     engine : {"vectorised", "reference"}
         Which engine moves the money.
     progress : callable, optional
@@ -140,16 +134,12 @@ def run_economy(
         raise InputError(f"--engine: {engine!r} (allowed: {', '.join(ENGINES)})")
     source = spec if isinstance(spec, str) else spec.name
     resolved = spec if isinstance(spec, EconomySpec) else load_spec(spec)
-    rng = np.random.default_rng(seed) if isinstance(seed, np.random.SeedSequence) else seed
-    model = LocalEconomy(resolved, rng=rng, engine=engine, check_conservation=check_conservation)
+    seed = as_seed(seed)
+    model = LocalEconomy(
+        resolved, rng=seed.rng(), engine=engine, check_conservation=check_conservation
+    )
     start = analytic_values(model)
-    applied = bind(interventions, model)
-    for step in range(1, years * STEPS_PER_YEAR + 1):
-        for item in applied:
-            item.apply(step)
-        model.step()
-        if progress is not None:
-            progress(step)
+    Driver(model, interventions).run(years, progress)
     frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     steps = np.arange(1, len(frame) + 1)
     frame.insert(0, "month", (steps - 1) % 12 + 1)
@@ -158,7 +148,7 @@ def run_economy(
     return RunResult(
         spec=resolved,
         spec_source=str(label or source),
-        seed=seed_record(seed),
+        seed=seed.record(),
         engine=engine,
         years=model.recorder.years(),
         per_anchor=model.recorder.per_anchor(model.economy.anchor_names),
@@ -171,7 +161,7 @@ def run_economy(
 def run_scenario(
     scenario: Scenario,
     spec: EconomySpec,
-    seed: int | np.random.SeedSequence,
+    seed: int | Seed | np.random.SeedSequence,
     years: int | None = None,
     progress: Callable[[int], None] | None = None,
     engine: str = "vectorised",

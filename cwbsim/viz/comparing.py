@@ -12,6 +12,7 @@ from pathlib import Path
 
 import tomli_w
 
+from cwbsim.scenarios import evaluators
 from cwbsim.scenarios.compare import Comparison, compare
 from cwbsim.scenarios.report import write_comparison
 from cwbsim.scenarios.running import atomic_write
@@ -51,9 +52,8 @@ def run_comparison(
     scenario = plan.model_copy(update={"years": years, "seeds": seeds})
     base_path = write_scenario(baseline, folder / "baseline.toml")
     plan_path = write_scenario(scenario, folder / "scenario.toml")
-    comparison = compare(
-        str(base_path), str(plan_path), seeds, years, workers=workers, progress=progress
-    )
+    with evaluators.make(workers) as evaluator:
+        comparison = compare(str(base_path), str(plan_path), seeds, years, evaluator, progress)
     written = write_comparison(comparison, folder)
     files = {p.name: p for p in written if p.suffix in (".csv", ".parquet", ".html")}
     files.update({"baseline.toml": base_path, "scenario.toml": plan_path})

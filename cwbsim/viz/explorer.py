@@ -14,7 +14,7 @@ import threading
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec import builtin_specs, load_spec, parse_toml
-from cwbsim.scenarios.interventions import bind
+from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.schema import (
     Scenario,
     builtin_scenarios,
@@ -147,7 +147,7 @@ class ExplorerEconomy(LocalEconomy):
         self.scenario_file = scenario_file
         self.plan = plan
         self.levers = {k: float(v) for k, v in levers.items() if k in LEVERS}
-        self.applied = bind(plan.intervention, self)
+        self.driver = Driver(self, plan.intervention)
 
     @property
     def months_run(self) -> int:
@@ -160,6 +160,5 @@ class ExplorerEconomy(LocalEconomy):
         Holds ``self.lock``, so the app's chart threads read a consistent state.
         """
         with self.lock:
-            for item in self.applied:
-                item.apply(self.steps)
+            self.driver.apply(self.steps)
             super().step()
