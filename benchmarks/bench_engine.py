@@ -14,7 +14,7 @@ T0 = time.perf_counter()
 import numpy as np  # noqa: E402
 
 from cwbsim.model.economy import LocalEconomy  # noqa: E402
-from cwbsim.model.spec import load_spec  # noqa: E402
+from cwbsim.model.spec.files import load_spec  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - T0
 

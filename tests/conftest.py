@@ -19,7 +19,7 @@ SEEDED = 1e-12
 
 @pytest.fixture(scope="session")
 def preston_spec():
-    from cwbsim.model.spec import load_spec
+    from cwbsim.model.spec.files import load_spec
 
     return load_spec("preston-2012")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from cwbsim.model.spec import EconomySpec, parse_spec
+from cwbsim.model.spec.schema import EconomySpec, parse_spec
 
 SMALL = {
     "name": "small",

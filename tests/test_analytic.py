@@ -5,9 +5,9 @@ import pytest
 from conftest import ANALYTIC, ENGINES
 from economies import small_spec
 
-from cwbsim.model import analytic
+from cwbsim.model.codes import LOCAL, OUTSIDE_GROUP
 from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.structure import LOCAL, OUTSIDE_GROUP
+from cwbsim.model.engine import analytic
 
 
 def _from_zero(model):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cwbsim.calibration.spend_files import read_spend_files
-from cwbsim.model import display
+from cwbsim.model.record import display
 from cwbsim.viz.explorer import ExplorerEconomy
 
 CHROMIUM = Path("/usr/bin/chromium")

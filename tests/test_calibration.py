@@ -16,7 +16,8 @@ from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.calibration.suppliers import read_supplier_lookup
 from cwbsim.cli import app
 from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.spec import load_spec, parse_spec
+from cwbsim.model.spec.files import load_spec
+from cwbsim.model.spec.schema import parse_spec
 
 DATA = Path(__file__).parent / "data" / "spend"
 HYNDBURN = "E07000120"

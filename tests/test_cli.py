@@ -9,8 +9,8 @@ from economies import SMALL
 from typer.testing import CliRunner
 
 from cwbsim.cli import app
-from cwbsim.model.metrics import METRICS
-from cwbsim.model.spec import load_spec
+from cwbsim.model.record.metrics import METRICS
+from cwbsim.model.spec.files import load_spec
 
 
 def test_run_writes_summary_timeseries_ledger_and_spec(tmp_path):

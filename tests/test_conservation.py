@@ -7,9 +7,9 @@ from economies import small_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cwbsim.model.codes import LEDGER_CHANNELS, OUTSIDE_GROUP
 from cwbsim.model.economy import ConservationError, LocalEconomy
-from cwbsim.model.spec import parse_spec
-from cwbsim.model.structure import LEDGER_CHANNELS, OUTSIDE_GROUP
+from cwbsim.model.spec.schema import parse_spec
 
 shares = st.floats(0.0, 1.0, allow_nan=False)
 

@@ -17,7 +17,8 @@ import tomli_w
 
 from cwbsim.model.errors import InputError
 from cwbsim.scenarios import evaluators
-from cwbsim.scenarios.evaluators import Evaluator, ProcessEvaluator, Task
+from cwbsim.scenarios.evaluation import Evaluator, Task
+from cwbsim.scenarios.local_processes import ProcessEvaluator
 from cwbsim.scenarios.seeds import Seed, as_seed, replicate, replicates
 
 BIN = Path(sys.executable).parent
@@ -87,7 +88,8 @@ def test_contradictory_options_are_refused(options, message):
 SLEEPER = textwrap.dedent(
     """
     import os, sys, time
-    from cwbsim.scenarios.evaluators import ProcessEvaluator, Task
+    from cwbsim.scenarios.evaluation import Task
+    from cwbsim.scenarios.local_processes import ProcessEvaluator
     from cwbsim.scenarios.seeds import Seed
 
     def sleep(payload, seed):

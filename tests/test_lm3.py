@@ -3,10 +3,10 @@
 import pytest
 from conftest import ANALYTIC
 
-from cwbsim.model import analytic
 from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.metrics import income_distribution
-from cwbsim.model.spec import parse_spec
+from cwbsim.model.engine import analytic
+from cwbsim.model.record.metrics import income_distribution
+from cwbsim.model.spec.schema import parse_spec
 
 TOY = {
     "name": "toy",

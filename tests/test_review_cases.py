@@ -8,9 +8,9 @@ from economies import small_data
 from typer.testing import CliRunner
 
 from cwbsim.cli import app
+from cwbsim.model.codes import LOCAL
 from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.spec import parse_spec
-from cwbsim.model.structure import LOCAL
+from cwbsim.model.spec.schema import parse_spec
 
 
 def test_household_cohorts_take_resident_jobs_without_bias():

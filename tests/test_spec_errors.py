@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from cwbsim.cli import app
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import load_spec
+from cwbsim.model.spec.files import load_spec
 
 
 def _write(tmp_path, data, name="bad.toml"):

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from cwbsim.cli import app
 from cwbsim.model.errors import InputError
 from cwbsim.scenarios import evaluators
+from cwbsim.scenarios.local_processes import ProcessEvaluator
 from cwbsim.scenarios.sensitivity import sobol_indices
 from cwbsim.scenarios.sweep_run import run_sweep
 from cwbsim.scenarios.sweep_schema import load_sweep
@@ -62,7 +63,7 @@ def serial(tmp_path_factory):
 def test_40_runs_in_processes_equal_the_serial_sweep(serial, tmp_path):
     path, expected = serial
     assert len(expected.run.unique()) == 40
-    with evaluators.ProcessEvaluator(2) as evaluator:
+    with ProcessEvaluator(2) as evaluator:
         figures = run_sweep(path, tmp_path / "parallel", evaluator)
     assert figures["workers"] == 2 and figures["batches"] < 40  # runs went in batches
     pd.testing.assert_frame_equal(_results(tmp_path / "parallel"), expected)

@@ -13,9 +13,9 @@ import pytest
 from economies import small_spec
 
 from cwbsim.calibration.spend_files import read_spend_files
+from cwbsim.model.codes import CHANNELS, KINDS, N_GROUPS, TIER_NAMES
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
-from cwbsim.model.structure import CHANNELS, KINDS, N_GROUPS, TIER_NAMES
 from cwbsim.scenarios.parameters import field_bounds
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import Scenario, load_scenario

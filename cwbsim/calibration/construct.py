@@ -20,7 +20,7 @@ import pandas as pd
 from cwbsim.calibration.analysis import Analysis
 from cwbsim.calibration.geography import LANCASHIRE_14
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import EconomySpec, parse_spec
+from cwbsim.model.spec.schema import EconomySpec, parse_spec
 
 PRESTON_SECTORS = {
     "A": 0.01, "C": 0.06, "D": 0.005, "E": 0.005, "F": 0.12, "G": 0.16, "H": 0.04, "I": 0.07,

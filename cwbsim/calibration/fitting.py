@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from cwbsim.model.codes import LOCAL
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import EconomySpec
-from cwbsim.model.structure import LOCAL
+from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.scenarios import parameters
-from cwbsim.scenarios.evaluators import Evaluator, Task
+from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.seeds import Seed
 
 PARAMETERS = ("household_local_share", "firm_local_input_share", "anchor_local_staff_share")

@@ -17,7 +17,7 @@ import numpy as np
 from scipy import optimize
 
 from cwbsim.scenarios import evaluators, parameters
-from cwbsim.scenarios.evaluators import Evaluator, Task
+from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import ProcurementPreference, Scenario, load_scenario
 from cwbsim.scenarios.seeds import Seed, replicates

@@ -19,7 +19,7 @@ from cwbsim.calibration.geography import PostcodeLookup
 from cwbsim.calibration.names import key as name_key
 from cwbsim.calibration.supplier_register import place_area
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import SECTIONS
+from cwbsim.model.spec.types import SECTIONS
 
 SIC_DIVISIONS = (
     ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),

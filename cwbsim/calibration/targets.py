@@ -21,7 +21,8 @@ from pydantic import Field, field_validator
 
 from cwbsim.calibration.fitting import MOMENTS, PARAMETERS
 from cwbsim.model.errors import InputError, format_validation_error
-from cwbsim.model.spec import Strict, read_toml
+from cwbsim.model.spec.files import read_toml
+from cwbsim.model.spec.types import Strict
 
 
 class FitOptions(Strict):

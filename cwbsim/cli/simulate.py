@@ -20,7 +20,7 @@ def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool 
 
 
 def _year_table(result) -> Table:
-    from cwbsim.model import display
+    from cwbsim.model.record import display
 
     table = Table(title=f"{result.spec_source}: seed {result.seed}, {result.engine} engine")
     table.add_column("Year", justify="right")
@@ -37,7 +37,7 @@ def _is_scenario(spec: str) -> bool:
     path = Path(spec)
     if path.suffix == ".toml" and path.exists():
         return is_scenario_file(path)
-    from cwbsim.model.spec import builtin_specs
+    from cwbsim.model.spec.files import builtin_specs
 
     return spec in builtin_scenarios() and spec not in builtin_specs()
 
@@ -110,7 +110,7 @@ def compare(
 ) -> None:
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:
-        from cwbsim.model import display
+        from cwbsim.model.record import display
         from cwbsim.scenarios import evaluators
         from cwbsim.scenarios.compare import compare as run_compare
         from cwbsim.scenarios.report import write_comparison
@@ -177,7 +177,7 @@ def demo(
 @app.command()
 def specs() -> None:
     """List the built-in economy specs."""
-    from cwbsim.model.spec import builtin_specs, load_spec
+    from cwbsim.model.spec.files import builtin_specs, load_spec
 
     for name in builtin_specs():
         console.print(f"{name}: {load_spec(name).description}")

@@ -1,7 +1,7 @@
 """Mesa agents. Their state lives in arrays held by the model; agents read it through properties.
 
 Behaviour that moves money is in the engines (all agents at once); behaviour
-that decides (tenders) is in :mod:`cwbsim.model.tenders`. An agent is a handle
+that decides (tenders) is in :mod:`cwbsim.model.rules.tenders`. An agent is a handle
 on one row of the model's arrays, so inspecting agents, drawing them and
 exporting them all see the same numbers the engine uses.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import mesa
 
-from cwbsim.model.spec import OWNERSHIPS, SECTIONS, SIZE_BANDS, TIERS
+from cwbsim.model.spec.types import OWNERSHIPS, SECTIONS, SIZE_BANDS, TIERS
 
 
 class EconomyAgent(mesa.Agent):

@@ -9,22 +9,22 @@ import networkx as nx
 import numpy as np
 
 from cwbsim.model.agents import Anchor, Firm, Household
-from cwbsim.model.builder import build_economy, household_income
-from cwbsim.model.contracts import procurement_edges
-from cwbsim.model.engine import VectorisedEngine, opening_state
-from cwbsim.model.firms import FirmDynamics
-from cwbsim.model.flows import StepFlows
-from cwbsim.model.graph import build_graph, sync_channel
-from cwbsim.model.jobs import LabourMarket
-from cwbsim.model.levers import enforce_wage_floor
-from cwbsim.model.metrics import METRICS
-from cwbsim.model.networks import profit_edges
-from cwbsim.model.recorder import Recorder
-from cwbsim.model.reference import ReferenceEngine
-from cwbsim.model.spec import EconomySpec, load_spec
-from cwbsim.model.spending import apply_spending
-from cwbsim.model.structure import CHANNELS, EDGE_CHANNELS, STEPS_PER_YEAR
-from cwbsim.model.tenders import Tendering
+from cwbsim.model.build.builder import build_economy, household_income
+from cwbsim.model.build.consumption import apply_spending
+from cwbsim.model.build.contracts import procurement_edges
+from cwbsim.model.build.networks import profit_edges
+from cwbsim.model.codes import CHANNELS, EDGE_CHANNELS, STEPS_PER_YEAR
+from cwbsim.model.engine.flows import StepFlows
+from cwbsim.model.engine.graph import build_graph, sync_channel
+from cwbsim.model.engine.reference import ReferenceEngine
+from cwbsim.model.engine.vectorised import VectorisedEngine, opening_state
+from cwbsim.model.record.metrics import METRICS
+from cwbsim.model.record.recorder import Recorder
+from cwbsim.model.rules.firms import FirmDynamics
+from cwbsim.model.rules.jobs import LabourMarket
+from cwbsim.model.rules.tenders import Tendering
+from cwbsim.model.spec.files import load_spec
+from cwbsim.model.spec.schema import EconomySpec
 
 ENGINES = ("vectorised", "reference")
 
@@ -57,7 +57,7 @@ class LocalEconomy(mesa.Model):
     adaptive : bool
         Whether the adaptive rules act (re-tendering, hiring and lay-offs, firm
         entry and exit, households revising their spending); ``False`` gives
-        the linear system of :mod:`cwbsim.model.analytic`.
+        the linear system of :mod:`cwbsim.model.engine.analytic`.
     check_conservation : bool
         Assert after every step that money is conserved to 1e-9 relative.
     """
@@ -96,7 +96,7 @@ class LocalEconomy(mesa.Model):
         }
         fast = VectorisedEngine(economy)
         self.state = opening_state(fast)
-        self.engine = fast if engine == "vectorised" else ReferenceEngine(self)
+        self.engine = fast if engine == "vectorised" else ReferenceEngine(economy)
         self.tendering = Tendering(economy, self.spec.behaviour.tenders)
         rules = self.spec.behaviour.adaptation
         opening_spent = self.state.cash + fast.injection_step
@@ -105,7 +105,6 @@ class LocalEconomy(mesa.Model):
             economy, rules, self.labour, self.spec.behaviour.firm_costs.turnover_per_employee
         )
         self.firms.unmet_tenders = self.tendering.unmet
-        self.wage_floor = np.zeros(economy.n)
         opening = StepFlows.zeros(len(economy.anchor_idx), len(economy.household_idx))
         opening.anchor_income = fast.funding_step[: len(economy.anchor_idx)].copy()
         opening.round2 = np.bincount(
@@ -212,7 +211,7 @@ class LocalEconomy(mesa.Model):
         if review:
             self.labour.adjust(streams["labour"])
             changed.add("wages")
-        if enforce_wage_floor(self):
+        if self.labour.enforce_wage_floor():
             changed |= {"wages", "other"}
         if changed:
             self.refresh(changed, injections=bool(len(closing)))

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cwbsim.model.metrics import METRICS
-from cwbsim.scenarios.evaluators import Evaluator, Task
+from cwbsim.model.record.metrics import METRICS
+from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import load_scenario
 from cwbsim.scenarios.seeds import Seed, replicates

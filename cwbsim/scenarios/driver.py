@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from cwbsim.model.codes import STEPS_PER_YEAR
 from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.structure import STEPS_PER_YEAR
 from cwbsim.scenarios.interventions import bind
 
 

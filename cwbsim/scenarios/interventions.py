@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cwbsim.model import levers
+from cwbsim.model.codes import LOCAL, STEPS_PER_YEAR
 from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.spec import OWNERSHIPS, SECTIONS, SIZE_BANDS
-from cwbsim.model.structure import LOCAL, STEPS_PER_YEAR
+from cwbsim.model.spec.types import OWNERSHIPS, SECTIONS, SIZE_BANDS
 from cwbsim.scenarios.schema import (
     AnchorBudget,
     BuyLocal,

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import EconomySpec
+from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.scenarios.schema import Scenario
 
 ROOTS = ("scenario", "spec")

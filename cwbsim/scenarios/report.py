@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from cwbsim.model import display
+from cwbsim.model.record import display
 from cwbsim.scenarios.compare import LEVEL, Comparison
 from cwbsim.scenarios.running import atomic_write, versions
 from cwbsim.scenarios.schema import load_scenario

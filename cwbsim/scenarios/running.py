@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from cwbsim.model import analytic
+from cwbsim.model.codes import LOCAL
 from cwbsim.model.economy import ENGINES, LocalEconomy
+from cwbsim.model.engine import analytic
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import EconomySpec, load_spec
-from cwbsim.model.structure import LOCAL
+from cwbsim.model.spec.files import load_spec
+from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.schema import Scenario
 from cwbsim.scenarios.seeds import Seed, as_seed
@@ -86,7 +87,7 @@ def analytic_values(model: LocalEconomy) -> dict[str, float]:
     """LM3 and the local multiplier of the model's current structure, in closed form."""
     fast = model.engine if model.engine.name == "vectorised" else None
     if fast is None:
-        from cwbsim.model.engine import VectorisedEngine
+        from cwbsim.model.engine.vectorised import VectorisedEngine
 
         fast = VectorisedEngine(model.economy)
     transition = fast.transition()

@@ -17,18 +17,16 @@ import pydantic
 from pydantic import Field, model_validator
 
 from cwbsim.model.errors import InputError, format_validation_error
-from cwbsim.model.schema_types import SocialValueWeight
-from cwbsim.model.spec import (
+from cwbsim.model.spec.files import builtin_specs, load_spec, read_toml
+from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.model.spec.types import (
     SECTIONS,
-    EconomySpec,
     Section,
     Share,
     SizeBand,
+    SocialValueWeight,
     Strict,
     YearMonth,
-    builtin_specs,
-    load_spec,
-    read_toml,
 )
 
 YEARS_MAX = 50

@@ -13,8 +13,8 @@ import json
 import time
 from collections.abc import Callable
 
-from cwbsim.model.spec import EconomySpec
-from cwbsim.scenarios.evaluators import Evaluator, Task
+from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.parameters import set_value
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import Scenario

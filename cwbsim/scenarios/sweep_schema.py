@@ -27,8 +27,10 @@ import pydantic
 from pydantic import Field, model_validator
 
 from cwbsim.model.errors import InputError, format_validation_error
-from cwbsim.model.metrics import METRICS
-from cwbsim.model.spec import EconomySpec, Strict, read_toml
+from cwbsim.model.record.metrics import METRICS
+from cwbsim.model.spec.files import read_toml
+from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.model.spec.types import Strict
 from cwbsim.scenarios import parameters
 from cwbsim.scenarios.schema import Scenario, load_scenario
 

@@ -16,7 +16,7 @@ import sys
 import solara
 from mesa.visualization import SolaraViz
 
-from cwbsim.model.spec import builtin_specs, decode_toml
+from cwbsim.model.spec.files import builtin_specs, decode_toml
 from cwbsim.scenarios.schema import builtin_scenarios
 from cwbsim.viz.compare_view import ComparePanel
 from cwbsim.viz.explorer import (

@@ -12,7 +12,7 @@ import threading
 import pandas as pd
 import solara
 
-from cwbsim.model import display
+from cwbsim.model.record import display
 from cwbsim.scenarios.compare import LEVEL
 from cwbsim.scenarios.report import KEY_METRICS, chart
 from cwbsim.viz.comparing import run_comparison

@@ -13,7 +13,7 @@ import threading
 
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import builtin_specs, load_spec, parse_toml
+from cwbsim.model.spec.files import builtin_specs, load_spec, parse_toml
 from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.schema import (
     Scenario,

@@ -19,7 +19,7 @@ import pandas as pd
 import solara
 from mesa.visualization.utils import update_counter
 
-from cwbsim.model import display
+from cwbsim.model.record import display
 from cwbsim.scenarios.running import versions
 from cwbsim.viz import flowdata, options
 from cwbsim.viz.explorer import ExplorerEconomy

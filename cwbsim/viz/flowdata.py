@@ -14,9 +14,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.spec import SECTIONS
-from cwbsim.model.structure import (
+from cwbsim.model.codes import (
     ANCHOR,
     CHANNELS,
     EDGE_CHANNELS,
@@ -32,6 +30,8 @@ from cwbsim.model.structure import (
     TIER_NAMES,
     group_of,
 )
+from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.spec.types import SECTIONS
 
 ANCHOR_TARGETS = {
     ("procurement", FIRM, LOCAL): "Local suppliers",

@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from cwbsim.model.structure import CHANNELS, EDGE_CHANNELS, Economy, Edges
+from cwbsim.model.codes import CHANNELS, EDGE_CHANNELS
+from cwbsim.model.state.edges import Edges
+from cwbsim.model.state.structure import Economy
 
 
 def channel_matrix(edges: Edges, n: int) -> sp.csc_matrix:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cwbsim.model.structure import LEDGER_CHANNELS, N_GROUPS
+from cwbsim.model.codes import LEDGER_CHANNELS, N_GROUPS
 
 
 @dataclass

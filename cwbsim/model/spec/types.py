@@ -6,8 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cwbsim.model.codes import TIER_NAMES
+
 SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTU")
-TIERS = ("local", "region", "outside")
+TIERS = TIER_NAMES
 SIZE_BANDS = ("micro", "small", "medium", "large")
 OWNERSHIPS = ("local", "external", "cooperative")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model.spec import EconomySpec
-from cwbsim.model.spending import HouseholdSpending
-from cwbsim.model.workforce import OUTSIDE_JOB, UNEMPLOYED, Workforce
+from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.model.state.spending import HouseholdSpending
+from cwbsim.model.state.workforce import OUTSIDE_JOB, UNEMPLOYED, Workforce
 
 
 def households(spec: EconomySpec, area_index: dict, rng: np.random.Generator) -> dict:

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model.spec import SECTIONS, TIERS, Tenders
-from cwbsim.model.structure import LOCAL, Economy
+from cwbsim.model.codes import LOCAL
+from cwbsim.model.spec.behaviour import Tenders
+from cwbsim.model.spec.types import SECTIONS, TIERS
+from cwbsim.model.state.structure import Economy
 
 SECTOR_STRIDE = 1e12
 """Separates sectors in the (sector, -capacity) sort key; capacities are below £1e12 a year."""

@@ -11,28 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model import labour, networks
-from cwbsim.model.analytic import steady_state_iterative
-from cwbsim.model.contracts import build_contracts, procurement_edges
-from cwbsim.model.matrices import check_budgets, transition_matrix
-from cwbsim.model.metrics import income_distribution
-from cwbsim.model.spec import (
-    OWNERSHIPS,
-    SECTIONS,
-    SIZE_BANDS,
-    TIERS,
-    EconomySpec,
-)
-from cwbsim.model.spending import apply_spending
-from cwbsim.model.structure import (
-    ANCHOR,
-    CHANNELS,
-    FIRM,
-    HOUSEHOLD,
-    INJECTIONS,
-    STEPS_PER_YEAR,
-    Economy,
-)
+from cwbsim.model.build import labour, networks
+from cwbsim.model.build.consumption import apply_spending
+from cwbsim.model.build.contracts import build_contracts, procurement_edges
+from cwbsim.model.codes import ANCHOR, CHANNELS, FIRM, HOUSEHOLD, INJECTIONS, STEPS_PER_YEAR
+from cwbsim.model.engine.analytic import steady_state_iterative
+from cwbsim.model.engine.matrices import check_budgets, transition_matrix
+from cwbsim.model.record.metrics import income_distribution
+from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.model.spec.types import OWNERSHIPS, SECTIONS, SIZE_BANDS, TIERS
+from cwbsim.model.state.structure import Economy
 
 
 def draw_employees(band: np.ndarray, ranges: dict, rng: np.random.Generator) -> np.ndarray:

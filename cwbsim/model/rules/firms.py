@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model.jobs import LabourMarket
-from cwbsim.model.spec import SECTIONS, Adaptation
-from cwbsim.model.structure import LOCAL, Economy
-from cwbsim.model.workforce import UNEMPLOYED
+from cwbsim.model.codes import LOCAL
+from cwbsim.model.rules.jobs import LabourMarket
+from cwbsim.model.spec.behaviour import Adaptation
+from cwbsim.model.spec.types import SECTIONS
+from cwbsim.model.state.structure import Economy
+from cwbsim.model.state.workforce import UNEMPLOYED
 
 
 class FirmDynamics:

@@ -5,16 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cwbsim.model.flows import StepFlows
-from cwbsim.model.metrics import METRICS, income_distribution, step_values
-from cwbsim.model.structure import (
-    LEDGER_CHANNELS,
-    LOCAL,
-    REGION,
-    STEPS_PER_YEAR,
-    Economy,
-    group_label,
-)
+from cwbsim.model.codes import LEDGER_CHANNELS, LOCAL, REGION, STEPS_PER_YEAR, group_label
+from cwbsim.model.engine.flows import StepFlows
+from cwbsim.model.record.metrics import METRICS, income_distribution, step_values
+from cwbsim.model.state.structure import Economy
 
 
 class Recorder:

@@ -11,8 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from cwbsim.model.flows import StepFlows
-from cwbsim.model.structure import (
+from cwbsim.model.codes import (
     ANCHOR,
     CHANNELS,
     FIRM,
@@ -22,7 +21,8 @@ from cwbsim.model.structure import (
     N_GROUPS,
     REGION,
 )
-from cwbsim.model.workforce import UNEMPLOYED
+from cwbsim.model.engine.flows import StepFlows
+from cwbsim.model.state.workforce import UNEMPLOYED
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Metric:
     label : str
         The plain name people see ("Local share of anchor spend").
     format : str
-        How people see a value (:mod:`cwbsim.model.display`): ``money`` (£m a year),
+        How people see a value (:mod:`cwbsim.model.record.display`): ``money`` (£m a year),
         ``pounds`` (whole £), ``share`` (%, differences in percentage points),
         ``ratio`` (two decimals), ``index`` (three decimals) or ``count`` (whole).
     headline : bool

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from cwbsim.model.metrics import METRICS
+from cwbsim.model.record.metrics import METRICS
 
 UNITS = {
     "money": ("£m a year", 1e-6),

@@ -1,20 +1,18 @@
 """The reference engine: the same step as the vectorised engine, agent by agent in Python.
 
-Deliberately plain and slow. It walks each Mesa agent's out-edges in
-``model.graph`` and pays each payee in turn, so it shares no code path with
-the sparse matrices; the two must agree to 1e-9 on small economies.
+Deliberately plain and slow. It walks each agent's out-edges in a networkx
+graph of the economy and pays each payee in turn, so it shares no code path
+with the sparse matrices; the two must agree to 1e-9 on small economies.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from cwbsim.model.flows import MoneyState, StepFlows
-from cwbsim.model.structure import (
+from cwbsim.model.codes import (
     ANCHOR,
     CHANNELS,
+    EDGE_CHANNELS,
     HOUSEHOLD,
     INJECTIONS,
     LEDGER_CHANNELS,
@@ -22,10 +20,11 @@ from cwbsim.model.structure import (
     OUTSIDE_GROUP,
     OUTSIDE_TIER,
     STEPS_PER_YEAR,
+    group_of,
 )
-
-if TYPE_CHECKING:
-    from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.engine.flows import MoneyState, StepFlows
+from cwbsim.model.engine.graph import build_graph, sync_channel
+from cwbsim.model.state.structure import Economy
 
 _BOOKED_AS = {
     "funding": "funding",
@@ -37,30 +36,38 @@ _BOOKED_AS = {
 
 
 class ReferenceEngine:
-    """Agent-by-agent money flows over ``model.graph`` (for checking the fast engine)."""
+    """Agent-by-agent money flows over a graph of the economy (for checking the fast engine).
+
+    Parameters
+    ----------
+    economy : Economy
+        The economy's arrays, as :class:`~cwbsim.model.engine.vectorised.VectorisedEngine` takes.
+    """
 
     name = "reference"
 
-    def __init__(self, model: LocalEconomy):
-        self.model = model
+    def __init__(self, economy: Economy):
+        self.economy = economy
+        self.graph = build_graph(economy)
 
     def refresh(self, channel: str) -> None:
-        """Nothing to rebuild: every step reads the graph afresh."""
+        """Bring the graph's edges of ``channel`` up to date with the economy."""
+        if channel in EDGE_CHANNELS:
+            sync_channel(self.graph, self.economy, channel)
 
     def refresh_injections(self) -> None:
         """Nothing to rebuild: every step reads the injections afresh."""
 
     def _local_receipt_share(self, agent: int) -> float:
-        graph, tier = self.model.graph, self.model.economy.tier
+        graph, tier = self.graph, self.economy.tier
         return sum(d["share"] for _, v, d in graph.out_edges(agent, data=True) if tier[v] == LOCAL)
 
     def step(self, state: MoneyState) -> StepFlows:
         """Advance ``state`` by one step, one agent at a time, and return what moved."""
-        model = self.model
-        economy, graph = model.economy, model.graph
+        economy, graph = self.economy, self.graph
         n, n_anchor = economy.n, len(economy.anchor_idx)
         kind, tier = economy.kind.tolist(), economy.tier.tolist()
-        group = [k * 3 + t for k, t in zip(kind, tier, strict=True)]
+        group = group_of(economy.kind, economy.tier).tolist()
         flows = StepFlows.zeros(n_anchor, len(economy.household_idx), n)
         ledger = flows.ledger
         first_household = int(economy.household_idx[0]) if len(economy.household_idx) else n
@@ -90,8 +97,7 @@ class ReferenceEngine:
         receipts = [0.0] * n
         traced_receipts = [0.0] * n
         round2 = []
-        for agent in model.agents:
-            i = agent.idx
+        for i in range(n):
             spend = state.cash[i] + injection[i]
             flows.spent[i] = spend
             traced = state.traced[i] + (injection[i] if kind[i] == ANCHOR else 0.0)

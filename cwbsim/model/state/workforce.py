@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cwbsim.model.structure import Edges
+from cwbsim.model.state.edges import Edges
 
 UNEMPLOYED = -1
 OUTSIDE_JOB = -2

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from cwbsim.model.structure import EDGE_CHANNELS, KINDS, TIER_NAMES, Economy
+from cwbsim.model.codes import EDGE_CHANNELS, KINDS, TIER_NAMES
+from cwbsim.model.state.structure import Economy
 
 
 def build_graph(economy: Economy) -> nx.MultiDiGraph:

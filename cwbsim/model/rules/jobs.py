@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model.spec import Adaptation
-from cwbsim.model.structure import ANCHOR, FIRM, STEPS_PER_YEAR, Economy
-from cwbsim.model.workforce import OUTSIDE_JOB, UNEMPLOYED
+from cwbsim.model.codes import ANCHOR, FIRM, STEPS_PER_YEAR
+from cwbsim.model.spec.behaviour import Adaptation
+from cwbsim.model.state.structure import Economy
+from cwbsim.model.state.workforce import OUTSIDE_JOB, UNEMPLOYED
 
 
 class LabourMarket:
@@ -31,6 +32,8 @@ class LabourMarket:
         annual = STEPS_PER_YEAR * spent
         self.revenue = annual.copy()
         self.revenue_per_job = np.divide(annual, jobs, out=np.zeros_like(annual), where=jobs > 0)
+        self.wage_floor = np.zeros(economy.n)
+        """Lowest pay of each employer's jobs, £ per year (0: none; a living-wage policy)."""
 
     def observe(self, spent: np.ndarray) -> None:
         """Update each agent's smoothed outflow, £ per year (half-life of a few months)."""
@@ -160,3 +163,73 @@ class LabourMarket:
         unfilled = residents - slots * size
         np.add.at(workforce.commuters, wanted[taken:], size)
         workforce.commuters[employers] += np.maximum(unfilled, 0.0)
+
+    def enforce_wage_floor(self) -> bool:
+        """Raise the rates of jobs paid below their employer's floor, as far as the budget allows.
+
+        Pay per unit of wage rate, ``u = wage_budget * revenue / total_rate`` (£ per
+        year), is kept; rates below ``floor / u`` are lifted to it (commuters too)
+        and the wage budget grows by the cost, taken from the anchor's other
+        spending or the firm's profit. Where that cannot pay for the floor, rates
+        are lifted only to the level the other spending or profit can pay (found by
+        bisection), so the floor is partly met and nothing runs away. Returns
+        whether any floor is set.
+        """
+        economy, labour = self.economy, self
+        employers = np.flatnonzero(self.wage_floor > 0)
+        if not len(employers):
+            return False
+        workforce = economy.workforce
+        budget = economy.budget
+        revenue = labour.revenue[employers]
+        total = workforce.total_rate()[employers]
+        bill = budget["wages"][employers] * revenue
+        ok = (revenue > 0) & (total > 0) & (bill > 0)
+        employers, revenue, total = employers[ok], revenue[ok], total[ok]
+        per_rate = bill[ok] / total
+        source = np.where(economy.kind[employers] == ANCHOR, "other", "profit")
+        spare = np.array([budget[c][e] for c, e in zip(source, employers, strict=True)])
+        most_total = (budget["wages"][employers] + spare) * revenue / per_rate
+
+        min_rate = np.zeros(economy.n)
+        min_rate[employers] = self.wage_floor[employers] / per_rate
+        slots = np.flatnonzero(workforce.employer >= 0)
+        employer_of = workforce.employer[slots]
+        lifted = np.maximum(workforce.rate[slots], min_rate[employer_of])
+        wanted = np.bincount(employer_of, workforce.people[slots] * lifted, minlength=economy.n)
+        wanted = wanted[employers] + workforce.commuters[employers] * np.maximum(
+            workforce.commuter_rate[employers], min_rate[employers]
+        )
+        for k in np.flatnonzero(wanted > most_total * (1 + 1e-12)):
+            min_rate[employers[k]] = _affordable_rate(workforce, employers[k], most_total[k])
+
+        floor = min_rate[employer_of]
+        workforce.rate[slots] = np.maximum(workforce.rate[slots], floor)
+        workforce.commuter_rate[employers] = np.maximum(
+            workforce.commuter_rate[employers], min_rate[employers]
+        )
+        needed = per_rate * workforce.total_rate()[employers] / revenue
+        extra = np.clip(needed - budget["wages"][employers], 0.0, spare)
+        for channel in ("other", "profit"):
+            rows = source == channel
+            budget["wages"][employers[rows]] += extra[rows]
+            budget[channel][employers[rows]] -= extra[rows]
+        return True
+
+
+def _affordable_rate(workforce, employer: int, most_total: float) -> float:
+    """The highest minimum rate whose total rate the employer can still pay (bisection)."""
+    slots = np.flatnonzero(workforce.employer == employer)
+    people, rate = workforce.people[slots], workforce.rate[slots]
+    commuters, commuter_rate = workforce.commuters[employer], workforce.commuter_rate[employer]
+
+    def total(m: float) -> float:
+        return float((people * np.maximum(rate, m)).sum() + commuters * max(commuter_rate, m))
+
+    lo, hi = 0.0, max(float(rate.max(initial=0.0)), commuter_rate, 1.0)
+    while total(hi) < most_total:
+        hi *= 2.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if total(mid) <= most_total else (lo, mid)
+    return lo

@@ -8,69 +8,13 @@ name says per step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from cwbsim.model.spending import HouseholdSpending
-    from cwbsim.model.workforce import Workforce
-
-CHANNELS = ("procurement", "wages", "inputs", "consumption", "profit", "tax", "savings", "other")
-"""Payment channels. The first five have counterparties (graph edges); all can leak."""
-
-EDGE_CHANNELS = CHANNELS[:5]
-INJECTIONS = ("funding", "exports", "transfers", "outside_wages", "investment")
-"""Money arriving from outside: anchor funding, export demand, benefits and pensions,
-wages paid to residents by employers outside the model, and outside investment in firms."""
-
-LEDGER_CHANNELS = (*CHANNELS, "funding", "exports", "transfers", "investment")
-"""Channels in the ledger; outside wages are booked as ``wages`` paid by the outside."""
-
-KINDS = ("anchor", "firm", "household", "outside")
-TIER_NAMES = ("local", "region", "outside")
-ANCHOR, FIRM, HOUSEHOLD, OUTSIDE = range(4)
-LOCAL, REGION, OUTSIDE_TIER = range(3)
-N_GROUPS = len(KINDS) * len(TIER_NAMES)
-OUTSIDE_GROUP = OUTSIDE * 3 + OUTSIDE_TIER
-STEPS_PER_YEAR = 12
-
-
-def group_of(kind, tier):
-    """Ledger group (kind, tier) as one integer ``kind * 3 + tier``: of each agent, or of one pair."""
-    return np.asarray(kind, dtype=np.int64) * 3 + np.asarray(tier, dtype=np.int64)
-
-
-def group_label(group: int) -> tuple[str, str]:
-    """The (kind, tier) names of a ledger group."""
-    return KINDS[group // 3], TIER_NAMES[group % 3]
-
-
-@dataclass
-class Edges:
-    """Standing relationships of one channel: payer pays ``share`` of its outflow to payee."""
-
-    payer: np.ndarray
-    payee: np.ndarray
-    share: np.ndarray
-
-    @classmethod
-    def empty(cls) -> Edges:
-        """No relationships."""
-        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-
-    @classmethod
-    def concat(cls, parts: list[Edges]) -> Edges:
-        """Join several edge sets of the same channel."""
-        parts = [p for p in parts if len(p.payer)] or [cls.empty()]
-        return cls(
-            np.concatenate([p.payer for p in parts]).astype(np.int64),
-            np.concatenate([p.payee for p in parts]).astype(np.int64),
-            np.concatenate([p.share for p in parts]).astype(np.float64),
-        )
-
-    def __len__(self) -> int:
-        return len(self.payer)
+from cwbsim.model.codes import KINDS
+from cwbsim.model.state.edges import Edges
+from cwbsim.model.state.spending import HouseholdSpending
+from cwbsim.model.state.workforce import Workforce
 
 
 @dataclass

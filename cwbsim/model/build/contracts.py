@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from cwbsim.model.errors import InputError
-from cwbsim.model.spec import SECTIONS, TIERS, EconomySpec, months_between
-from cwbsim.model.structure import Contracts, Edges
+from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.model.spec.types import SECTIONS, TIERS, months_between
+from cwbsim.model.state.edges import Edges
+from cwbsim.model.state.structure import Contracts
 
 
 def _portfolio_contracts(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from cwbsim.model.schema_types import (
+from cwbsim.model.spec.types import (
     TIERS,
     Pounds,
     Section,

@@ -12,10 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from cwbsim.model.analytic import steady_state_iterative
-from cwbsim.model.flows import MoneyState, StepFlows
-from cwbsim.model.matrices import channel_matrix, leak_shares
-from cwbsim.model.structure import (
+from cwbsim.model.codes import (
     ANCHOR,
     CHANNELS,
     EDGE_CHANNELS,
@@ -25,9 +22,12 @@ from cwbsim.model.structure import (
     OUTSIDE_GROUP,
     OUTSIDE_TIER,
     STEPS_PER_YEAR,
-    Economy,
     group_of,
 )
+from cwbsim.model.engine.analytic import steady_state_iterative
+from cwbsim.model.engine.flows import MoneyState, StepFlows
+from cwbsim.model.engine.matrices import channel_matrix, leak_shares
+from cwbsim.model.state.structure import Economy
 
 INJECTION_CHANNEL = {
     "funding": "funding",

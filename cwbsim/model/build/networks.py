@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model.spec import SECTIONS, TIERS, EconomySpec
-from cwbsim.model.structure import LOCAL, REGION, Edges
+from cwbsim.model.codes import LOCAL, REGION
+from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.model.spec.types import SECTIONS, TIERS
+from cwbsim.model.state.edges import Edges
 
 PROFIT_OWNERS = np.array([1, 1, 3, 10])
 """Owner households of a locally owned firm by size band (assumption)."""

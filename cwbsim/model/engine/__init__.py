@@ -1,0 +1,1 @@
+"""Moving money: the vectorised engine, the agent-by-agent reference engine, flows and closed forms."""

@@ -1,0 +1,1 @@
+"""Recording what happened: the metric registry, the recorder and how values are shown."""

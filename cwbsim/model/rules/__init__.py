@@ -1,0 +1,1 @@
+"""Adaptive rules and policy levers: tenders, jobs and wage floors, firm entry and exit."""

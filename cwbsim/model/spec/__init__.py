@@ -1,0 +1,1 @@
+"""The economy spec: its schema (``schema``, ``behaviour``, ``types``), its files and library."""

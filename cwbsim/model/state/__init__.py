@@ -1,0 +1,1 @@
+"""The economy's state: the arrays of agents, relationships, contracts, workforce and spending rules."""
