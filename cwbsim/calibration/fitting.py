@@ -24,6 +24,7 @@ from cwbsim.model.codes import LOCAL
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.model.spec.types import SIZE_BANDS
 from cwbsim.scenarios import parameters
 from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.seeds import Seed
@@ -38,6 +39,8 @@ MOMENTS = (
     "anchor_local_wage_share",
 )
 BOUNDS = (0.01, 0.95)
+SME_BANDS = (SIZE_BANDS.index("micro"), SIZE_BANDS.index("small"))
+"""Size bands counted as small firms in the re-spend moments (medium and large are large)."""
 SIM_MONTHS = 3
 
 
@@ -72,8 +75,8 @@ def moments(model: LocalEconomy) -> dict[str, float]:
     q = engine.local_receipt_share
     firm = economy.firm_idx
     local = economy.active & (economy.tier[firm] == LOCAL)
-    small = local & np.isin(economy.size_band, (0, 1))
-    large = local & np.isin(economy.size_band, (2, 3))
+    small = local & np.isin(economy.size_band, SME_BANDS)
+    large = local & ~np.isin(economy.size_band, SME_BANDS)
     revenue = model.labour.revenue[firm]
 
     def respend(mask):

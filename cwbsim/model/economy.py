@@ -101,9 +101,7 @@ class LocalEconomy(mesa.Model):
         rules = self.spec.behaviour.adaptation
         opening_spent = self.state.cash + fast.injection_step
         self.labour = LabourMarket(economy, rules, opening_spent)
-        self.firms = FirmDynamics(
-            economy, rules, self.labour, self.spec.behaviour.firm_costs.turnover_per_employee
-        )
+        self.firms = FirmDynamics(economy, self.spec.behaviour, self.labour)
         self.firms.unmet_tenders = self.tendering.unmet
         opening = StepFlows.zeros(len(economy.anchor_idx), len(economy.household_idx))
         opening.anchor_income = fast.funding_step[: len(economy.anchor_idx)].copy()

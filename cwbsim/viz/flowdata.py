@@ -24,11 +24,15 @@ from cwbsim.model.codes import (
     LEDGER_CHANNELS,
     LOCAL,
     N_GROUPS,
+    N_TIERS,
     OUTSIDE,
+    OUTSIDE_TIER,
     REGION,
     STEPS_PER_YEAR,
     TIER_NAMES,
     group_of,
+    kind_of_group,
+    tier_of_group,
 )
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.spec.types import SECTIONS
@@ -57,7 +61,7 @@ RESPENT = "Re-spent locally"
 
 
 def _is_local(group: int) -> bool:
-    return group % 3 == LOCAL and group // 3 != OUTSIDE
+    return tier_of_group(group) == LOCAL and kind_of_group(group) != OUTSIDE
 
 
 def window_ledger(model: LocalEconomy, months: int = STEPS_PER_YEAR) -> tuple[np.ndarray, int]:
@@ -71,12 +75,12 @@ def window_ledger(model: LocalEconomy, months: int = STEPS_PER_YEAR) -> tuple[np
 def _stage_one(ledger: np.ndarray) -> dict[str, float]:
     out: dict[str, float] = {}
     for c, channel in enumerate(CHANNELS):
-        for payer_tier in range(3):
+        for payer_tier in range(N_TIERS):
             for payee in range(N_GROUPS):
                 value = ledger[c, group_of(ANCHOR, payer_tier), payee]
                 if value == 0:
                     continue
-                kind, tier = divmod(payee, 3)
+                kind, tier = int(kind_of_group(payee)), int(tier_of_group(payee))
                 name = ANCHOR_TARGETS.get((channel, kind, tier))
                 if name is None:
                     if channel == "procurement":
@@ -168,7 +172,8 @@ def node_labels(model: LocalEconomy) -> tuple[list[str], np.ndarray, list[tuple[
     tier = economy.tier[firms].astype(np.int64)
     sector = economy.sector[firms].astype(np.int64)
     inside = (tier == LOCAL) | (tier == REGION)
-    keys[firms] = np.where(inside, base + tier * len(SECTIONS) + sector, base + 3 * len(SECTIONS))
+    outside = base + N_TIERS * len(SECTIONS)  # one node for all firms outside
+    keys[firms] = np.where(inside, base + tier * len(SECTIONS) + sector, outside)
     for t in (LOCAL, REGION):
         for s, section in enumerate(SECTIONS):
             names[base + t * len(SECTIONS) + s] = (
@@ -176,15 +181,15 @@ def node_labels(model: LocalEconomy) -> tuple[list[str], np.ndarray, list[tuple[
                 "firm",
                 TIER_NAMES[t],
             )
-    names[base + 3 * len(SECTIONS)] = ("Outside firms", "firm", TIER_NAMES[2])
+    names[outside] = ("Outside firms", "firm", TIER_NAMES[OUTSIDE_TIER])
     households = economy.household_idx
-    house_base = base + 3 * len(SECTIONS) + 1
+    house_base = outside + 1
     keys[households] = house_base + economy.tier[households]
     for t, tier_name in enumerate(TIER_NAMES):
         names[house_base + t] = (f"{tier_name.capitalize()} households", "household", tier_name)
     used, of = np.unique(keys, return_inverse=True)
     labels = [names[int(k)][0] for k in used] + ["Outside world"]
-    attributes = [names[int(k)][1:] for k in used] + [(KINDS[OUTSIDE], TIER_NAMES[2])]
+    attributes = [names[int(k)][1:] for k in used] + [(KINDS[OUTSIDE], TIER_NAMES[OUTSIDE_TIER])]
     return labels, of.astype(np.int64), attributes
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model.codes import LOCAL, REGION
+from cwbsim.model.codes import LOCAL, N_TIERS, REGION
 from cwbsim.model.state.edges import Edges
 from cwbsim.model.state.structure import Economy
 
@@ -29,19 +29,20 @@ def consumption_shares(
     first = int(economy.household_idx[0])
     row = edges.payer - first
     tier = economy.tier[edges.payee]
-    key = row * 3 + tier
-    count = np.bincount(key, minlength=3 * len(economy.household_idx))[key]
+    key = row * N_TIERS + tier
+    count = np.bincount(key, minlength=N_TIERS * len(economy.household_idx))[key]
     part = np.where(tier == LOCAL, local[row], np.where(tier == REGION, region[row], 0.0))
     return consumption_budget[edges.payer] * part / count
 
 
-def apply_spending(economy: Economy, income: np.ndarray) -> None:
+def apply_spending(economy: Economy, income: np.ndarray | None) -> None:
     """Set households' consumption and saving budgets and shopping shares from their incomes.
 
     Parameters
     ----------
-    income : numpy.ndarray, shape (households,)
-        Income per household (not per agent), £ per year.
+    income : numpy.ndarray, shape (households,), or None
+        Income per household (not per agent), £ per year; ``None`` at the
+        reference income (the spec's shares: how the economy opens).
     """
     spending = economy.spending
     propensity, local = spending.shares(income)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cwbsim.model.build.population import Firms
+from cwbsim.model.codes import N_TIERS
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.types import SECTIONS, TIERS, months_between
@@ -39,11 +41,11 @@ def _portfolio_contracts(
             f"{key}.contracts: {portfolio.contracts} contracts cannot cover spend in "
             f"{len(positive)} tiers (allowed: >= {len(positive)})"
         )
-    rest = rng.choice(3, size=portfolio.contracts - len(positive), p=targets / targets.sum())
+    rest = rng.choice(N_TIERS, size=portfolio.contracts - len(positive), p=targets / targets.sum())
     tiers = np.concatenate([positive, rest])
     rows = []
     lo, hi = spec.behaviour.tenders.duration_months
-    for t in range(3):
+    for t in range(N_TIERS):
         count = int(np.sum(tiers == t))
         if count == 0 or targets[t] == 0:
             continue
@@ -70,15 +72,15 @@ def _portfolio_contracts(
 
 
 def build_contracts(
-    spec: EconomySpec, firms: dict, firm_offset: int, rng
+    spec: EconomySpec, firms: Firms, firm_offset: int, rng
 ) -> tuple[Contracts, np.ndarray]:
     """All anchors' contracts, and each anchor's tier shares of contract value (its access)."""
-    firm_tier = firms["tier"]
+    firm_tier = firms.tier
     pools: dict[tuple[int, int], np.ndarray] = {}
-    active = np.flatnonzero(firms["active"])
-    for (sector, tier), idx in _group(firms["sector"][active], firm_tier[active]).items():
+    active = np.flatnonzero(firms.active)
+    for (sector, tier), idx in _group(firms.sector[active], firm_tier[active]).items():
         pools[(sector, tier)] = active[idx]
-    supplier_index = {name: i for i, name in enumerate(firms["names"])}
+    supplier_index = {name: i for i, name in enumerate(firms.names)}
     anchor, supplier, sector, value, end = [], [], [], [], []
     for a, spec_anchor in enumerate(spec.anchors):
         budget = spec_anchor.income * spec_anchor.procurement_share
@@ -90,7 +92,7 @@ def build_contracts(
             end.append(months_between(spec.start, c.end) + 1)
             budget -= c.value
         if spec_anchor.procurement is not None and budget > 0:
-            for f, s, v, e in _portfolio_contracts(spec, a, budget, pools, firms["employees"], rng):
+            for f, s, v, e in _portfolio_contracts(spec, a, budget, pools, firms.employees, rng):
                 anchor.append(a)
                 supplier.append(f)
                 sector.append(s)
@@ -104,30 +106,29 @@ def build_contracts(
         end_step=np.array(end, dtype=np.int64),
     )
     tiers = firm_tier[contracts.supplier - firm_offset]
-    return contracts, _access(contracts, tiers, len(spec.anchors))
+    prior = spec.behaviour.tenders.access_prior_contracts
+    return contracts, _access(contracts, tiers, len(spec.anchors), prior)
 
 
-ACCESS_PSEUDO_CONTRACTS = 2.0
-"""Weight of an anchor's overall tier shares in its per-sector access, in mean contracts."""
-
-
-def _access(contracts: Contracts, tier: np.ndarray, n_anchor: int) -> np.ndarray:
-    """Each anchor's starting share of contract value by sector and tier, shape (A, S, 3).
+def _access(
+    contracts: Contracts, tier: np.ndarray, n_anchor: int, prior_contracts: float
+) -> np.ndarray:
+    """Each anchor's starting share of contract value by sector and tier, shape (anchors, sections, tiers).
 
     Per sector, so that a tender keeps the sector's starting mix in
     expectation even where a tier has no firm in some sector; smoothed towards
-    the anchor's overall shares by ``ACCESS_PSEUDO_CONTRACTS`` contracts of
-    mean value, so that a sector with few contracts is not closed to a tier by
+    the anchor's overall shares by ``prior_contracts`` contracts of mean value
+    (``behaviour.tenders.access_prior_contracts``), so that a sector with few contracts is not closed to a tier by
     chance.
     """
-    by_sector = np.zeros((n_anchor, len(SECTIONS), 3))
+    by_sector = np.zeros((n_anchor, len(SECTIONS), N_TIERS))
     np.add.at(by_sector, (contracts.anchor, contracts.sector, tier), contracts.value)
     overall = by_sector.sum(axis=1)
     totals = overall.sum(axis=1, keepdims=True)
     overall = np.divide(overall, totals, out=np.zeros_like(overall), where=totals > 0)
     counts = np.bincount(contracts.anchor, minlength=n_anchor)
     mean_value = np.divide(totals[:, 0], counts, out=np.zeros(n_anchor), where=counts > 0)
-    prior = ACCESS_PSEUDO_CONTRACTS * mean_value[:, None, None] * overall[:, None, :]
+    prior = prior_contracts * mean_value[:, None, None] * overall[:, None, :]
     smoothed = by_sector + prior
     sums = smoothed.sum(axis=2, keepdims=True)
     return np.divide(smoothed, sums, out=np.zeros_like(smoothed), where=sums > 0)

@@ -1,4 +1,4 @@
-"""Households, their labour supply, jobs and wages.
+"""Households' labour supply and spending parameters, and the matching of workers to jobs.
 
 A household agent stands for ``household_weight`` identical households. Each
 has a number of people in the labour force; each such worker is unemployed,
@@ -11,43 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from cwbsim.model.build.population import Households
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.state.spending import HouseholdSpending
 from cwbsim.model.state.workforce import OUTSIDE_JOB, UNEMPLOYED, Workforce
 
 
-def households(spec: EconomySpec, area_index: dict, rng: np.random.Generator) -> dict:
-    """Household agents: area, weight, workers per household and transfer income (£/year)."""
-    parts: dict[str, list] = {k: [] for k in ("area", "weight", "workers", "population")}
-    for p, population in enumerate(spec.households):
-        w = population.household_weight
-        agents = -(-population.count // w)
-        weights = np.full(agents, float(w))
-        weights[-1] = population.count - w * (agents - 1)
-        keys = sorted(population.workers)
-        shares = np.array([population.workers[k] for k in keys])
-        parts["area"].append(np.full(agents, area_index[population.area]))
-        parts["weight"].append(weights)
-        parts["workers"].append(
-            np.array(keys)[rng.choice(len(keys), agents, p=shares / shares.sum())]
-        )
-        parts["population"].append(np.full(agents, p))
-    out = {k: np.concatenate(v) for k, v in parts.items()}
-    transfers = np.zeros(len(out["area"]))
-    for p, population in enumerate(spec.households):
-        mask = out["population"] == p
-        median = np.where(
-            out["workers"][mask] == 0, population.transfers_nonworking, population.transfers_working
-        )
-        noise = rng.lognormal(0.0, population.transfer_sigma, size=int(mask.sum()))
-        transfers[mask] = out["weight"][mask] * median * noise
-    out["transfers"] = transfers
-    return out
-
-
-def household_spending(spec: EconomySpec, hh: dict) -> HouseholdSpending:
+def household_spending(spec: EconomySpec, hh: Households) -> HouseholdSpending:
     """Per-household spending parameters from the spec (income dependence set later)."""
-    population = hh["population"]
+    population = hh.population
     rules = spec.behaviour.adaptation
 
     def per_household(field: str) -> np.ndarray:
@@ -70,7 +42,7 @@ def assign_jobs(
     spec: EconomySpec,
     jobs: np.ndarray,
     resident_share: np.ndarray,
-    hh: dict,
+    hh: Households,
     household_idx: np.ndarray,
     rng: np.random.Generator,
 ) -> Workforce:
@@ -98,13 +70,13 @@ def assign_jobs(
     sigma = spec.behaviour.wage_dispersion
     mean_rate = np.exp(sigma**2 / 2)
     n = len(jobs)
-    weight = hh["weight"]
-    population = hh["population"]
+    weight = hh.weight
+    population = hh.population
     unemployment = np.array([p.unemployment_rate for p in spec.households])[population]
     outside_share = np.array([p.outside_work_share for p in spec.households])[population]
     median_wage = np.array([p.outside_wage for p in spec.households])[population]
 
-    worker_owner = np.repeat(np.arange(len(household_idx)), hh["workers"])
+    worker_owner = np.repeat(np.arange(len(household_idx)), hh.workers)
     status = rng.random(len(worker_owner))
     employer = np.full(len(worker_owner), OUTSIDE_JOB, dtype=np.int64)
     employer[status < unemployment[worker_owner]] = UNEMPLOYED

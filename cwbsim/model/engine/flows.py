@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cwbsim.model.codes import LEDGER_CHANNELS, N_GROUPS
+from cwbsim.model.codes import LEDGER_CHANNELS, N_GROUPS, N_TIERS
 
 
 @dataclass
@@ -16,11 +16,11 @@ class StepFlows:
     Attributes
     ----------
     ledger : numpy.ndarray, shape (len(LEDGER_CHANNELS), N_GROUPS, N_GROUPS)
-        Flows by channel, payer group and payee group (group = kind * 3 + tier);
+        Flows by channel, payer group and payee group (group = kind * N_TIERS + tier, :func:`cwbsim.model.codes.group_of`);
         injections have the outside as payer, leakage the outside as payee.
     household_income : numpy.ndarray, shape (households,)
         Income of each household agent this step (all its households).
-    anchor_procurement : numpy.ndarray, shape (anchors, 3)
+    anchor_procurement : numpy.ndarray, shape (anchors, N_TIERS)
         Each anchor's contract payments by supplier tier; unallocated procurement is "outside".
     anchor_income : numpy.ndarray, shape (anchors,)
         Round 1 of LM3: each anchor's income this step.
@@ -50,7 +50,7 @@ class StepFlows:
         return cls(
             ledger=np.zeros((len(LEDGER_CHANNELS), N_GROUPS, N_GROUPS)),
             household_income=np.zeros(households),
-            anchor_procurement=np.zeros((anchors, 3)),
+            anchor_procurement=np.zeros((anchors, N_TIERS)),
             anchor_income=np.zeros(anchors),
             round2=np.zeros(anchors),
             round3=np.zeros(anchors),

@@ -19,6 +19,7 @@ from cwbsim.model.codes import (
     LEDGER_CHANNELS,
     LOCAL,
     N_GROUPS,
+    N_TIERS,
     OUTSIDE_GROUP,
     OUTSIDE_TIER,
     STEPS_PER_YEAR,
@@ -120,11 +121,13 @@ class VectorisedEngine:
         tier = economy.tier[proc.payee[from_anchor]]
         leak = self.leaks["procurement"][:n_anchor]
         rows = np.concatenate(
-            [proc.payer[from_anchor] * 3 + tier, np.arange(n_anchor) * 3 + OUTSIDE_TIER]
+            [proc.payer[from_anchor] * N_TIERS + tier, np.arange(n_anchor) * N_TIERS + OUTSIDE_TIER]
         )
         cols = np.concatenate([proc.payer[from_anchor], np.arange(n_anchor)])
         data = np.concatenate([proc.share[from_anchor], leak])
-        self.anchor_tiers = sp.csr_matrix((data, (rows, cols)), shape=(n_anchor * 3, n_anchor))
+        self.anchor_tiers = sp.csr_matrix(
+            (data, (rows, cols)), shape=(n_anchor * N_TIERS, n_anchor)
+        )
         payer, payee, share = [], [], []
         for channel in ("procurement", "wages"):
             edges = economy.edges.get(channel)
@@ -163,7 +166,7 @@ class VectorisedEngine:
         flows = StepFlows(
             ledger=ledger,
             household_income=receipts[self.households, 0] + self.household_injection,
-            anchor_procurement=(self.anchor_tiers @ x[:n_anchor]).reshape(n_anchor, 3),
+            anchor_procurement=(self.anchor_tiers @ x[:n_anchor]).reshape(n_anchor, N_TIERS),
             anchor_income=self.funding_step[:n_anchor].copy(),
             round2=np.bincount(self.round2_anchor, round2_value, minlength=n_anchor),
             round3=round3,

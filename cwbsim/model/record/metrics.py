@@ -19,7 +19,10 @@ from cwbsim.model.codes import (
     LEDGER_CHANNELS,
     LOCAL,
     N_GROUPS,
+    N_TIERS,
     REGION,
+    group_of,
+    tier_of_group,
 )
 from cwbsim.model.engine.flows import StepFlows
 from cwbsim.model.state.workforce import UNEMPLOYED
@@ -212,8 +215,8 @@ METRICS = _registry()
 """All metrics by name."""
 
 
-LOCAL_GROUPS = np.arange(N_GROUPS)[np.arange(N_GROUPS) % 3 == LOCAL]
-NON_LOCAL_GROUPS = np.arange(N_GROUPS)[np.arange(N_GROUPS) % 3 != LOCAL]
+LOCAL_GROUPS = np.flatnonzero(tier_of_group(np.arange(N_GROUPS)) == LOCAL)
+NON_LOCAL_GROUPS = np.flatnonzero(tier_of_group(np.arange(N_GROUPS)) != LOCAL)
 
 
 def income_distribution(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
@@ -257,11 +260,11 @@ def step_values(
     """
     ledger = flows.ledger
     proc = ledger[LEDGER_CHANNELS.index("procurement")]
-    anchors = slice(ANCHOR * 3, ANCHOR * 3 + 3)
+    anchors = slice(int(group_of(ANCHOR, 0)), int(group_of(ANCHOR, N_TIERS)))
     spend = float(proc[anchors].sum())
-    spend_local = float(proc[anchors, FIRM * 3 + LOCAL].sum())
-    spend_region = spend_local + float(proc[anchors, FIRM * 3 + REGION].sum())
-    local_household = HOUSEHOLD * 3 + LOCAL
+    spend_local = float(proc[anchors, int(group_of(FIRM, LOCAL))].sum())
+    spend_region = spend_local + float(proc[anchors, int(group_of(FIRM, REGION))].sum())
+    local_household = int(group_of(HOUSEHOLD, LOCAL))
     income = float(flows.anchor_income.sum())
     round1 = float(previous.anchor_income.sum())
     round2 = float(previous.round2.sum())

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cwbsim.model.codes import LOCAL
+from cwbsim.model.codes import LOCAL, N_TIERS
 from cwbsim.model.rules.jobs import LabourMarket
-from cwbsim.model.spec.behaviour import Adaptation
+from cwbsim.model.spec.behaviour import Behaviour
 from cwbsim.model.spec.types import SECTIONS
 from cwbsim.model.state.structure import Economy
 from cwbsim.model.state.workforce import UNEMPLOYED
@@ -34,11 +34,12 @@ from cwbsim.model.state.workforce import UNEMPLOYED
 class FirmDynamics:
     """Monthly exit and entry of local firms."""
 
-    def __init__(self, economy: Economy, rules: Adaptation, labour: LabourMarket, turnover: float):
+    def __init__(self, economy: Economy, behaviour: Behaviour, labour: LabourMarket):
         self.economy = economy
-        self.rules = rules
+        self.rules = behaviour.adaptation
         self.labour = labour
-        self.turnover_per_employee = turnover
+        self.turnover_per_employee = behaviour.firm_costs.turnover_per_employee
+        self.headroom = behaviour.capacity_headroom
         firm = economy.firm_idx
         self.reference = labour.revenue[firm].copy()
         self.months_low = np.zeros(len(firm), dtype=np.int64)
@@ -91,13 +92,12 @@ class FirmDynamics:
         firm = economy.firm_idx
         keep = np.ones(len(edges), dtype=bool)
         old = edges.payee[moved]
-        group = economy.sector[old] * 3 + economy.tier[old]
+        group = economy.sector[old] * N_TIERS + economy.tier[old]
         for key in np.unique(group):
             rows = moved[group == key]
+            sector, tier = divmod(int(key), N_TIERS)
             pool = firm[
-                economy.active
-                & (economy.sector[firm] == key // 3)
-                & (economy.tier[firm] == key % 3)
+                economy.active & (economy.sector[firm] == sector) & (economy.tier[firm] == tier)
             ]
             if not len(pool):
                 keep[rows] = False
@@ -139,7 +139,7 @@ class FirmDynamics:
                 np.clip(unmet[sector], self.rules.entry_threshold, 20 * self.rules.entry_threshold)
             )
             economy.active[row] = True
-            economy.capacity[row] = 1.25 * size
+            economy.capacity[row] = self.headroom * size
             self.reference[row] = size
             self.age[row] = 0
             self.months_low[row] = 0

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from cwbsim.model.spec.types import (
+    DEFAULT_CAPACITY,
+    SIZE_BANDS,
     TIERS,
+    CapacityMultiple,
     Pounds,
     Section,
     Share,
@@ -82,6 +85,16 @@ class Tenders(Strict):
     duration_months: tuple[int, int] = Field(
         (36, 84),
         description="Range of contract lengths including extensions, months (assumption).",
+    )
+    access_prior_contracts: float = Field(
+        2.0,
+        ge=0.0,
+        le=100.0,
+        description=(
+            "How many contracts of mean value an anchor's overall tier mix counts for in its "
+            "starting mix per sector, so a sector with few contracts is not closed to a tier "
+            "by chance (assumption)."
+        ),
     )
 
     @model_validator(mode="after")
@@ -163,6 +176,16 @@ class Behaviour(Strict):
         description="Where household spending goes, by SIC section (weights).",
     )
     wage_dispersion: float = Field(0.35, ge=0.0, le=2.0, description="Log-normal wage spread.")
+    capacity_headroom: CapacityMultiple = Field(
+        DEFAULT_CAPACITY,
+        description="Capacity of named suppliers and of new entrants, as a multiple of their "
+        "opening turnover (assumption; firm populations set their own).",
+    )
+    profit_owners: dict[SizeBand, int] = Field(
+        default_factory=lambda: {"micro": 1, "small": 1, "medium": 3, "large": 10},
+        description="Owner households among whom a locally owned local firm's profit is shared, "
+        "by size band (assumption).",
+    )
     tenders: Tenders = Field(default_factory=Tenders)
     adaptation: Adaptation = Field(default_factory=Adaptation)
 
@@ -172,4 +195,10 @@ class Behaviour(Strict):
         if missing:
             raise ValueError(f"tiers is missing {missing} (allowed: local, region, outside)")
         check_distribution(self.consumer_sectors, "consumer_sectors")
+        bands = [b for b in SIZE_BANDS if self.profit_owners.get(b, 0) < 1]
+        if bands:
+            raise ValueError(
+                f"profit_owners: {bands} need at least one owner "
+                "(allowed: a whole number >= 1 for each of micro, small, medium, large)"
+            )
         return self

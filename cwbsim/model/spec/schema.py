@@ -16,7 +16,9 @@ from cwbsim.model.spec.behaviour import (
     Behaviour,
 )
 from cwbsim.model.spec.types import (
+    DEFAULT_CAPACITY,
     SHARE_SUM_TOLERANCE,
+    CapacityMultiple,
     Ownership,
     Pounds,
     Section,
@@ -128,8 +130,8 @@ class FirmPopulation(Strict):
         default_factory=lambda: {"local": 0.7, "external": 0.3},
         description="Share of firms by ownership.",
     )
-    capacity: float = Field(
-        1.25, ge=1.0, le=10.0, description="Capacity as a multiple of initial turnover."
+    capacity: CapacityMultiple = Field(
+        DEFAULT_CAPACITY, description="Capacity as a multiple of initial turnover."
     )
 
     @model_validator(mode="after")

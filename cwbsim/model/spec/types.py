@@ -26,6 +26,10 @@ SocialValueWeight = Annotated[float, Field(ge=0.0, le=20.0)]
 """Weight on social value in tender awards (0 = price only): the spec's default and the
 procurement intervention's target share this one declaration of its bounds."""
 YearMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+CapacityMultiple = Annotated[float, Field(ge=1.0, le=10.0)]
+"""A firm's capacity (the most it can sell, £ per year) as a multiple of its opening turnover."""
+DEFAULT_CAPACITY = 1.25
+"""Assumption: a quarter of spare capacity."""
 
 SHARE_SUM_TOLERANCE = 1e-9
 

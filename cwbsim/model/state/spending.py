@@ -31,8 +31,14 @@ class HouseholdSpending:
     consumption_elasticity: float
     local_elasticity: float
 
-    def shares(self, income: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Propensity to consume and local share of consumption at ``income`` (£/yr per household)."""
+    def shares(self, income: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Propensity to consume and local share of consumption at ``income`` (£/yr per household).
+
+        ``None`` (or a household without a reference income yet) means at the
+        reference income: the spec's propensity and local share, plus any shift.
+        """
+        if income is None:
+            income = np.zeros(len(self.population))
         ratio = np.clip(
             np.divide(
                 income,
