@@ -8,7 +8,8 @@ from pathlib import Path
 
 from cwbsim.calibration.analysis import Analysis
 from cwbsim.calibration.spend_files import SpendData
-from cwbsim.scenarios.running import atomic_write, versions
+from cwbsim.scenarios.outputs import atomic_write, json_text
+from cwbsim.scenarios.running import versions
 
 TABLES = ("by_type", "by_body", "by_tier", "by_district", "by_sector", "by_month", "top_suppliers",
           "gap", "review")  # fmt: skip
@@ -68,7 +69,7 @@ def write_analysis(analysis: Analysis, data: SpendData, options: dict, out: Path
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     document = analysis_document(analysis, data, options)
-    atomic_write(out / "analysis.json", lambda p: p.write_text(json.dumps(document, indent=2)))
+    atomic_write(out / "analysis.json", lambda p: p.write_text(json_text(document, indent=2)))
     sections = "".join(
         f"<h2>{html.escape(title)}</h2>{_html_table(document[key])}"
         for key, title in (
@@ -99,7 +100,7 @@ spend ({analysis.placed["placed_automatically_spend"]:.1%} automatically).
 Local: {html.escape(", ".join(options.get("local", [])))}.
 Region: {len(options.get("region", []))} districts.</p>
 {sections}
-<h2>Provenance</h2><pre>{html.escape(json.dumps({"options": options, "versions": document["versions"]}, indent=2))}</pre>
+<h2>Provenance</h2><pre>{html.escape(json_text({"options": options, "versions": document["versions"]}, indent=2))}</pre>
 </body></html>
 """
     atomic_write(out / "analysis.html", lambda p: p.write_text(page, encoding="utf-8"))

@@ -38,6 +38,16 @@ MOMENTS = (
     "local_consumption_share",
     "anchor_local_wage_share",
 )
+MOMENT_RANGES = {
+    "lm3": (1.0, 3.0),
+    "local_multiplier": (1.0, 100.0),
+    "respend_sme": (0.0, 1.0),
+    "respend_large": (0.0, 1.0),
+    "local_consumption_share": (0.0, 1.0),
+    "anchor_local_wage_share": (0.0, 1.0),
+}
+"""What each target can be: LM3 counts three rounds of £1 (1 to 3, NEF 2002); a multiplier
+is at least 1; the rest are shares."""
 BOUNDS = (0.01, 0.95)
 SME_BANDS = (SIZE_BANDS.index("micro"), SIZE_BANDS.index("small"))
 """Size bands counted as small firms in the re-spend moments (medium and large are large)."""

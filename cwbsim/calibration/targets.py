@@ -14,12 +14,13 @@ seeds = [1, 2]
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pydantic
 from pydantic import Field, field_validator
 
-from cwbsim.calibration.fitting import MOMENTS, PARAMETERS
+from cwbsim.calibration.fitting import MOMENT_RANGES, MOMENTS, PARAMETERS
 from cwbsim.model.errors import InputError, format_validation_error
 from cwbsim.model.spec.files import read_toml
 from cwbsim.model.spec.types import Strict
@@ -53,6 +54,10 @@ class TargetsFile(Strict):
         unknown = [t for t in value if t not in MOMENTS]
         if unknown:
             raise ValueError(f"unknown target {unknown[0]!r} (allowed: {', '.join(MOMENTS)})")
+        for name, target in value.items():
+            lo, hi = MOMENT_RANGES[name]
+            if not math.isfinite(target) or not lo <= target <= hi:
+                raise ValueError(f"{name} = {target} (allowed: a number from {lo:g} to {hi:g})")
         return value
 
 

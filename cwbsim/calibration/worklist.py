@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cwbsim.calibration.analysis import Analysis
-from cwbsim.scenarios.running import atomic_write
+from cwbsim.scenarios.outputs import atomic_write
 
 TARGETS = (0.80, 0.90, 0.95)
 COLUMNS = ["supplier", "spend", "share", "placed_after", "suggestion", "postcode", "area", "type",

@@ -262,10 +262,14 @@ def calibrate(
         from cwbsim.calibration.fitting import fit, with_parameters
         from cwbsim.calibration.targets import load_targets
         from cwbsim.scenarios import evaluators
+        from cwbsim.scenarios.outputs import atomic_write, json_text, writable_folder
 
         if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", start):
             raise InputError(f"--start: {start!r} (expected YYYY-MM, e.g. 2024-04)")
         goals = load_targets(targets)
+        if out.is_dir():
+            raise InputError(f"--out: {out} is a folder (expected a spec file, e.g. my-place.toml)")
+        writable_folder(out.parent, "--out")
         ready = prepare(
             Options(files, local, region, suppliers, companies, onspd, columns, body,
                     skip_unreadable)
@@ -295,14 +299,15 @@ def calibrate(
                 )
         _print_files(ready.data)
         fitted = with_parameters(spec, result.parameters)
-        out.parent.mkdir(parents=True, exist_ok=True)
         header = (
             f"# Built by cwbsim calibrate from {len(files)} spend file(s); behaviour fitted to "
             f"{targets}. See {out.with_suffix('.calibration.json').name}.\n"
         )
-        out.write_text(header + tomli_w.dumps(fitted.model_dump(mode="json", exclude_none=True)))
+        text = header + tomli_w.dumps(fitted.model_dump(mode="json", exclude_none=True))
+        atomic_write(out, lambda p: p.write_text(text))
         report = {"fit": result.as_dict(), "construction": notes, "match_rate": analysis.match_rate}
-        out.with_suffix(".calibration.json").write_text(json.dumps(report, indent=2, default=str))
+        report_text = json_text(json.loads(json.dumps(report, default=str)), indent=2)
+        atomic_write(out.with_suffix(".calibration.json"), lambda p: p.write_text(report_text))
     except InputError as error:
         _fail(str(error))
     table = Table(title=f"Calibration of {out.name}: loss {result.loss:.4g}")

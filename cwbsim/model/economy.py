@@ -13,6 +13,7 @@ from cwbsim.model.build.builder import build_economy, household_income
 from cwbsim.model.build.consumption import apply_spending
 from cwbsim.model.build.contracts import procurement_edges
 from cwbsim.model.build.networks import profit_edges
+from cwbsim.model.build.size import check_fits
 from cwbsim.model.codes import CHANNELS, EDGE_CHANNELS, STEPS_PER_YEAR
 from cwbsim.model.engine.flows import StepFlows
 from cwbsim.model.engine.graph import build_graph, sync_channel
@@ -75,6 +76,7 @@ class LocalEconomy(mesa.Model):
         if engine not in ENGINES:
             raise ValueError(f"engine {engine!r} is not one of {ENGINES}")
         self.spec = spec if isinstance(spec, EconomySpec) else load_spec(spec)
+        check_fits(self.spec)
         self.economy = build_economy(self.spec, self.rng)
         self.adaptive = adaptive
         self.check_conservation = check_conservation

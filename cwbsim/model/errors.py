@@ -101,7 +101,7 @@ def _allowed(error: dict, root: type[pydantic.BaseModel]) -> str:
         "less_than": "< {lt}",
     }
     if kind in bounds:
-        return "allowed: " + bounds[kind].format(**ctx)
+        return "allowed: " + bounds[kind].format(**{k: _plain(v) for k, v in ctx.items()})
     if kind in ("literal_error", "enum"):
         return f"allowed: {ctx.get('expected', '')}"
     if kind == "union_tag_invalid":
@@ -109,6 +109,13 @@ def _allowed(error: dict, root: type[pydantic.BaseModel]) -> str:
     if kind == "union_tag_not_found":
         return "each entry needs a 'type'"
     return ""
+
+
+def _plain(value) -> str:
+    """A number as a person writes it: 10,000,000,000,000 rather than 1e+13."""
+    if isinstance(value, int | float) and float(value).is_integer() and abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    return str(value)
 
 
 def format_validation_error(
@@ -134,6 +141,10 @@ def format_validation_error(
         message = "unknown key"
     if first["type"] == "union_tag_invalid":
         message = f"unknown type {first['ctx']['tag']!r}"
+    if first["type"] in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        message = f"{first.get('input')!r} is out of range"
+    if first["type"] == "finite_number":
+        message = f"{first.get('input')!r} is not a finite number"
     clean, _ = _walk(root, first["loc"])
     line = f"{source}: {key_path(clean)}: {message}"
     if allowed:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,8 @@ from matplotlib.figure import Figure
 
 from cwbsim.model.record import display
 from cwbsim.scenarios.compare import LEVEL, Comparison
-from cwbsim.scenarios.running import atomic_write, versions
+from cwbsim.scenarios.outputs import atomic_write, json_text
+from cwbsim.scenarios.running import versions
 from cwbsim.scenarios.schema import load_scenario
 
 KEY_METRICS = tuple(display.compared())
@@ -128,7 +128,7 @@ def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
         "interval": f"{LEVEL:.0%} Student-t interval of the mean paired difference",
         "versions": versions(),
     }
-    atomic_write(out / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2)))
+    atomic_write(out / "manifest.json", lambda p: p.write_text(json_text(manifest, indent=2)))
     written += [out / "comparison.csv", out / "runs.parquet", out / "manifest.json"]
     figures = []
     for metric in KEY_METRICS:
@@ -153,7 +153,7 @@ their differences in percentage points.</p>
 {_interventions_html(comparison.scenario)}
 <h2>Charts</h2>{"".join(figures)}
 <h2>Final year</h2>{final_year_html(table)}
-<h2>Provenance</h2><pre>{html.escape(json.dumps(manifest, indent=2))}</pre>
+<h2>Provenance</h2><pre>{html.escape(json_text(manifest, indent=2))}</pre>
 </body></html>
 """
     atomic_write(out / "report.html", lambda p: p.write_text(page, encoding="utf-8"))

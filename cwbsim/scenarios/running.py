@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -22,6 +21,7 @@ from cwbsim.model.errors import InputError
 from cwbsim.model.spec.files import load_spec
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.scenarios.driver import Driver
+from cwbsim.scenarios.outputs import json_text, replace_folder
 from cwbsim.scenarios.schema import Scenario
 from cwbsim.scenarios.seeds import Seed, as_seed
 
@@ -181,33 +181,6 @@ def run_scenario(
     return result
 
 
-def _finite(value):
-    """JSON-safe copy: NaN and infinities become ``null``."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, float | np.floating):
-        return float(value) if np.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def _provenance(result: RunResult) -> dict[str, str]:
     return {
         "cwbsim.spec": result.spec_source,
@@ -230,18 +203,21 @@ def _parquet(frame: pd.DataFrame, result: RunResult) -> Callable[[Path], None]:
     return write
 
 
+OUTPUTS = ("summary.json", "timeseries.parquet", "ledger.parquet", "spec.toml", "scenario.toml")
+"""The files a run writes (``scenario.toml`` for scenario runs only)."""
+
+
 def write_run(result: RunResult, out: Path) -> list[Path]:
     """Write ``summary.json``, ``timeseries.parquet``, ``ledger.parquet`` and ``spec.toml``.
 
     A scenario run also writes ``scenario.toml`` (its interventions, resolved).
-
-    Each file is written atomically; the Parquet files carry the seed, spec,
-    engine and package versions in their schema metadata.
+    The files are written into a new folder that then takes the place of
+    ``out`` (:func:`~cwbsim.scenarios.outputs.replace_folder`), so a killed
+    write leaves the previous outputs whole. The Parquet files carry the seed,
+    spec, engine and package versions in their schema metadata.
     """
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder (expected a folder for the outputs)")
-    summary = json.dumps(_finite(result.summary()), indent=2, allow_nan=False)
+    summary = json_text(result.summary(), indent=2)
     spec_text = tomli_w.dumps(result.spec.model_dump(mode="json", exclude_none=True))
     files = {
         "summary.json": lambda p: p.write_text(summary + "\n"),
@@ -256,8 +232,11 @@ def write_run(result: RunResult, out: Path) -> list[Path]:
         files["scenario.toml"] = lambda p: p.write_text(
             f"# Resolved scenario of run seed={result.seed}\n" + scenario_text
         )
-    written = []
-    for name, write in files.items():
-        atomic_write(out / name, write)
-        written.append(out / name)
-    return written
+
+    def fill(folder: Path) -> None:
+        for name, write in files.items():
+            write(folder / name)
+            os.chmod(folder / name, 0o644)
+
+    replace_folder(out, fill, set(OUTPUTS))
+    return [out / name for name in files]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from cwbsim.model.errors import InputError
-from cwbsim.scenarios.running import atomic_write
+from cwbsim.scenarios.outputs import atomic_write
 from cwbsim.scenarios.sweep_store import Store
 
 MIN_SOBOL_N = 64

@@ -18,7 +18,8 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from cwbsim.model.errors import InputError
-from cwbsim.scenarios.running import atomic_write, versions
+from cwbsim.scenarios.outputs import atomic_write, json_text
+from cwbsim.scenarios.running import versions
 
 
 class Store:
@@ -43,7 +44,7 @@ class Store:
         self.runs_folder.mkdir(parents=True, exist_ok=True)
         atomic_write(self.folder / "design.parquet", lambda p: design.to_parquet(p, index=False))
         document = {**manifest, "sweep_hash": sweep_hash, "versions": versions()}
-        atomic_write(path, lambda p: p.write_text(json.dumps(document, indent=2)))
+        atomic_write(path, lambda p: p.write_text(json_text(document, indent=2)))
 
     @contextmanager
     def lock(self):

@@ -14,8 +14,8 @@ import tomli_w
 
 from cwbsim.scenarios import evaluators
 from cwbsim.scenarios.compare import Comparison, compare
+from cwbsim.scenarios.outputs import atomic_write
 from cwbsim.scenarios.report import write_comparison
-from cwbsim.scenarios.running import atomic_write
 from cwbsim.scenarios.schema import Scenario
 
 

@@ -21,7 +21,9 @@ Tier = Literal["local", "region", "outside"]
 SizeBand = Literal["micro", "small", "medium", "large"]
 Ownership = Literal["local", "external", "cooperative"]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Pounds = Annotated[float, Field(ge=0.0)]
+POUNDS_MAX = 1e13
+"""Largest amount of money a spec may hold, £ (ten trillion: several times the UK's GDP)."""
+Pounds = Annotated[float, Field(ge=0.0, le=POUNDS_MAX)]
 SocialValueWeight = Annotated[float, Field(ge=0.0, le=20.0)]
 """Weight on social value in tender awards (0 = price only): the spec's default and the
 procurement intervention's target share this one declaration of its bounds."""
@@ -49,9 +51,9 @@ def check_distribution(shares: dict, what: str) -> None:
 
 
 class Strict(BaseModel):
-    """Base for all spec parts: unknown keys are errors, values are validated on assignment."""
+    """Base for all schema parts: unknown keys, NaN and infinity are errors, even on assignment."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 def check_at_most_one(model: BaseModel, names: tuple[str, ...], rest: str = "") -> None:
