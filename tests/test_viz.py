@@ -131,7 +131,7 @@ def test_levers_left_alone_leave_the_scenario_as_written():
     [
         ("name = ", "mine.toml: not valid TOML"),
         ('name = "x"\nbase = "../../etc/economy.toml"', "base: '../../etc/economy.toml' (allowed in the app: a built-in economy"),
-        ('name = "x"\nbase = "preston-2012"\nyears = 0', "mine.toml: years: Input should be greater than or equal to 1"),
+        ('name = "x"\nbase = "preston-2012"\nyears = 0', "mine.toml: years: 0 is out of range (allowed: >= 1)"),
         ('name = "x"\nbase = "preston-2012"\n[[intervention]]\ntype = "local_hiring"\nshare = 0.5\nanchors = ["Nobody"]',
          "anchors: 'Nobody' is not an anchor of preston-2012"),
     ],

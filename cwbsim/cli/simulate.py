@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cwbsim.cli.common import _fail, _number, _progress, app, console
+from cwbsim.cli.common import _fail, _number, _progress, app, console, errors
 from cwbsim.model.errors import InputError
 
 
@@ -42,6 +42,26 @@ def _is_scenario(spec: str) -> bool:
     return spec in builtin_scenarios() and spec not in builtin_specs()
 
 
+SET_HELP = (
+    "Set a parameter for this run, PATH=NUMBER (repeatable), e.g. "
+    "scenario.intervention.0.weight=4 or spec.households.0.local_share=0.4."
+)
+
+
+def _warn_late(scenario, years: int) -> None:
+    from cwbsim.scenarios.driver import not_started
+
+    for item in not_started(scenario.intervention, years):
+        span = f"{years} year" + ("s" if years != 1 else "")
+        errors.print(
+            f"warning: {scenario.name}: {item} starts after the {span} run, so it changes "
+            "nothing (raise --years or move its start_year)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 @app.command()
 def run(
     spec: Annotated[
@@ -51,7 +71,10 @@ def run(
     years: Annotated[
         int | None, typer.Option(help="Years to simulate (default: 10, or the scenario's).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="The run's one random seed.")] = 1,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="The run's one random seed (default: the scenario's seed, or 1)."),
+    ] = None,
     engine: Annotated[
         str, typer.Option(help="vectorised (fast) or reference (slow, for checks).")
     ] = "vectorised",
@@ -61,24 +84,41 @@ def run(
     out: Annotated[
         Path | None, typer.Option(help="Folder for summary.json, Parquet files and spec.toml.")
     ] = None,
+    settings: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
 ) -> None:
     """Run an economy spec or a scenario and print a table per year; with --out, write outputs."""
     try:
+        from cwbsim.scenarios import limits, parameters
+        from cwbsim.scenarios.outputs import writable_folder
+        from cwbsim.scenarios.running import run_economy, run_scenario, write_run
+
+        values = parameters.parse_settings(settings or [])
+        if seed is not None:
+            limits.seed(seed)
+        if out is not None:
+            writable_folder(out)
+        label = spec + "".join(f" --set {t}" for t in settings or [])
         if _is_scenario(spec):
-            from cwbsim.scenarios.running import run_scenario
             from cwbsim.scenarios.schema import load_scenario
 
-            scenario, base = load_scenario(spec)
-            run_years = scenario.years if years is None else years
+            scenario, base = parameters.apply(*load_scenario(spec), values, "--set")
+            run_years = limits.years(scenario.years if years is None else years)
+            _warn_late(scenario, run_years)
+            run_seed = scenario.seed if seed is None else seed
             with _progress(f"Running {scenario.name}", run_years * 12) as tick:
-                result = run_scenario(scenario, base, seed, run_years, tick, engine)
+                result = run_scenario(scenario, base, run_seed, run_years, tick, engine)
         else:
-            run_years = 10 if years is None else years
-            result = _run(spec, run_years, seed, engine, f"Running {spec}", check_conservation)
+            from cwbsim.model.spec.files import load_spec
+
+            _, base = parameters.apply(None, load_spec(spec), values, "--set")
+            run_years = limits.years(10 if years is None else years)
+            with _progress(f"Running {spec}", run_years * 12) as tick:
+                result = run_economy(
+                    base, run_years, 1 if seed is None else seed, engine, tick,
+                    check_conservation, label=label,
+                )  # fmt: skip
         console.print(_year_table(result))
         if out is not None:
-            from cwbsim.scenarios.running import write_run
-
             for path in write_run(result, out):
                 console.print(f"wrote {path}")
     except InputError as error:
@@ -92,12 +132,20 @@ def compare(
     ],
     scenario: Annotated[str, typer.Argument(help="Scenario to compare: a name or a TOML path.")],
     seeds: Annotated[
-        int | None, typer.Option(help="Paired seeds (default: the scenario's).")
+        int | None, typer.Option(help="Paired seeds, at least 2 (default: the scenario's).")
     ] = None,
     years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
     out: Annotated[
         Path, typer.Option(help="Folder for comparison.csv, report.html and charts.")
     ] = Path("runs/compare"),
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help=SET_HELP + " scenario.* paths change the compared scenario; spec.* paths "
+            "change both arms' economy.",
+        ),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Local processes (default: all cores).")
     ] = None,
@@ -111,20 +159,24 @@ def compare(
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:
         from cwbsim.model.record import display
-        from cwbsim.scenarios import evaluators
+        from cwbsim.scenarios import evaluators, limits, parameters
         from cwbsim.scenarios.compare import compare as run_compare
+        from cwbsim.scenarios.compare import resolve_arms
+        from cwbsim.scenarios.outputs import writable_folder
         from cwbsim.scenarios.report import write_comparison
-        from cwbsim.scenarios.schema import load_scenario
 
-        plan, _ = load_scenario(scenario)
-        load_scenario(baseline)
-        n_seeds = plan.seeds if seeds is None else seeds
-        n_years = plan.years if years is None else years
-        if n_seeds < 1 or n_years < 1:
-            raise InputError("--seeds and --years: must be >= 1 (allowed: whole numbers >= 1)")
+        arms = resolve_arms(baseline, scenario, parameters.parse_settings(settings or []))
+        plan = arms[1][0]
+        n_seeds = limits.interval_seeds(plan.seeds if seeds is None else seeds)
+        n_years = limits.years(plan.years if years is None else years)
+        for arm, _ in arms:
+            _warn_late(arm, n_years)
+        writable_folder(out)
         with evaluators.make(workers, scheduler, dask_local) as evaluator:
             with _progress(f"{scenario} vs {baseline}", 2 * n_seeds, "runs") as tick:
-                result = run_compare(baseline, scenario, n_seeds, n_years, evaluator, tick)
+                result = run_compare(
+                    baseline, scenario, n_seeds, n_years, evaluator, tick, arms=arms
+                )
         paths = write_comparison(result, out)
         last = result.table[result.table.year == n_years].set_index("metric")
         table = Table(title=f"{scenario} - {baseline}, year {n_years}, {n_seeds} paired seeds")

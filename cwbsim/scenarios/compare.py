@@ -16,20 +16,46 @@ import numpy as np
 import pandas as pd
 
 from cwbsim.model.record.metrics import METRICS
+from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.scenarios import parameters
 from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.running import run_scenario
-from cwbsim.scenarios.schema import load_scenario
+from cwbsim.scenarios.schema import Scenario, load_scenario
 from cwbsim.scenarios.seeds import Seed, replicates
 
 LEVEL = 0.90
 ARMS = ("baseline", "scenario")
 
 
-def run_arm(task: tuple[str, int], seed: Seed) -> list[dict]:
-    """Run one replication of one arm (``(scenario source, years)``); return its yearly records."""
-    source, years = task
-    scenario, spec = load_scenario(source)
-    return run_scenario(scenario, spec, seed, years).years
+def run_arm(task: tuple[dict, dict, int], seed: Seed) -> list[dict]:
+    """Run one replication of one arm (``(scenario, spec, years)`` as JSON-ready data).
+
+    Returns its yearly records.
+    """
+    scenario, spec, years = task
+    return run_scenario(
+        Scenario.model_validate(scenario), EconomySpec.model_validate(spec), seed, years
+    ).years
+
+
+def resolve_arms(
+    baseline: str, scenario: str, settings: list[tuple[str, float]] = ()
+) -> list[tuple[Scenario, EconomySpec]]:
+    """Both arms, loaded, with ``settings`` (path, value) applied.
+
+    ``scenario.*`` paths change the compared scenario only; ``spec.*`` paths change
+    the economy of both arms, so that the comparison stays paired.
+    """
+    arms = [load_scenario(baseline), load_scenario(scenario)]
+    policy = [(p, v) for p, v in settings if p.startswith("scenario.")]
+    economy = [(p, v) for p, v in settings if not p.startswith("scenario.")]
+    resolved = []
+    for index, (plan, spec) in enumerate(arms):
+        plan, spec = parameters.apply(plan, spec, economy, "--set")
+        if index == 1:
+            plan, spec = parameters.apply(plan, spec, policy, "--set")
+        resolved.append((plan, spec))
+    return resolved
 
 
 @dataclass
@@ -106,6 +132,7 @@ def compare(
     progress: Callable[[int, int], None] | None = None,
     entropy: int | None = None,
     paired: bool = True,
+    arms: list[tuple[Scenario, EconomySpec]] | None = None,
 ) -> Comparison:
     """Run both scenarios over the same seeds and compare them.
 
@@ -125,23 +152,23 @@ def compare(
     paired : bool
         Common random numbers (default). ``False`` gives the scenario arm its
         own seeds (root + 1), for showing what pairing buys.
+    arms : list, optional
+        Both arms already resolved (:func:`resolve_arms`); default: loaded from
+        ``baseline`` and ``scenario``.
     """
-    load_scenario(baseline)  # fail early, in this process, on a bad file
-    plan, _ = load_scenario(scenario)
-    root = plan.seed if entropy is None else entropy
+    arms = arms or resolve_arms(baseline, scenario)
+    root = arms[1][0].seed if entropy is None else entropy
     children = replicates(root, seeds)
     other = replicates(root + 1, seeds) if not paired else children
-    arms = [
-        (arm, i, Task((source, years), seed))
+    data = [(plan.model_dump(mode="json"), spec.model_dump(mode="json")) for plan, spec in arms]
+    runs = [
+        (arm, i, Task((*data[k], years), seed))
         for i in range(seeds)
-        for arm, source, seed in (
-            ("baseline", baseline, children[i]),
-            ("scenario", scenario, other[i]),
-        )
+        for k, arm, seed in ((0, "baseline", children[i]), (1, "scenario", other[i]))
     ]
-    results = (evaluator or Evaluator()).map(run_arm, [t for _, _, t in arms], progress)
+    results = (evaluator or Evaluator()).map(run_arm, [t for _, _, t in runs], progress)
     records = []
-    for (arm, i, task), years_out in zip(arms, results, strict=True):
+    for (arm, i, task), years_out in zip(runs, results, strict=True):
         records += _tag(years_out, arm, i, task.seed)
     runs = pd.DataFrame(records).sort_values(["arm", "seed_index", "year"], ignore_index=True)
     return Comparison(baseline, scenario, int(root), runs, summarise(runs))

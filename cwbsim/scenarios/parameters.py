@@ -45,9 +45,13 @@ def _step(target, part: str):
 
 def _root(scenario: Scenario | None, spec: EconomySpec | None, path: str):
     root, *parts = path.split(".")
-    target = {"scenario": scenario, "spec": spec}.get(root)
-    if target is None or not parts:
+    if root not in ROOTS or not parts:
         raise KeyError(f"path must start with scenario. or spec. (given {path!r})")
+    target = {"scenario": scenario, "spec": spec}[root]
+    if target is None:
+        raise KeyError(
+            f"there is no {root} here (allowed: paths starting {ROOTS[1 - ROOTS.index(root)]}.)"
+        )
     return target, parts
 
 

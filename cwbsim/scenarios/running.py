@@ -20,6 +20,7 @@ from cwbsim.model.engine import analytic
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec.files import load_spec
 from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.scenarios import limits
 from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.outputs import json_text, replace_folder
 from cwbsim.scenarios.schema import Scenario
@@ -129,8 +130,7 @@ def run_economy(
     label : str, optional
         Name recorded as the spec (a scenario's name).
     """
-    if years < 1:
-        raise InputError(f"--years: {years} (allowed: a whole number >= 1)")
+    limits.years(years)
     if engine not in ENGINES:
         raise InputError(f"--engine: {engine!r} (allowed: {', '.join(ENGINES)})")
     source = spec if isinstance(spec, str) else spec.name

@@ -28,8 +28,12 @@ from cwbsim.model.spec.types import (
     Strict,
     YearMonth,
 )
+from cwbsim.scenarios.seeds import SEED_MAX
 
 YEARS_MAX = 50
+"""Longest horizon, years."""
+SEEDS_MAX = 10_000
+"""Most replications of one scenario."""
 
 
 def lever(
@@ -195,8 +199,10 @@ class Scenario(Strict):
         None, description="Calendar month of year 1, if not the base economy's (YYYY-MM)."
     )
     years: int = Field(5, ge=1, le=YEARS_MAX, description="Years simulated.")
-    seeds: int = Field(10, ge=1, le=10_000, description="Replications.")
-    seed: int = Field(20130401, ge=0, description="Root entropy of the replications' seeds.")
+    seeds: int = Field(10, ge=1, le=SEEDS_MAX, description="Replications.")
+    seed: int = Field(
+        20130401, ge=0, le=SEED_MAX, description="Root entropy of the replications' seeds."
+    )
     sources: list[str] = Field(default_factory=list, description="Where the numbers come from.")
     assumptions: list[str] = Field(default_factory=list, description="What is assumed.")
     intervention: list[Intervention] = Field(default_factory=list)

@@ -33,6 +33,7 @@ from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.types import Strict
 from cwbsim.scenarios import parameters
 from cwbsim.scenarios.schema import Scenario, load_scenario
+from cwbsim.scenarios.seeds import SEED_MAX
 
 
 class Parameter(Strict):
@@ -62,7 +63,7 @@ class Sweep(Strict):
     design: Literal["grid", "lhs", "sobol", "morris"] = "lhs"
     points: int = Field(8, ge=1, le=100_000)
     seeds: int = Field(1, ge=1, le=1_000)
-    seed: int = Field(1, ge=0)
+    seed: int = Field(1, ge=0, le=SEED_MAX)
     years: int = Field(5, ge=1, le=50)
     metrics: list[str] = Field(
         default_factory=lambda: ["local_share", "region_share", "lm3", "local_income", "local_jobs"]
