@@ -15,6 +15,8 @@ ACCOUNTING = 1e-9
 ENGINES = 1e-9
 ANALYTIC = 1e-6
 SEEDED = 1e-12
+STANDARD_ERRORS = 3.0
+"""Statistical tier: a mean effect over seeds must be this many standard errors from zero."""
 
 
 @pytest.fixture(scope="session")

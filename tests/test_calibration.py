@@ -126,8 +126,16 @@ def test_calibrate_command_writes_a_spec_that_runs(tmp_path):
     assert abs(spec.households[0].local_share - 0.4) < 0.05
     report = json.loads(out.with_suffix(".calibration.json").read_text())
     assert "local_consumption_share" in report["fit"]["targets"]
-    run = CliRunner().invoke(app, ["run", str(out), "--years", "1"])
+    run = CliRunner().invoke(app, ["run", str(out), "--years", "1", "--out", str(tmp_path / "r")])
     assert run.exit_code == 0, run.output
+    year = json.loads((tmp_path / "r" / "summary.json").read_text())["years"][0]
+    procurement = sum(a.income * a.procurement_share for a in spec.anchors)
+    assert year["anchor_spend"] == pytest.approx(procurement, rel=0.02)  # the spend files' £
+    tier = {a.code: a.tier for a in spec.areas}
+    area = {s.name: s.area for s in spec.suppliers}
+    contracts = [c for a in spec.anchors for c in a.contracts]
+    local = sum(c.value for c in contracts if tier[area[c.supplier]] == "local")
+    assert year["local_share"] == pytest.approx(local / procurement, abs=0.02)  # the files' share
 
 
 def test_bad_targets_exit_2(tmp_path):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import tomli_w
-from conftest import ACCOUNTING
+from conftest import ACCOUNTING, STANDARD_ERRORS
 from economies import SMALL
 from typer.testing import CliRunner
 
@@ -12,6 +12,7 @@ from cwbsim.model.errors import InputError
 from cwbsim.scenarios.compare import compare
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import load_scenario, parse_scenario
+from cwbsim.scenarios.seeds import replicates
 
 YEARS = 3
 
@@ -39,66 +40,110 @@ def _scenario(tmp_path, base, interventions, name="s", years=YEARS, seeds=4):
     return path
 
 
-def _final_year(tmp_path, base, interventions, seed=7):
-    scenario, spec = load_scenario(_scenario(tmp_path, base, interventions, name="x"))
-    result = run_scenario(scenario, spec, np.random.SeedSequence(seed))
-    return result.years[-1]
+SEEDS = replicates(7, 4)
 
 
+def _run_years(tmp_path, base, items, seed):
+    scenario, spec = load_scenario(_scenario(tmp_path, base, items, name="arm"))
+    return run_scenario(scenario, spec, seed)
+
+
+# Each case: the intervention, then (metric, direction, the most it can move it) where the
+# bound is the money the intervention moves in the last year (from the baseline year ``b``
+# and its closed-form local multiplier ``m``): an effect beyond it would create money.
 CASES = {
     "procurement_preference": (
         {"type": "procurement_preference", "weight": 4.0},
-        [("local_share", +1), ("anchor_spend_local", +1)],
+        [
+            ("anchor_spend_local", +1, lambda b, m: b["anchor_spend"] - b["anchor_spend_local"]),
+            ("local_share", +1, lambda b, m: 1.0 - b["local_share"]),
+        ],
     ),
     "local_hiring": (
         {"type": "local_hiring", "share": 1.0, "include_suppliers": True},
-        [("local_wages", +1), ("leakage_wages", -1)],
+        [
+            ("leakage_wages", -1, lambda b, m: b["leakage_wages"]),
+            ("local_wages", +1, lambda b, m: b["leakage_wages"] * m),
+        ],
     ),
     "wage_floor": (
         {"type": "wage_floor", "hourly": 20.0},
-        [("local_wages", +1), ("leakage_other", -1)],
+        [
+            ("leakage_other", -1, lambda b, m: b["leakage_other"]),
+            ("local_wages", +1, lambda b, m: (b["leakage_other"] + b["leakage_profit"]) * m),
+        ],
     ),
     "cooperative_conversion": (
         {"type": "cooperative_conversion", "share": 1.0},
-        [("leakage_profit", -1), ("local_income", +1)],
+        [
+            ("leakage_profit", -1, lambda b, m: b["leakage_profit"]),
+            ("local_income", +1, lambda b, m: b["leakage_profit"] * m),
+        ],
     ),
     "anchor_budget": (
         {"type": "anchor_budget", "percent_per_year": -20.0},
-        [("anchor_spend", -1), ("anchor_income", -1), ("local_wages", -1)],
+        [("local_wages", -1, lambda b, m: b["anchor_income"] * (1 - BUDGET_FACTOR) * m)],
     ),
     "buy_local": (
         {"type": "buy_local", "shift": 0.2},
-        [("leakage_consumption", -1), ("local_income", +1)],
+        [
+            ("leakage_consumption", -1, lambda b, m: b["leakage_consumption"]),
+            ("local_income", +1, lambda b, m: b["leakage_consumption"] * m),
+        ],
     ),
     "local_investment": (
         {"type": "local_investment", "amount": 5e6, "ramp_years": 3, "sectors": ["G"]},
-        [("local_jobs", +1), ("local_wages", +1)],
+        [("local_wages", +1, lambda b, m: 5e6 / 3 * m)],
     ),
 }
+BUDGET_FACTOR = float(np.mean(0.8 ** (np.arange(25, 37) / 12)))
+"""Anchor income in year 3 of a 20%-a-year cut from month 1, as a share of the baseline's."""
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_each_intervention_moves_its_target_and_conserves_money(tmp_path, small_base, case):
+def test_each_intervention_moves_its_target_by_a_bounded_amount_on_every_seed(
+    tmp_path, small_base, case
+):
+    """On each of four paired seeds the effect has its sign and stays within the money the
+    intervention moves (times the local multiplier); its mean is 3 standard errors from 0."""
     item, expectations = CASES[case]
-    baseline = _final_year(tmp_path, small_base, [])
-    scenario, spec = load_scenario(_scenario(tmp_path, small_base, [item], name=case))
+    changes = {metric: [] for metric, _, _ in expectations}
+    for seed in SEEDS:
+        base = _run_years(tmp_path, small_base, [], seed)
+        policy = _run_years(tmp_path, small_base, [item], seed)
+        before, after = base.years[-1], policy.years[-1]
+        multiplier = base.analytic["local_multiplier"]
+        for metric, sign, most in expectations:
+            change = sign * (after[metric] - before[metric])
+            assert 0 < change <= most(before, multiplier), (
+                metric, seed, before[metric], after[metric], most(before, multiplier)
+            )  # fmt: skip
+            changes[metric].append(change)
+    for metric, found in changes.items():
+        error = np.std(found, ddof=1) / np.sqrt(len(found))
+        assert np.mean(found) > STANDARD_ERRORS * error, (metric, found)
+
+
+def test_a_budget_cut_scales_anchor_income_and_spend_exactly(tmp_path, small_base):
+    item = {"type": "anchor_budget", "percent_per_year": -20.0}
+    for seed in SEEDS:
+        base = _run_years(tmp_path, small_base, [], seed).years[-1]
+        cut = _run_years(tmp_path, small_base, [item], seed).years[-1]
+        for metric in ("anchor_income", "anchor_spend"):
+            assert cut[metric] / base[metric] == pytest.approx(BUDGET_FACTOR, rel=1e-9)
+
+
+def test_every_intervention_conserves_money_at_every_step(small_base, tmp_path):
     from cwbsim.model.economy import LocalEconomy
     from cwbsim.scenarios.driver import Driver
 
-    model = LocalEconomy(
-        spec, rng=np.random.default_rng(np.random.SeedSequence(7)), check_conservation=True
-    )
+    items = [item for item, _ in CASES.values()]
+    scenario, spec = load_scenario(_scenario(tmp_path, small_base, items, name="all"))
+    model = LocalEconomy(spec, rng=np.random.default_rng(SEEDS[0].sequence()))
     driver = Driver(model, scenario.intervention)
     for _ in range(YEARS * 12):
         driver.step()
         assert model.state.imbalance() <= ACCOUNTING
-    final = model.recorder.years()[-1]
-    for metric, sign in expectations:
-        assert sign * (final[metric] - baseline[metric]) > 0, (
-            metric,
-            baseline[metric],
-            final[metric],
-        )
 
 
 def test_procurement_shift_lands_only_as_contracts_expire(tmp_path, small_base):

@@ -219,6 +219,12 @@ def test_mesa_batch_run_works_with_plain_keywords():
     )
     frame = pd.DataFrame(rows)
     assert len(frame) == 4 and {"local_share", "lm3", "adaptive"} <= set(frame.columns)
+    direct = LocalEconomy(small_spec(), rng=2)
+    for _ in range(3):
+        direct.step()
+    row = frame[(frame.rng == 2) & frame.adaptive].iloc[0]
+    assert row.local_share == direct.recorder.current["local_share"]  # the same run, exactly
+    assert frame[frame.adaptive].local_share.nunique() == 2  # and the seeds differ
 
 
 def test_a_changed_scenario_makes_a_different_sweep(tmp_path):

@@ -1,1 +1,1 @@
-"""Calibration from spend files (planned)."""
+"""Calibration: read councils' spend files, place who was paid, build and fit an economy."""

@@ -1,1 +1,1 @@
-"""Scenarios: running economies and (later) interventions, comparisons and sweeps."""
+"""Scenarios: interventions on a running economy, comparisons, sweeps, and how runs are evaluated."""

@@ -1,1 +1,1 @@
-"""The Solara browser app (planned)."""
+"""The Solara browser app: explore an economy step by step, set levers, compare with paired seeds."""

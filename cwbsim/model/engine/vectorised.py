@@ -1,7 +1,7 @@
 """The vectorised money-flow engine: one step as a few sparse matrix products.
 
-Per step (DESIGN.md, "The engine"): money from outside arrives; every agent
-pays out everything it holds, by channel, along its edges; what has no local
+Per step (``docs/model.md``, section 3, "Process overview and scheduling"): money
+from outside arrives; every agent pays out everything it holds, by channel, along its edges; what has no local
 counterparty leaks to the outside; receipts are held until the next step. All
 of it is ``P @ x`` over all agents at once, with one CSR matrix per channel,
 rebuilt only when that channel's edges change.
