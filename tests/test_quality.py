@@ -40,3 +40,22 @@ def test_ruff_check_and_format():
     assert check.returncode == 0, check.stdout
     fmt = subprocess.run([ruff, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True)
     assert fmt.returncode == 0, fmt.stdout
+
+
+def test_the_spec_reference_is_written_from_the_current_schema():
+    from cwbsim.model.spec.reference import reference
+
+    written = (ROOT / "docs" / "spec-reference.md").read_text()
+    assert written == reference(), "regenerate: python -m cwbsim.model.spec.reference"
+    for key in ("income", "household_weight", "renewal_probability", "capacity_headroom"):
+        assert f"`{key}`" in written
+
+
+def test_the_documented_example_spec_runs_and_keeps_its_stated_shares():
+    from cwbsim.scenarios.running import run_economy
+
+    result = run_economy(str(ROOT / "docs" / "example-economy.toml"), 1, 1)
+    year = result.years[0]
+    assert year["anchor_spend"] == pytest.approx(60e6 * 0.45 + 20e6 * 0.25, rel=1e-6)
+    stated = (60e6 * 0.45 * 0.12 + 20e6 * 0.25 * 0.2) / (60e6 * 0.45 + 20e6 * 0.25)
+    assert year["local_share"] == pytest.approx(stated, abs=0.03)

@@ -24,9 +24,9 @@ from cwbsim.model.spec.types import (
 class FirmCosts(Strict):
     """How a firm splits its revenue; profit is the rest."""
 
-    wage_share: Share = 0.30
-    input_share: Share = 0.50
-    tax_share: Share = 0.05
+    wage_share: Share = Field(0.30, description="Share of revenue paid as wages.")
+    input_share: Share = Field(0.50, description="Share of revenue spent on inputs.")
+    tax_share: Share = Field(0.05, description="Share of revenue paid as tax.")
     turnover_per_employee: Pounds = Field(80_000.0, description="£ per year per employee.")
 
     @model_validator(mode="after")
@@ -152,8 +152,10 @@ class Adaptation(Strict):
 class Behaviour(Strict):
     """Behavioural parameters the data cannot show; assumptions unless a source is cited."""
 
-    firm_costs: FirmCosts = Field(default_factory=FirmCosts)
-    tiers: dict[Tier, TierBehaviour] = Field(default_factory=_default_tiers)
+    firm_costs: FirmCosts = Field(default_factory=FirmCosts, description="How firms spend.")
+    tiers: dict[Tier, TierBehaviour] = Field(
+        default_factory=_default_tiers, description="How firms in each tier hire and buy."
+    )
     band_employees: dict[SizeBand, tuple[int, int]] = Field(
         default_factory=lambda: {
             "micro": (1, 9),
@@ -186,8 +188,10 @@ class Behaviour(Strict):
         description="Owner households among whom a locally owned local firm's profit is shared, "
         "by size band (assumption).",
     )
-    tenders: Tenders = Field(default_factory=Tenders)
-    adaptation: Adaptation = Field(default_factory=Adaptation)
+    tenders: Tenders = Field(default_factory=Tenders, description="How contracts are let.")
+    adaptation: Adaptation = Field(
+        default_factory=Adaptation, description="How the economy adapts over time."
+    )
 
     @model_validator(mode="after")
     def _tiers(self) -> Behaviour:

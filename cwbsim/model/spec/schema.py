@@ -77,7 +77,7 @@ class Contract(Strict):
 class Anchor(Strict):
     """An anchor institution: income from outside, wages, procurement, the rest spent outside."""
 
-    name: str
+    name: str = Field(description="Unique name; interventions and reports use it.")
     area: str = Field(description="Area code where the anchor is based.")
     income: Pounds = Field(description="Income from outside, £ per year.")
     staff: int = Field(ge=0, description="Headcount.")
@@ -103,11 +103,11 @@ class Anchor(Strict):
 class Supplier(Strict):
     """A named real firm (for example one found in a spend file)."""
 
-    name: str
-    area: str
-    sector: Section
-    size_band: SizeBand = "small"
-    ownership: Ownership = "external"
+    name: str = Field(description="Unique name; named contracts refer to it.")
+    area: str = Field(description="Area code where the supplier is based.")
+    sector: Section = Field(description="SIC 2007 section of what it sells.")
+    size_band: SizeBand = Field("small", description="micro, small, medium or large.")
+    ownership: Ownership = Field("external", description="Who receives its profit.")
     employees: int | None = Field(
         None, ge=1, description="Headcount; drawn from the band if absent."
     )
@@ -119,7 +119,7 @@ DEFAULT_SIZE_BANDS = {"micro": 0.89, "small": 0.09, "medium": 0.016, "large": 0.
 class FirmPopulation(Strict):
     """A synthetic population of firms in one area."""
 
-    area: str
+    area: str = Field(description="Area code where these firms are based.")
     count: int = Field(ge=0, description="Number of firms.")
     sectors: dict[Section, Share] = Field(description="Share of firms by SIC section.")
     size_bands: dict[SizeBand, Share] = Field(
@@ -145,7 +145,7 @@ class FirmPopulation(Strict):
 class Households(Strict):
     """Resident households of one local-tier area (other tiers' households are not modelled)."""
 
-    area: str
+    area: str = Field(description="Area code where these households live.")
     count: int = Field(ge=1, description="Number of households.")
     household_weight: int = Field(
         1, ge=1, description="Households per agent (cohorts of identical households)."
@@ -183,15 +183,15 @@ class Households(Strict):
 class EconomySpec(Strict):
     """A whole local economy: areas, anchors, firms, households and behaviour."""
 
-    name: str
-    description: str = ""
+    name: str = Field(description="Name of the economy, used in outputs.")
+    description: str = Field("", description="What the economy stands for, in a sentence.")
     start: YearMonth = Field("2012-04", description="First month of year 1.")
-    areas: list[Area] = Field(min_length=1)
-    anchors: list[Anchor] = Field(min_length=1)
-    suppliers: list[Supplier] = Field(default_factory=list)
-    firms: list[FirmPopulation] = Field(default_factory=list)
-    households: list[Households] = Field(min_length=1)
-    behaviour: Behaviour = Field(default_factory=Behaviour)
+    areas: list[Area] = Field(min_length=1, description="The place, its region, the rest.")
+    anchors: list[Anchor] = Field(min_length=1, description="Anchor institutions.")
+    suppliers: list[Supplier] = Field(default_factory=list, description="Named firms.")
+    firms: list[FirmPopulation] = Field(default_factory=list, description="Synthetic firms.")
+    households: list[Households] = Field(min_length=1, description="Household populations.")
+    behaviour: Behaviour = Field(default_factory=Behaviour, description="Assumptions.")
 
 
 def check_references(spec: EconomySpec, source: str) -> None:
