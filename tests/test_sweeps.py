@@ -84,6 +84,7 @@ def test_killed_sweep_resumes_without_loss_or_duplicates(serial, tmp_path):
     process.wait()
     partial = len(Store(out).done())
     assert 5 <= partial < 40
+    (out / "runs" / ".cwbsim-run-000099.parquet.abc.tmp").write_bytes(b"half a file")
     result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(out), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert f"{40 - partial} runs" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +16,12 @@ app = typer.Typer(
     help="Simulate money flowing through a local economy (community wealth building).",
 )
 console = Console()
+Workers = Annotated[int | None, typer.Option(min=1, help="Local processes (default: all cores).")]
+Scheduler = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")
+]
+DaskLocal = Annotated[int | None, typer.Option(help="Start a local Dask cluster of N workers.")]
+"""Where a batch of runs goes (:func:`cwbsim.scenarios.evaluators.make`); shared by commands."""
 errors = Console(stderr=True)
 
 

@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cwbsim.cli.common import _fail, _number, _progress, app, console, errors
+from cwbsim.cli.common import (
+    DaskLocal,
+    Scheduler,
+    Workers,
+    _fail,
+    _number,
+    _progress,
+    app,
+    console,
+    errors,
+)
 from cwbsim.model.errors import InputError
 
 
@@ -146,15 +156,9 @@ def compare(
             "change both arms' economy.",
         ),
     ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
-    ] = None,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")
-    ] = None,
-    dask_local: Annotated[
-        int | None, typer.Option(help="Start a local Dask cluster of N workers.")
-    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    dask_local: DaskLocal = None,
 ) -> None:
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:

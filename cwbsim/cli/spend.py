@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from cwbsim.calibration.payees import PROCUREMENT_BASE, TYPES
-from cwbsim.cli.common import _fail, _progress, app, console, errors
+from cwbsim.cli.common import DaskLocal, Scheduler, Workers, _fail, _progress, app, console, errors
 from cwbsim.model.errors import InputError
 
 
@@ -241,15 +241,9 @@ def calibrate(
         bool,
         typer.Option(help="Go on past a file or sheet with data but no spend table."),
     ] = False,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
-    ] = None,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")
-    ] = None,
-    dask_local: Annotated[
-        int | None, typer.Option(help="Start a local Dask cluster of N workers.")
-    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    dask_local: DaskLocal = None,
 ) -> None:
     """Build an economy from spend files and fit its unseen behaviour to targets."""
     try:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cwbsim.cli.common import _fail, _progress, app, console, errors
+from cwbsim.cli.common import DaskLocal, Scheduler, Workers, _fail, _progress, app, console, errors
 from cwbsim.model.errors import InputError
 
 
@@ -16,15 +16,9 @@ from cwbsim.model.errors import InputError
 def sweep(
     sweep_file: Annotated[Path, typer.Argument(help="Sweep TOML (see cwbsim/scenarios/sweeps/).")],
     out: Annotated[Path, typer.Option(help="Result store folder (resumed if it exists).")],
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Local processes (default: all cores).")
-    ] = None,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")
-    ] = None,
-    dask_local: Annotated[
-        int | None, typer.Option(help="Start a local Dask cluster of N workers.")
-    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    dask_local: DaskLocal = None,
 ) -> None:
     """Run a sweep (or resume it), committing each run to a Parquet store as it finishes."""
     from cwbsim.scenarios import evaluators

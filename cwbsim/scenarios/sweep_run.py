@@ -106,6 +106,7 @@ def run_sweep(
     store = Store(out)
     with store.lock():
         store.open(sweep_fingerprint(sweep_path, todo), manifest, points)
+        store.clear_leftovers()
         finished = store.done()
         pending = [
             Task(t, replicate(sweep.seed, t["run"])) for t in todo if t["run"] not in finished

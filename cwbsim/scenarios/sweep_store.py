@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from cwbsim.model.errors import InputError
-from cwbsim.scenarios.outputs import atomic_write, json_text
+from cwbsim.scenarios.outputs import TEMPORARY, atomic_write, json_text
 from cwbsim.scenarios.running import versions
 
 
@@ -62,6 +62,15 @@ class Store:
             yield self
         finally:
             os.close(handle)  # closing the file releases the lock
+
+    def clear_leftovers(self) -> int:
+        """Remove temporary files a killed writer left (call while holding the lock)."""
+        stale = list(self.folder.glob(f"{TEMPORARY}*")) + list(
+            self.runs_folder.glob(f"{TEMPORARY}*")
+        )
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
 
     def done(self) -> set[int]:
         """Ids of the runs already stored."""
