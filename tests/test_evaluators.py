@@ -167,6 +167,8 @@ def test_ctrl_c_stops_a_sweep_keeps_its_runs_and_leaves_no_worker(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell's background job starts with Ctrl-C ignored; give the child the default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.time() + 120
     while time.time() < deadline and not list((out / "runs").glob("run-*.parquet")):
