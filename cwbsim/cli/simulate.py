@@ -52,6 +52,23 @@ def _is_scenario(spec: str) -> bool:
     return spec in builtin_scenarios() and spec not in builtin_specs()
 
 
+def _economy(text: str):
+    """A built-in spec, a spec file, or, failing both, the economy of a district by name."""
+    from cwbsim.model.spec.files import builtin_specs, load_spec
+
+    if text in builtin_specs() or Path(text).exists() or text.endswith(".toml"):
+        return load_spec(text)
+    from cwbsim.calibration.place import place_spec
+
+    try:
+        return place_spec(text)
+    except InputError as error:
+        raise InputError(
+            f"{text}: not a built-in spec ({', '.join(builtin_specs())}), a scenario, a file "
+            f"or a district ({str(error).removeprefix('place: ')})"
+        ) from None
+
+
 SET_HELP = (
     "Set a parameter for this run, PATH=NUMBER (repeatable), e.g. "
     "scenario.intervention.0.weight=4 or spec.households.0.local_share=0.4."
@@ -76,7 +93,10 @@ def _warn_late(scenario, years: int) -> None:
 def run(
     spec: Annotated[
         str,
-        typer.Argument(help="A built-in spec or scenario name, or a spec or scenario TOML path."),
+        typer.Argument(
+            help="A built-in spec or scenario, a spec or scenario TOML path, or a district "
+            "(Hyndburn, E07000120: built from official statistics)."
+        ),
     ],
     years: Annotated[
         int | None, typer.Option(help="Years to simulate (default: 10, or the scenario's).")
@@ -118,9 +138,7 @@ def run(
             with _progress(f"Running {scenario.name}", run_years * 12) as tick:
                 result = run_scenario(scenario, base, run_seed, run_years, tick, engine)
         else:
-            from cwbsim.model.spec.files import load_spec
-
-            _, base = parameters.apply(None, load_spec(spec), values, "--set")
+            _, base = parameters.apply(None, _economy(spec), values, "--set")
             run_years = limits.years(10 if years is None else years)
             with _progress(f"Running {spec}", run_years * 12) as tick:
                 result = run_economy(

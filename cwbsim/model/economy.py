@@ -13,6 +13,7 @@ from cwbsim.model.build.builder import build_economy, household_income
 from cwbsim.model.build.consumption import apply_spending
 from cwbsim.model.build.contracts import procurement_edges
 from cwbsim.model.build.networks import profit_edges
+from cwbsim.model.build.sectors import sector_table
 from cwbsim.model.build.size import check_fits
 from cwbsim.model.codes import CHANNELS, EDGE_CHANNELS, STEPS_PER_YEAR
 from cwbsim.model.engine.flows import StepFlows
@@ -103,7 +104,9 @@ class LocalEconomy(mesa.Model):
         rules = self.spec.behaviour.adaptation
         opening_spent = self.state.cash + fast.injection_step
         self.labour = LabourMarket(economy, rules, opening_spent)
-        self.firms = FirmDynamics(economy, self.spec.behaviour, self.labour)
+        self.firms = FirmDynamics(
+            economy, self.spec.behaviour, self.labour, sector_table(self.spec).output_per_job
+        )
         self.firms.unmet_tenders = self.tendering.unmet
         opening = StepFlows.zeros(len(economy.anchor_idx), len(economy.household_idx))
         opening.anchor_income = fast.funding_step[: len(economy.anchor_idx)].copy()
@@ -155,6 +158,7 @@ class LocalEconomy(mesa.Model):
         from the contracts; ``injections`` re-reads the injections.
         """
         economy = self.economy
+        economy.revision += 1
         if "wages" in channels:
             economy.edges["wages"] = economy.workforce.wage_edges(economy.budget["wages"])
             economy.injection["outside_wages"] = economy.workforce.outside_wages(economy.n)
@@ -209,6 +213,8 @@ class LocalEconomy(mesa.Model):
         ):
             changed.add("procurement")
         if review:
+            if self.firms.expand(self.labour.rules.review_months):
+                self.tendering.refresh_pools()
             self.labour.adjust(streams["labour"])
             changed.add("wages")
         if self.labour.enforce_wage_floor():

@@ -86,6 +86,6 @@ def set_investment(
         np.asarray(capacity)[active],
     )
     economy.injection["investment"][firms] = pounds_per_year
-    economy.capacity[firms - first] = capacity
+    economy.capacity[firms - first] = np.maximum(economy.capacity[firms - first], capacity)
     model.tendering.refresh_pools()
     model.refresh(set(), injections=True)

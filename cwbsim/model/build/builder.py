@@ -18,6 +18,7 @@ from cwbsim.model.build.consumption import apply_spending
 from cwbsim.model.build.contracts import build_contracts, procurement_edges
 from cwbsim.model.build.labour import assign_jobs, household_spending
 from cwbsim.model.build.population import Firms, Households, draw_firms, draw_households
+from cwbsim.model.build.sectors import SectorTable, sector_table, size_factor
 from cwbsim.model.codes import ANCHOR, CHANNELS, FIRM, HOUSEHOLD, INJECTIONS, STEPS_PER_YEAR
 from cwbsim.model.engine.analytic import steady_state_iterative
 from cwbsim.model.engine.matrices import check_budgets, transition_matrix
@@ -77,7 +78,8 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
     firms = draw_firms(spec, area_index, rng)
     firms.tier = area_tier[firms.area]
     contracts, access = build_contracts(spec, firms, len(spec.anchors), rng)
-    turnover = spec.behaviour.firm_costs.turnover_per_employee
+    table = sector_table(spec)
+    turnover = table.output_per_job[firms.sector]  # £ a year per job, by the firm's sector
     contract_revenue = np.bincount(
         contracts.supplier - len(spec.anchors), contracts.value, minlength=len(firms)
     )
@@ -89,14 +91,14 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
     spending = household_spending(spec, households)
     workforce = _workforce(spec, layout, firms, households, rng)
     held = {"spending": spending, "workforce": workforce, "contracts": contracts}
-    economy = _arrays(spec, layout, area_index, area_tier, firms, households, held, access)
-    _relationships(spec, economy, firms, households, rng)
+    economy = _arrays(spec, layout, area_index, area_tier, firms, households, held, access, table)
+    _relationships(spec, economy, firms, households, table, rng)
     _injections(economy, households)
     _open_at_steady_state(economy, firms.capacity, firms.employees * turnover)
     return economy
 
 
-def _arrays(spec, layout, area_index, area_tier, firms, households, held, access) -> Economy:
+def _arrays(spec, layout, area_index, area_tier, firms, households, held, access, table) -> Economy:
     """The economy's arrays of agents and their channel budgets.
 
     The spending rule, workforce and contracts (``held``) and the tender access
@@ -104,7 +106,7 @@ def _arrays(spec, layout, area_index, area_tier, firms, households, held, access
     """
     anchor_area = np.array([area_index[a.area] for a in spec.anchors], dtype=np.int64)
     area = np.concatenate([anchor_area, firms.area, households.area])
-    turnover = spec.behaviour.firm_costs.turnover_per_employee
+    turnover = table.output_per_job[firms.sector]
     return Economy(
         area_codes=[a.code for a in spec.areas],
         area_names=[a.name for a in spec.areas],
@@ -128,7 +130,7 @@ def _arrays(spec, layout, area_index, area_tier, firms, households, held, access
         cost_index=firms.cost_index,
         active=firms.active,
         household_idx=layout.household_idx,
-        budget=_budgets(spec, layout, held["spending"]),
+        budget=_budgets(spec, layout, held["spending"], firms.sector, table),
         edges={},
         tender_access=access,
         injection={},
@@ -139,11 +141,16 @@ def _arrays(spec, layout, area_index, area_tier, firms, households, held, access
 
 
 def _budgets(
-    spec: EconomySpec, layout: Layout, spending: HouseholdSpending
+    spec: EconomySpec,
+    layout: Layout,
+    spending: HouseholdSpending,
+    sector: np.ndarray,
+    table: SectorTable,
 ) -> dict[str, np.ndarray]:
     """Each agent's shares of its outflow by channel.
 
-    Households' consumption and savings are set with their shopping
+    Firms split revenue as their sector does (inputs include imports, which
+    leak); households' consumption and savings are set with their shopping
     (:func:`~cwbsim.model.build.consumption.apply_spending`).
     """
     budget = {c: np.zeros(layout.n) for c in CHANNELS}
@@ -151,11 +158,11 @@ def _budgets(
         budget["wages"][a] = anchor.wage_share
         budget["procurement"][a] = anchor.procurement_share
         budget["other"][a] = 1.0 - anchor.wage_share - anchor.procurement_share
-    costs, firm = spec.behaviour.firm_costs, layout.firm_idx
-    budget["wages"][firm] = costs.wage_share
-    budget["inputs"][firm] = costs.input_share
-    budget["tax"][firm] = costs.tax_share
-    budget["profit"][firm] = 1.0 - costs.wage_share - costs.input_share - costs.tax_share
+    firm = layout.firm_idx
+    budget["wages"][firm] = table.wage[sector]
+    budget["inputs"][firm] = table.inputs[sector] + table.imports[sector]
+    budget["tax"][firm] = table.tax[sector]
+    budget["profit"][firm] = table.profit[sector]
     budget["tax"][layout.household_idx] = spending.tax
     return budget
 
@@ -167,12 +174,15 @@ def _workforce(spec, layout: Layout, firms: Firms, households: Households, rng):
     jobs[layout.firm_idx] = firms.employees
     resident_share = np.zeros(layout.n)
     resident_share[: layout.n_anchor] = [a.local_staff_share for a in spec.anchors]
-    tier_behaviour = [spec.behaviour.tiers[t] for t in TIERS]
-    resident_share[layout.firm_idx] = [tier_behaviour[t].local_staff_share for t in firms.tier]
+    by_tier = np.array([spec.behaviour.tiers[t].local_staff_share for t in TIERS])
+    by_band = size_factor(spec, "resident_staff")
+    resident_share[layout.firm_idx] = np.minimum(by_tier[firms.tier] * by_band[firms.band], 1.0)
     return assign_jobs(spec, jobs, resident_share, households, layout.household_idx, rng)
 
 
-def _relationships(spec, economy: Economy, firms: Firms, households: Households, rng) -> None:
+def _relationships(
+    spec, economy: Economy, firms: Firms, households: Households, table: SectorTable, rng
+) -> None:
     """Every channel's edges, and the households' spending shares (set once, here).
 
     Procurement comes from the contracts, wages from the workforce; input
@@ -183,7 +193,7 @@ def _relationships(spec, economy: Economy, firms: Firms, households: Households,
     economy.edges = {
         "procurement": procurement_edges(economy.contracts, economy.anchor_income),
         "wages": economy.workforce.wage_edges(budget["wages"]),
-        "inputs": networks.input_edges(spec, economy.firm_idx, firms, budget["inputs"], rng),
+        "inputs": networks.input_edges(spec, economy.firm_idx, firms, table, rng),
         "consumption": networks.consumption_edges(
             spec, economy.household_idx, economy.firm_idx, firms, rng
         ),

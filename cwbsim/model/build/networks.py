@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cwbsim.model.build.population import Firms
+from cwbsim.model.build.sectors import SectorTable, flegg, size_factor
 from cwbsim.model.codes import LOCAL, REGION
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.types import OWNERSHIPS, SECTIONS, SIZE_BANDS, TIERS
@@ -23,15 +24,92 @@ def _choose(pool: np.ndarray, weights: np.ndarray, shape: tuple, rng) -> np.ndar
 
 
 def input_edges(
-    spec: EconomySpec, firm_idx: np.ndarray, firms: Firms, input_budget: np.ndarray, rng
+    spec: EconomySpec, firm_idx: np.ndarray, firms: Firms, table: SectorTable, rng
 ) -> Edges:
-    """Firm -> firm input purchases from local and region suppliers, weighted by size.
+    """Firm -> firm input purchases from local and region suppliers.
 
+    With a sector table's input mix, each firm buys from each supplying sector its
+    share of the national mix, within the place and the region as Flegg's location
+    quotients say (:func:`regional_shares`), from one supplier per sector and tier
+    drawn by size. Without one (``uniform``), from ``input_suppliers`` firms of any
+    sector per tier, in the tier's ``local_input_share`` and ``region_input_share``.
     A firm never buys from itself: a draw of itself moves to the next firm in the pool.
     """
+    if table.mix is None:
+        return _pooled_inputs(spec, firm_idx, firms, table, rng)
+    local, region = regional_shares(spec, firms, table)
+    buyers = np.arange(len(firm_idx))
+    parts = []
+    for supplier_tier, shares in ((LOCAL, local), (REGION, region)):
+        for i in range(len(SECTIONS)):
+            share = table.inputs[firms.sector] * table.mix[firms.sector, i] * shares[i]
+            buying = buyers[share > 0]
+            pool = np.flatnonzero(
+                (firms.tier == supplier_tier) & firms.active & (firms.sector == i)
+            )
+            if not len(buying) or not len(pool):
+                continue
+            chosen = _choose(pool, firms.employees[pool].astype(float), (len(buying),), rng)
+            chosen = _not_itself(chosen, buying, pool)
+            keep = chosen >= 0
+            parts.append(Edges(firm_idx[buying[keep]], firm_idx[chosen[keep]], share[buying][keep]))
+    return Edges.concat(parts)
+
+
+def regional_shares(spec: EconomySpec, firms: Firms, table: SectorTable):
+    """Shares of each firm's UK-bought inputs from each sector bought locally and regionally.
+
+    Returns two arrays of shape (sections, firms): ``local[i, f]`` and ``region[i, f]``
+    for supplying sector ``i``. Local firms buy ``min(FLQ, 1)`` of the place locally
+    and what the place and region together add, regionally; region firms buy the
+    wider area's share split between the place and the rest by the supplying
+    sector's jobs; outside firms buy neither. A size band's ``local_inputs``
+    multiplies the local share; the regional share is cut only where the two would
+    pass all of the firm's UK-bought inputs from that sector.
+    """
+    delta = spec.behaviour.regional_inputs.flq_delta
+    sectors = len(SECTIONS)
+    employed = firms.employees * firms.active
+    place = np.bincount(firms.sector[firms.tier == LOCAL], employed[firms.tier == LOCAL], sectors)
+    given = spec.behaviour.regional_inputs.region_jobs
+    if given:
+        region = np.array([given.get(s, 0.0) for s in SECTIONS])
+    else:
+        in_region = firms.tier == REGION
+        region = np.bincount(firms.sector[in_region], employed[in_region], sectors)
+    nation = table.national_jobs
+    own = flegg(place, nation, delta)  # (i, j)
+    wide = flegg(place + region, nation, delta)
+    weight = np.divide(place, place + region, out=np.zeros(sectors), where=place + region > 0)
+    buyer = firms.sector
+    local = np.zeros((sectors, len(firms)))
+    regional = np.zeros((sectors, len(firms)))
+    is_local, is_region = firms.tier == LOCAL, firms.tier == REGION
+    local[:, is_local] = own[:, buyer[is_local]]
+    regional[:, is_local] = np.maximum(wide[:, buyer[is_local]] - own[:, buyer[is_local]], 0.0)
+    local[:, is_region] = wide[:, buyer[is_region]] * weight[:, None]
+    regional[:, is_region] = wide[:, buyer[is_region]] * (1.0 - weight[:, None])
+    local = np.minimum(local * size_factor(spec, "local_inputs")[firms.band], 1.0)
+    return local, np.minimum(regional, 1.0 - local)
+
+
+def _not_itself(chosen: np.ndarray, buyer: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """A draw of the buyer itself moves to the next firm of the pool (-1 if it is alone)."""
+    self_loop = chosen == buyer
+    if len(pool) == 1:
+        chosen[self_loop] = -1
+        return chosen
+    position = np.searchsorted(pool, chosen[self_loop])
+    chosen[self_loop] = pool[(position + 1) % len(pool)]
+    return chosen
+
+
+def _pooled_inputs(spec, firm_idx, firms, table, rng) -> Edges:
+    """Inputs from ``input_suppliers`` firms of any sector per tier (the ``uniform`` table)."""
     parts = []
     counts = spec.behaviour.input_suppliers
     tier_behaviour = [spec.behaviour.tiers[t] for t in TIERS]
+    input_share = table.inputs[firms.sector]
     for supplier_tier, share_of in ((LOCAL, "local_input_share"), (REGION, "region_input_share")):
         k = counts.get(TIERS[supplier_tier], 0)
         pool = np.flatnonzero((firms.tier == supplier_tier) & firms.active)
@@ -45,7 +123,7 @@ def input_edges(
         if len(pool) == 1:
             chosen[self_loop] = -1
         source_share = np.array([getattr(tier_behaviour[t], share_of) for t in firms.tier])
-        share = input_budget[firm_idx][:, None] * source_share[:, None] / k
+        share = input_share[:, None] * source_share[:, None] / k
         keep = chosen >= 0
         parts.append(
             Edges(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cwbsim.model.build.sectors import size_factor
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.types import OWNERSHIPS, SECTIONS, SIZE_BANDS
 
@@ -130,8 +131,14 @@ def draw_firms(spec: EconomySpec, area_index: dict, rng: np.random.Generator) ->
         parts["area"].append(np.full(count, area_index[population.area]))
         parts["sector"].append(_categorical(population.sectors, SECTIONS, count, rng))
         parts["band"].append(band)
-        parts["owner"].append(_categorical(population.ownership, OWNERSHIPS, count, rng))
-        parts["employees"].append(draw_employees(band, ranges, rng))
+        owner = _categorical(population.ownership, OWNERSHIPS, count, rng)
+        ownership = size_factor(spec, "local_ownership")
+        if np.any(ownership != 1.0):
+            local = population.ownership.get("local", 0.0)
+            owner = _owned_by_band(owner, band, local, ownership, rng)
+        parts["owner"].append(owner)
+        own_range = {b: population.employees for b in SIZE_BANDS} if population.employees else None
+        parts["employees"].append(draw_employees(band, own_range or ranges, rng))
         parts["capacity"].append(np.full(count, population.capacity))
     dormant, local_area = _dormant_sectors(spec, area_index)
     if len(dormant):
@@ -147,6 +154,29 @@ def draw_firms(spec: EconomySpec, area_index: dict, rng: np.random.Generator) ->
         active[-len(dormant) :] = False
     cost_index = rng.lognormal(0.0, 0.1, size=len(columns["area"]))
     return Firms(**columns, active=active, cost_index=cost_index, names=names)
+
+
+def _owned_by_band(
+    owner: np.ndarray, band: np.ndarray, local: float, factor: np.ndarray, rng
+) -> np.ndarray:
+    """Re-draw local ownership so a firm of band ``b`` is local with chance ``local * factor[b]``.
+
+    Locally owned firms of a band with a factor below 1 become externally owned, and
+    externally owned firms of a band above 1 become local, each at the rate that
+    moves the band's expected share from ``local`` to the target; co-operatives stay.
+    """
+    target = np.minimum(local * factor[band], 1.0)
+    draw = rng.random(len(owner))
+    is_local, is_external = (
+        owner == OWNERSHIPS.index("local"),
+        owner == OWNERSHIPS.index("external"),
+    )
+    keep = np.divide(target, local, out=np.zeros(len(owner)), where=local > 0)
+    gain = np.divide(target - local, 1.0 - local, out=np.zeros(len(owner)), where=local < 1)
+    owner = owner.copy()
+    owner[is_local & (draw >= keep)] = OWNERSHIPS.index("external")
+    owner[is_external & (target > local) & (draw < gain)] = OWNERSHIPS.index("local")
+    return owner
 
 
 def _dormant_sectors(spec: EconomySpec, area_index: dict) -> tuple[np.ndarray, int]:

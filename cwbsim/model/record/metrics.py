@@ -154,6 +154,19 @@ def _registry() -> dict[str, Metric]:
             for c in CHANNELS
         ],
         Metric("leakage", "£", "Money leaving the place, all channels.", "sum"),
+        *[
+            Metric(
+                f"respend_{group}",
+                "share",
+                f"Of each £ {who} pay out, the share paid to local agents (resident staff, "
+                f"local suppliers, local owners): the first-round re-spend {source} measure; "
+                "weighted by what each pays out.",
+                "ratio",
+                f"respend_{group}_local",
+                f"respend_{group}_paid",
+            )
+            for group, who, source in RESPEND_GROUPS
+        ],
         Metric("local_jobs", "jobs", "Jobs located in the local tier, whoever fills them.", "mean"),
         Metric("unemployment_rate", "share", "Unemployed / local resident labour force.", "mean"),
         Metric("local_firms", "firms", "Active firms located in the local tier.", "mean"),
@@ -178,6 +191,16 @@ def _registry() -> dict[str, Metric]:
     }  # fmt: skip
 
 
+RESPEND_GROUPS = (
+    ("sme", "local micro and small firms", "FSB/CLES (2013)"),
+    ("large", "local medium and large firms", "FSB/CLES (2013)"),
+    ("local_suppliers", "the anchors' local-tier suppliers", "NEF (2005)"),
+    ("nonlocal_suppliers", "the anchors' suppliers outside the place", "NEF (2005)"),
+)
+"""Supplier-level re-spend: (group, who, the study that measures it)."""
+SME_BANDS = (0, 1)
+"""Size bands counted as SMEs in the re-spend metrics: micro and small (FSB/CLES's 'SMEs')."""
+
 DISPLAY = {
     "anchor_spend": ("Anchor procurement spend", "money", True, False),
     "anchor_spend_local": ("Anchor spend with local suppliers", "money", False, False),
@@ -194,6 +217,15 @@ DISPLAY = {
     "local_wages": ("Wages paid to local residents", "money", False, True),
     **{f"leakage_{c}": (f"Money leaving the place: {c}", "money", False, False) for c in CHANNELS},
     "leakage": ("Money leaving the place", "money", False, True),
+    "respend_sme": ("Local re-spend per £, small firms", "share", False, False),
+    "respend_large": ("Local re-spend per £, large firms", "share", False, False),
+    "respend_local_suppliers": ("Local re-spend per £, local suppliers", "share", False, True),
+    "respend_nonlocal_suppliers": (
+        "Local re-spend per £, suppliers elsewhere",
+        "share",
+        False,
+        False,
+    ),
     "local_jobs": ("Jobs in the place", "count", True, True),
     "unemployment_rate": ("Unemployment rate", "share", True, True),
     "local_firms": ("Firms in the place", "count", False, True),
@@ -250,13 +282,44 @@ def income_distribution(values: np.ndarray, weights: np.ndarray) -> tuple[float,
     return median, 2.0 * below / (2.0 * total_weight**2 * mean)
 
 
+def respend_groups(economy) -> dict[str, np.ndarray]:
+    """Agent indices of each supplier group of :data:`RESPEND_GROUPS` (active firms)."""
+    firm = economy.firm_idx
+    active = firm[economy.active]
+    tier = economy.tier[active]
+    band = economy.size_band[economy.active]
+    contracts = economy.contracts
+    holds = np.isin(active, contracts.supplier[contracts.supplier >= 0])
+    sme = np.isin(band, SME_BANDS)
+    return {
+        "sme": active[(tier == LOCAL) & sme],
+        "large": active[(tier == LOCAL) & ~sme],
+        "local_suppliers": active[(tier == LOCAL) & holds],
+        "nonlocal_suppliers": active[(tier != LOCAL) & holds],
+    }
+
+
+def local_payment_share(economy) -> np.ndarray:
+    """Share of each agent's outflow paid to local-tier agents (all edge channels), shape (n,)."""
+    out = np.zeros(economy.n)
+    for edges in economy.edges.values():
+        local = economy.tier[edges.payee] == LOCAL
+        out += np.bincount(edges.payer[local], edges.share[local], minlength=economy.n)
+    return out
+
+
 def step_values(
-    flows: StepFlows, previous: StepFlows, economy, weight: np.ndarray
+    flows: StepFlows,
+    previous: StepFlows,
+    economy,
+    weight: np.ndarray,
+    respend: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
 ) -> dict[str, float]:
     """Compute every per-step metric from one step's flows and the economy's state.
 
     ``previous`` is the step before (its rounds 1 and 2 complete with this
-    step's round 3).
+    step's round 3). ``respend`` is ``(respend_groups, local_payment_share)`` of
+    the economy as it stands (computed here when not given).
     """
     ledger = flows.ledger
     proc = ledger[LEDGER_CHANNELS.index("procurement")]
@@ -296,6 +359,16 @@ def step_values(
     unemployed = float(workforce.people[workforce.employer == UNEMPLOYED].sum())
     out["unemployment_rate"] = unemployed / labour_force if labour_force else float("nan")
     out["local_firms"] = float(np.sum(economy.active & (economy.tier[economy.firm_idx] == LOCAL)))
+    groups, share = respend or (respend_groups(economy), local_payment_share(economy))
+    for group, members in groups.items():
+        paid = flows.spent[members]
+        out[f"respend_{group}_paid"] = float(paid.sum())
+        out[f"respend_{group}_local"] = float((paid * share[members]).sum())
+        out[f"respend_{group}"] = (
+            out[f"respend_{group}_local"] / out[f"respend_{group}_paid"]
+            if out[f"respend_{group}_paid"]
+            else float("nan")
+        )
     per_household = 12.0 * flows.household_income / weight
     out["household_income_median"], out["gini"] = income_distribution(per_household, weight)
     return out

@@ -7,7 +7,13 @@ import pandas as pd
 
 from cwbsim.model.codes import LEDGER_CHANNELS, LOCAL, REGION, STEPS_PER_YEAR, group_label
 from cwbsim.model.engine.flows import StepFlows
-from cwbsim.model.record.metrics import METRICS, income_distribution, step_values
+from cwbsim.model.record.metrics import (
+    METRICS,
+    income_distribution,
+    local_payment_share,
+    respend_groups,
+    step_values,
+)
 from cwbsim.model.state.structure import Economy
 
 
@@ -37,10 +43,16 @@ class Recorder:
         self.household_years: list[dict[str, float]] = []
         self.last_year_income: np.ndarray | None = None
         self.current: dict[str, float] = {}
+        self._respend: tuple | None = None
+        self._revision = -1
 
     def record(self, flows: StepFlows) -> dict[str, float]:
         """Record one step; return its metric values."""
-        values = step_values(flows, self.previous, self.economy, self.household_weight)
+        economy = self.economy
+        if self._revision != economy.revision:  # relationships changed: re-read them
+            self._respend = (respend_groups(economy), local_payment_share(economy))
+            self._revision = economy.revision
+        values = step_values(flows, self.previous, economy, self.household_weight, self._respend)
         self.values.append(values)
         self.ledgers.append(flows.ledger)
         proc = flows.anchor_procurement

@@ -34,11 +34,18 @@ from cwbsim.model.state.workforce import UNEMPLOYED
 class FirmDynamics:
     """Monthly exit and entry of local firms."""
 
-    def __init__(self, economy: Economy, behaviour: Behaviour, labour: LabourMarket):
+    def __init__(
+        self,
+        economy: Economy,
+        behaviour: Behaviour,
+        labour: LabourMarket,
+        output_per_job: np.ndarray,
+    ):
         self.economy = economy
         self.rules = behaviour.adaptation
         self.labour = labour
-        self.turnover_per_employee = behaviour.firm_costs.turnover_per_employee
+        self.output_per_job = output_per_job
+        """£ of output a year per job, by SIC section (the sector table's)."""
         self.headroom = behaviour.capacity_headroom
         firm = economy.firm_idx
         self.reference = labour.revenue[firm].copy()
@@ -111,6 +118,23 @@ class FirmDynamics:
                 edges.share[keep],
             )
 
+    def expand(self, months: int) -> bool:
+        """Firms whose demand exceeds their capacity invest to meet it, at the pace they hire.
+
+        Each review closes ``months / adjustment_months`` of the gap between a
+        firm's smoothed revenue and its capacity (£ per year), as the labour
+        market closes its jobs gap: demand beyond capacity is served after a lag,
+        not turned away for ever, so jobs follow demand at the sector's output per
+        job. Returns whether any capacity grew.
+        """
+        economy = self.economy
+        firm = economy.firm_idx
+        gap = np.maximum(self.labour.revenue[firm] - economy.capacity, 0.0) * economy.active
+        if not np.any(gap > 0):
+            return False
+        economy.capacity += gap * min(1.0, months / self.rules.adjustment_months)
+        return True
+
     def unmet_demand(self) -> np.ndarray:
         """Unmet local demand by sector, £ per year: capacity-bound firms plus tenders."""
         economy = self.economy
@@ -144,7 +168,7 @@ class FirmDynamics:
             self.age[row] = 0
             self.months_low[row] = 0
             agent = int(firm[row])
-            self.labour.revenue_per_job[agent] = self.turnover_per_employee
+            self.labour.revenue_per_job[agent] = self.output_per_job[sector]
             self._take_customers(agent, sector, size, rng)
             self.unmet_tenders[sector] = 0.0
             opened.append(agent)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from cwbsim.model.spec.types import (
@@ -33,6 +35,68 @@ class FirmCosts(Strict):
     def _sum(self) -> FirmCosts:
         check_at_most_one(self, ("wage_share", "input_share", "tax_share"), "the rest is profit")
         return self
+
+
+class SectorCosts(Strict):
+    """One sector's split of revenue and its output per job: a column of an input-output table.
+
+    Profit (gross operating surplus) is what is left. Money is £ per year.
+    """
+
+    wage_share: Share = Field(description="Compensation of employees / output.")
+    input_share: Share = Field(description="Intermediate inputs bought in the UK / output.")
+    import_share: Share = Field(0.0, description="Imported intermediate inputs / output.")
+    tax_share: Share = Field(
+        description="Taxes less subsidies on products and production / output."
+    )
+    output_per_job: Pounds = Field(description="Output per workforce job, £ per year.")
+    inputs: dict[Section, Share] = Field(
+        default_factory=dict,
+        description="Share of the UK-bought inputs from each sector (sums to 1); empty: "
+        "from firms of any sector, by size.",
+    )
+
+    @model_validator(mode="after")
+    def _sum(self) -> SectorCosts:
+        names = ("wage_share", "input_share", "import_share", "tax_share")
+        check_at_most_one(self, names, "the rest is profit")
+        if self.inputs:
+            check_distribution(self.inputs, "inputs")
+        return self
+
+
+class SizeBehaviour(Strict):
+    """How firms of one size band differ from their sector and tier (multipliers, 1 = none)."""
+
+    local_inputs: float = Field(
+        1.0, ge=0.0, le=5.0, description="Multiplier on the share of inputs bought locally."
+    )
+    resident_staff: float = Field(
+        1.0, ge=0.0, le=5.0, description="Multiplier on the share of jobs held by residents."
+    )
+    local_ownership: float = Field(
+        1.0, ge=0.0, le=5.0, description="Multiplier on the chance a local firm is locally owned."
+    )
+
+
+class RegionalInputs(Strict):
+    """Where sectors buy their inputs: Flegg's location quotient (Flegg and Webber, 1997).
+
+    A sector buys within an area the share ``min(FLQ_ij, 1)`` of what the national
+    table says it buys from sector ``i``; see ``docs/model.md`` (Submodels).
+    """
+
+    flq_delta: float = Field(
+        0.3,
+        ge=0.0,
+        lt=1.0,
+        description="Flegg's delta: how strongly a small area imports (0.3, Flegg and Webber 1997).",
+    )
+    region_jobs: dict[Section, float] = Field(
+        default_factory=dict,
+        description="Workforce jobs by sector in the region outside the place (default: the "
+        "region-tier firms' jobs).",
+    )
 
 
 class TierBehaviour(Strict):
@@ -152,7 +216,24 @@ class Adaptation(Strict):
 class Behaviour(Strict):
     """Behavioural parameters the data cannot show; assumptions unless a source is cited."""
 
-    firm_costs: FirmCosts = Field(default_factory=FirmCosts, description="How firms spend.")
+    sector_table: Literal["uk-2017", "uniform"] = Field(
+        "uk-2017",
+        description="Where each sector's costs, output per job and input mix come from: the ONS "
+        "input-output table 2017 (uk-2017), or firm_costs for every sector (uniform).",
+    )
+    sectors: dict[Section, SectorCosts] = Field(
+        default_factory=dict, description="Sectors whose costs differ from the table's."
+    )
+    firm_costs: FirmCosts = Field(
+        default_factory=FirmCosts, description="Every sector's costs when sector_table is uniform."
+    )
+    size_bands: dict[SizeBand, SizeBehaviour] = Field(
+        default_factory=dict,
+        description="How firms of each size band differ (missing bands: no difference).",
+    )
+    regional_inputs: RegionalInputs = Field(
+        default_factory=RegionalInputs, description="Where sectors buy their inputs."
+    )
     tiers: dict[Tier, TierBehaviour] = Field(
         default_factory=_default_tiers, description="How firms in each tier hire and buy."
     )

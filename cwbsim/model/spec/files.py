@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
 import tomllib
 from importlib import resources
@@ -65,3 +67,34 @@ def load_spec(name_or_path: str | Path) -> EconomySpec:
             f"{', '.join(builtin_specs())})"
         )
     return parse_spec(read_toml(path), str(path))
+
+
+@functools.cache
+def sector_table(name: str) -> tuple[dict[str, dict], dict[str, float]]:
+    """A built-in sector table: each SIC section's costs and input mix, and national jobs.
+
+    Reads ``library/sectors-<name>.csv`` (built by ``tools/build_sector_table.py`` from
+    the ONS input-output table; provenance in its header comment). Returns
+    ``({section: SectorCosts fields}, {section: national workforce jobs})``.
+    """
+    resource = resources.files("cwbsim.model.spec") / "library" / f"sectors-{name}.csv"
+    if not resource.is_file():
+        raise InputError(f"behaviour.sector_table: no built-in table {name!r}")
+    lines = [line for line in resource.read_text().splitlines() if not line.startswith("#")]
+    rows, jobs = {}, {}
+    for record in csv.DictReader(lines):
+        section = record["section"]
+        rows[section] = {
+            "wage_share": float(record["wage_share"]),
+            "input_share": float(record["input_share"]),
+            "import_share": float(record["import_share"]),
+            "tax_share": float(record["tax_share"]),
+            "output_per_job": float(record["output_per_job"]),
+            "inputs": {
+                key.removeprefix("from_"): float(value)
+                for key, value in record.items()
+                if key.startswith("from_") and float(value) > 0
+            },
+        }
+        jobs[section] = float(record["jobs"])
+    return rows, jobs

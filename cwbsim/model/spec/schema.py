@@ -133,9 +133,16 @@ class FirmPopulation(Strict):
     capacity: CapacityMultiple = Field(
         DEFAULT_CAPACITY, description="Capacity as a multiple of initial turnover."
     )
+    employees: tuple[int, int] | None = Field(
+        None,
+        description="Headcount range of these firms, drawn log-uniform (default: the range "
+        "of each firm's size band, behaviour.band_employees).",
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> FirmPopulation:
+        if self.employees is not None and not 1 <= self.employees[0] <= self.employees[1]:
+            raise ValueError("employees must be [fewest, most] with 1 <= fewest <= most")
         check_distribution(self.sectors, "sectors")
         check_distribution(self.size_bands, "size_bands")
         check_distribution(self.ownership, "ownership")

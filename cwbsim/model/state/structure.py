@@ -83,6 +83,8 @@ class Economy:
     spending: HouseholdSpending
     owner_profit: Edges
     extra: dict[str, object] = field(default_factory=dict)
+    revision: int = 0
+    """Counts changes to relationships, budgets or firms (readers cache by it)."""
 
     @property
     def n(self) -> int:

@@ -1,0 +1,64 @@
+"""The command that builds an economy for any district: place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cwbsim.cli.common import _fail, app, console
+from cwbsim.model.errors import InputError
+
+
+@app.command()
+def place(
+    where: Annotated[str, typer.Argument(help="A district: name (Hyndburn) or code (E07000120).")],
+    out: Annotated[
+        Path | None, typer.Option(help="The spec file to write (default: NAME.toml here).")
+    ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="The region tier: districts, a county or group (default: the rest "
+            "of the district's region)."
+        ),
+    ] = None,
+    anchors: Annotated[
+        Path | None, typer.Option(help="A TOML file of [[anchors]] tables (name, income, ...).")
+    ] = None,
+    spend: Annotated[
+        list[Path] | None, typer.Option(help="Spend files: their bodies become the anchors.")
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option(help="Paying body's name where the spend files do not say.")
+    ] = None,
+    household_weight: Annotated[
+        int | None,
+        typer.Option(min=1, help="Households per agent (default: at most 60,000 agents)."),
+    ] = None,
+    start: Annotated[str, typer.Option(help="First month of the economy, YYYY-MM.")] = "2024-04",
+) -> None:
+    """Build an economy spec for any district of England and Wales from official statistics."""
+    try:
+        from cwbsim.calibration import place as places
+
+        options = places.PlaceOptions(region, anchors, household_weight, start)
+        if spend:
+            if anchors is not None:
+                raise InputError("--anchors and --spend: give one or the other, not both")
+            district = places.resolve_place(where)
+            codes = places.region_districts(district, region)
+            places.anchors_from_spend(spend, district, codes, options, body=body)
+        spec, notes = places.build_place(where, options)
+        path = places.write_place(spec, notes, out or Path(f"{spec['name']}.toml"))
+    except InputError as error:
+        _fail(str(error))
+    households = spec["households"][0]
+    local = [f for f in spec["firms"] if f["area"] == spec["areas"][0]["code"]]
+    console.print(
+        f"{spec['areas'][0]['name']}: {households['count']:,} households "
+        f"({households['household_weight']} per agent), {sum(f['count'] for f in local):,} "
+        f"local firms, {len(spec['anchors'])} anchor(s); region: {spec['areas'][1]['name']}"
+    )
+    console.print(f"wrote {path}; run it with: cwbsim run {path}")
