@@ -78,7 +78,7 @@ def test_parameter_recovery():
     spec = parse_spec(data, "small")
     truth = {
         "household_local_share": 0.45,
-        "firm_local_input_share": 0.3,
+        "flq_delta": 0.3,
         "anchor_local_staff_share": 0.6,
     }
     seeds = [1, 2]
@@ -98,11 +98,11 @@ def test_unidentified_parameter_is_warned():
     result = fit(
         spec,
         {"anchor_local_wage_share": 0.5},
-        ["anchor_local_staff_share", "firm_local_input_share"],
+        ["anchor_local_staff_share", "flq_delta"],
         seeds=[1],
         max_evaluations=30,
     )
-    assert any("firm_local_input_share is not identified" in w for w in result.warnings)
+    assert any("flq_delta is not identified" in w for w in result.warnings)
 
 
 def test_calibrate_command_writes_a_spec_that_runs(tmp_path):

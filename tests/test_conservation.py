@@ -46,6 +46,15 @@ def random_economies(draw):
         "input_share": inputs,
         "tax_share": draw(st.floats(0.0, 1.0 - wage - inputs)),
     }
+    data["behaviour"]["sector_table"] = draw(st.sampled_from(["uniform", "uk-2017"]))
+    data["behaviour"]["regional_inputs"] = {"flq_delta": draw(st.floats(0.0, 0.9))}
+    data["behaviour"]["size_bands"] = {
+        band: {
+            "local_inputs": draw(st.floats(0.0, 3.0)),
+            "local_ownership": draw(st.floats(0.0, 2.0)),
+        }
+        for band in ("micro", "large")
+    }
     data["behaviour"]["tenders"]["local_weight"] = draw(st.floats(0.0, 5.0))
     return parse_spec(data, "random economy"), draw(st.integers(0, 2**32 - 1))
 

@@ -43,6 +43,7 @@ TOY = {
         }
     ],
     "behaviour": {
+        "sector_table": "uniform",
         "firm_costs": {"wage_share": 0.4, "input_share": 0.0, "tax_share": 0.1},
         "tiers": {
             "local": {

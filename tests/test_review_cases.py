@@ -43,6 +43,7 @@ def test_small_portfolio_places_its_whole_budget():
 def test_cooperative_profit_reaches_members_even_without_wage_share():
     data = small_data()
     data["firms"][0]["ownership"] = {"cooperative": 1.0}
+    data["behaviour"]["sector_table"] = "uniform"  # so that every sector pays no wages
     data["behaviour"]["firm_costs"] = {"wage_share": 0.0, "input_share": 0.5, "tax_share": 0.05}
     model = LocalEconomy(parse_spec(data, "coops"), rng=2, check_conservation=True)
     profit = model.economy.edges["profit"]

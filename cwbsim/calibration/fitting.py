@@ -23,41 +23,33 @@ from scipy import optimize
 from cwbsim.model.codes import LOCAL
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
+from cwbsim.model.record.metrics import METRICS
 from cwbsim.model.spec.schema import EconomySpec
-from cwbsim.model.spec.types import SIZE_BANDS
 from cwbsim.scenarios import parameters
 from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.seeds import Seed
 
-PARAMETERS = ("household_local_share", "firm_local_input_share", "anchor_local_staff_share")
-MOMENTS = (
-    "lm3",
-    "local_multiplier",
-    "respend_sme",
-    "respend_large",
-    "local_consumption_share",
-    "anchor_local_wage_share",
-)
+PARAMETERS = ("household_local_share", "flq_delta", "anchor_local_staff_share")
+RESPEND = ("respend_sme", "respend_large", "respend_local_suppliers", "respend_nonlocal_suppliers")
+"""Supplier-level re-spend moments: the metric registry's (FSB/CLES 2013; NEF 2005)."""
+MOMENTS = ("lm3", "local_multiplier", *RESPEND, "local_consumption_share",
+           "anchor_local_wage_share")  # fmt: skip
 MOMENT_RANGES = {
     "lm3": (1.0, 3.0),
     "local_multiplier": (1.0, 100.0),
-    "respend_sme": (0.0, 1.0),
-    "respend_large": (0.0, 1.0),
+    **dict.fromkeys(RESPEND, (0.0, 1.0)),
     "local_consumption_share": (0.0, 1.0),
     "anchor_local_wage_share": (0.0, 1.0),
 }
 """What each target can be: LM3 counts three rounds of £1 (1 to 3, NEF 2002); a multiplier
 is at least 1; the rest are shares."""
 BOUNDS = (0.01, 0.95)
-SME_BANDS = (SIZE_BANDS.index("micro"), SIZE_BANDS.index("small"))
-"""Size bands counted as small firms in the re-spend moments (medium and large are large)."""
 SIM_MONTHS = 3
 
 
 PATHS = {
     "household_local_share": ("spec.households.*.local_share", "region_share"),
-    "firm_local_input_share": ("spec.behaviour.tiers.local.local_input_share",
-                               "region_input_share"),
+    "flq_delta": ("spec.behaviour.regional_inputs.flq_delta", None),
     "anchor_local_staff_share": ("spec.anchors.*.local_staff_share", None),
 }  # fmt: skip
 """Each fitted parameter's path (:mod:`cwbsim.scenarios.parameters`) and the share beside it
@@ -79,19 +71,15 @@ def with_parameters(spec: EconomySpec, theta: dict[str, float]) -> EconomySpec:
 
 
 def moments(model: LocalEconomy) -> dict[str, float]:
-    """Moments of a model after a short run (means over its steps)."""
+    """Moments of a model after a short run: the metrics' ratios over its steps."""
     economy, engine = model.economy, model.engine
     values = model.recorder.values
-    q = engine.local_receipt_share
-    firm = economy.firm_idx
-    local = economy.active & (economy.tier[firm] == LOCAL)
-    small = local & np.isin(economy.size_band, SME_BANDS)
-    large = local & ~np.isin(economy.size_band, SME_BANDS)
-    revenue = model.labour.revenue[firm]
 
-    def respend(mask):
-        weight = revenue[mask]
-        return float((q[firm][mask] * weight).sum() / weight.sum()) if weight.sum() else np.nan
+    def ratio(name: str) -> float:
+        metric = METRICS[name]
+        top = sum(v[metric.numerator] for v in values)
+        bottom = sum(v[metric.denominator] for v in values)
+        return float(top / bottom) if bottom else np.nan
 
     consumption = engine.matrices["consumption"]
     households = economy.household_idx
@@ -102,10 +90,9 @@ def moments(model: LocalEconomy) -> dict[str, float]:
     anchor_wages = economy.budget["wages"][anchors]
     to_residents = np.asarray(wages[economy.tier == LOCAL][:, anchors].sum(axis=0)).ravel()
     return {
-        "lm3": float(np.mean([v["lm3"] for v in values])),
-        "local_multiplier": float(np.mean([v["local_multiplier"] for v in values])),
-        "respend_sme": respend(small),
-        "respend_large": respend(large),
+        "lm3": ratio("lm3"),
+        "local_multiplier": ratio("local_multiplier"),
+        **{name: ratio(name) for name in RESPEND},
         "local_consumption_share": float(to_local.sum() / spent.sum()) if spent.sum() else np.nan,
         "anchor_local_wage_share": float(to_residents.sum() / anchor_wages.sum())
         if anchor_wages.sum()

@@ -7,7 +7,7 @@ respend_sme = 0.63    # FSB/CLES (2013): 63p of each £1 re-spent locally by SME
 respend_large = 0.40  # ... and 40p by large firms
 
 [fit]
-parameters = ["household_local_share", "firm_local_input_share", "anchor_local_staff_share"]
+parameters = ["household_local_share", "flq_delta", "anchor_local_staff_share"]
 seeds = [1, 2]
 ```
 """

@@ -70,13 +70,15 @@ def regional_shares(spec: EconomySpec, firms: Firms, table: SectorTable):
     delta = spec.behaviour.regional_inputs.flq_delta
     sectors = len(SECTIONS)
     employed = firms.employees * firms.active
-    place = np.bincount(firms.sector[firms.tier == LOCAL], employed[firms.tier == LOCAL], sectors)
-    given = spec.behaviour.regional_inputs.region_jobs
-    if given:
-        region = np.array([given.get(s, 0.0) for s in SECTIONS])
-    else:
-        in_region = firms.tier == REGION
-        region = np.bincount(firms.sector[in_region], employed[in_region], sectors)
+    jobs = {}
+    for tier, key in ((LOCAL, "place_jobs"), (REGION, "region_jobs")):
+        given = getattr(spec.behaviour.regional_inputs, key)
+        if given:
+            jobs[tier] = np.array([given.get(s, 0.0) for s in SECTIONS])
+        else:
+            inside = firms.tier == tier
+            jobs[tier] = np.bincount(firms.sector[inside], employed[inside], sectors)
+    place, region = jobs[LOCAL], jobs[REGION]
     nation = table.national_jobs
     own = flegg(place, nation, delta)  # (i, j)
     wide = flegg(place + region, nation, delta)

@@ -92,6 +92,10 @@ class RegionalInputs(Strict):
         lt=1.0,
         description="Flegg's delta: how strongly a small area imports (0.3, Flegg and Webber 1997).",
     )
+    place_jobs: dict[Section, float] = Field(
+        default_factory=dict,
+        description="Workforce jobs by sector in the place (default: the local firms' jobs).",
+    )
     region_jobs: dict[Section, float] = Field(
         default_factory=dict,
         description="Workforce jobs by sector in the region outside the place (default: the "
