@@ -21,12 +21,17 @@ def test_preston_year_one_reproduces_spend_analysis(preston_spec, seed):
 
 
 def test_preston_population_and_firms(preston_spec):
+    from cwbsim.calibration import place_data
+
     model = LocalEconomy(preston_spec, rng=1)
     economy = model.economy
-    assert economy.weight[economy.household_idx].sum() == 59_607
-    assert len(economy.household_idx) == 59_607  # individual agents
+    preston = place_data.districts()["E07000123"]
+    assert economy.weight[economy.household_idx].sum() == preston.households == 59_600  # Census
+    assert len(economy.household_idx) == 59_600  # individual agents
     local_firms = np.sum((economy.tier[economy.firm_idx] == 0) & economy.active)
-    assert local_firms == 5_155
+    units = place_data.units("E07000123").sum()
+    assert units == pytest.approx(6_870)  # ONS local units, 2024
+    assert local_firms == 6_870 - 6  # less the six anchors' own workplaces
     assert len(model.agents) == economy.n
     first = model.agents.to_list()[0]
     assert first.name == "Lancashire County Council" and first.tier == "local"

@@ -91,9 +91,9 @@ def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, d
     if not region:
         raise InputError(f"--region: no district besides {place.name} (expected other districts)")
     notes: dict[str, str] = {}
-    region_name = (
-        f"Rest of {place.region}" if not options.region else f"{len(region)} districts around"
-    )
+    region_name = f"Rest of {place.region}"
+    if options.region:
+        region_name = "Rest of " + " and ".join(r.replace("-", " ").title() for r in options.region)
     region_code = place.region_code if not options.region else "REGION"
     areas = [
         {"code": place.code, "name": place.name, "tier": "local"},
@@ -102,7 +102,9 @@ def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, d
     ]
     notes["areas"] = f"{place.name} ({place.region}); region: {', '.join(region)}"
     households, weight = _households(place, options, notes)
-    firms = _local_firms(place, notes)
+    anchors = _anchors(place, options, place.households or 0, notes)
+    large = sum(1 for a in anchors if a.get("area") == place.code and a.get("staff", 0) >= 250)
+    firms = _local_firms(place, notes, anchors_counted=large)
     for codes, area, count, tier in (
         (region, region_code, options.region_sample, "region"),
         (None, "OUTSIDE", options.outside_sample, "outside"),
@@ -110,7 +112,6 @@ def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, d
         population, sources = _sample_firms(codes, area, count, tier)
         notes.update({f"firms.{len(firms)}.{key}": text for key, text in sources.items()})
         firms.append(population)
-    anchors = _anchors(place, options, households[0]["count"], notes)
     region_jobs = data.estimated_jobs(region)
     behaviour = {
         "sector_table": "uk-2017",
@@ -185,9 +186,25 @@ def _households(place, options, notes) -> tuple[list[dict], int]:
     return [{"area": place.code, "count": place.households, "household_weight": weight}], weight
 
 
-def _local_firms(place, notes) -> list[dict]:
-    """One population per industry group and ONS size band present in the place."""
+PUBLIC_GROUPS = ("Public administration & defence", "Education", "Health")
+"""Where the anchors' own workplaces are among the local units (taken in this order)."""
+
+
+def _local_firms(place, notes, anchors_counted: int = 0) -> list[dict]:
+    """One population per industry group and ONS size band present in the place.
+
+    The place's anchors with 250 staff or more are workplaces the business counts
+    already hold: that many 250+ units are taken out, from public administration,
+    education and health first, so their jobs are not counted twice.
+    """
     table = data.whole(data.units(place.code))
+    names = data.group_names()
+    order = [names.index(g) for g in PUBLIC_GROUPS] + list(range(len(names)))
+    removed = 0
+    for g in order:
+        while removed < anchors_counted and table[g, -1] > 0:
+            table[g, -1] -= 1
+            removed += 1
     upper = data.largest_unit()
     out = []
     for g, group in enumerate(data.group_names()):
@@ -209,6 +226,7 @@ def _local_firms(place, notes) -> list[dict]:
             notes[f"{key}.count"] = (
                 f"{group}, {band} staff: {BUSINESS} Tables 16 and 22 for {place.code}, "
                 "split by group and band by fitting Table 18 of its region"
+                + (" (less the anchors' own workplaces)" if band == "250+" and removed else "")
             )
             if len(sectors) > 1:
                 notes[f"{key}.sectors"] = f"by {JOBS05} of {place.region} (ASSUMPTION)"
