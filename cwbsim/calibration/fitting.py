@@ -1,10 +1,11 @@
 """Fit the behaviour spend data cannot show, by simulated method of moments.
 
-Parameters: households' local share of consumption, local firms' local share
-of inputs, and the anchors' local-resident share of staff. Targets (a TOML
-file) are moments a strategist can source, such as NEF's LM3 of 1.76 for
-Northumberland County Council, or FSB/CLES's local re-spend of 63p per £ by
-SMEs and 40p by large firms. Every evaluation simulates the same seeds
+Parameters: households' local share of consumption, Flegg's delta (how much
+of their inputs firms of a small area buy outside it), and the anchors'
+local-resident share of staff. Targets (a TOML file) are moments a strategist
+can source, such as NEF's 76p re-spent locally per £ by Northumberland County
+Council's local suppliers (a supplier-level figure, not an anchor's LM3), or
+FSB/CLES's local re-spend of 63p per £ by SMEs and 40p by large firms. Every evaluation simulates the same seeds
 (common random numbers); the loss is the sum of squared relative misses,
 minimised with scipy.optimize (Powell's method within bounds, robust to the
 small steps that whole jobs and contracts put in the moments). The report

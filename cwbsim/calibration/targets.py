@@ -2,7 +2,8 @@
 
 ```toml
 [targets]
-lm3 = 1.76            # NEF (2005) for Northumberland County Council
+respend_local_suppliers = 0.76  # NEF (2005), Northumberland: 76p of each £ local
+                                # suppliers received was re-spent locally ("£1 worth £1.76")
 respend_sme = 0.63    # FSB/CLES (2013): 63p of each £1 re-spent locally by SMEs
 respend_large = 0.40  # ... and 40p by large firms
 
