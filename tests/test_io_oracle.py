@@ -24,7 +24,8 @@ from cwbsim.model.spec.files import sector_table
 from cwbsim.model.spec.schema import parse_spec
 
 ROOT = Path(__file__).resolve().parents[1]
-IO = ROOT / "cwbsim" / "calibration" / "data" / "economy" / "io_sections.csv"
+IO = ROOT / "cwbsim" / "calibration" / "data" / "economy" / "io_sections_firms.csv"
+"""The table the model's sectors come from (imputed rent, produced by no firm, left out)."""
 TOLERANCE = 0.01
 """The issue's requirement: within 1% for every sector."""
 

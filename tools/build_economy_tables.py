@@ -340,8 +340,17 @@ def product_table(io: IOTable) -> None:
     )
 
 
-def section_table(io: IOTable) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Write ``io_sections.csv``; return sections, the section flow matrix and output.
+IMPUTED_RENT = "CPA_L68A"
+"""Owner-occupiers' housing services: output of households, not of any firm."""
+
+
+def section_table(
+    io: IOTable, name: str = "io_sections.csv", exclude: tuple[str, ...] = ()
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Write ``name`` (default ``io_sections.csv``); return sections, section flows and output.
+
+    ``exclude`` names products whose production (their column: output, inputs, wages,
+    surplus) is left out; as suppliers (their row) they stay.
 
     Values are rounded to £1 (six decimals of £ million) before writing, and the returned
     arrays are the rounded ones, so the oracle computed from them equals what a reader of
@@ -349,8 +358,11 @@ def section_table(io: IOTable) -> tuple[list[str], np.ndarray, np.ndarray]:
     """
     sections = sorted(set(io.sections), key=list(SECTION_DIVISIONS).index)
     member = np.array([[s == t for t in io.sections] for s in sections], dtype=float)
-    flows = np.round(member @ io.intermediate @ member.T, 6)
-    agg = {k: np.round(member @ v, 6) for k, v in io.rows.items() if k != "total_output"}
+    producing = np.array([p not in exclude for p in io.products], dtype=float)
+    flows = np.round(member @ (io.intermediate * producing[None, :]) @ member.T, 6)
+    agg = {
+        k: np.round(member @ (v * producing), 6) for k, v in io.rows.items() if k != "total_output"
+    }
     letters = io.refs["iot_cols"]
     r0, _, r_last = io.refs["iot_rows"]
     out_rows = []
@@ -383,9 +395,13 @@ def section_table(io: IOTable) -> tuple[list[str], np.ndarray, np.ndarray]:
         *[f"from_{s}" for s in sections],
         "source",
     ]
-    write_csv("io_sections.csv", header, out_rows)
+    write_csv(name, header, out_rows)
 
     output = agg["output"]
+    if exclude:
+        report(f"{name}: without the production of {', '.join(exclude)}: output "
+               f"{output.sum():,.3f} £m")  # fmt: skip
+        return sections, flows, output
     total = float(io.rows["total_output"][0])
     report(
         f"IO output: sum over sections {output.sum():,.3f} vs table total "
@@ -958,6 +974,7 @@ def main(source: Path) -> None:
         print(f"  {key}: {io.refs[key]}")
     product_table(io)
     sections, flows, output = section_table(io)
+    section_table(io, "io_sections_firms.csv", (IMPUTED_RENT,))
     multiplier_table(io)
     section_multipliers(sections, flows, output)
     jobs_table(source / JOBS_FILE)

@@ -1,8 +1,10 @@
 """Build the model's built-in sector table from the ONS tables cwbsim ships.
 
 Run: ``.venv/bin/python tools/build_sector_table.py``. Reads
-``cwbsim/calibration/data/economy/io_sections.csv`` (ONS input-output analytical tables
-2017, product by product, aggregated to SIC sections by ``tools/build_economy_tables.py``)
+``cwbsim/calibration/data/economy/io_sections_firms.csv`` (ONS input-output analytical
+tables 2017, product by product, aggregated to SIC sections by
+``tools/build_economy_tables.py``, without owner-occupiers' imputed rent, which no firm
+produces)
 and ``jobs_by_region_section.csv`` (ONS JOBS05, UK workforce jobs, mean of the four
 quarters of 2017), and writes ``cwbsim/model/spec/library/sectors-uk-2017.csv``: each
 section's shares of output paid as wages (compensation of employees), bought in the UK
@@ -21,7 +23,9 @@ OUT = ROOT / "cwbsim" / "model" / "spec" / "library" / "sectors-uk-2017.csv"
 SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTU")
 HEADER = """\
 # Sector table uk-2017: ONS UK input-output analytical tables 2017 (product by product,
-# nasu1719pr.xlsx, sheet IOT) aggregated to SIC 2007 sections, and ONS JOBS05 UK workforce
+# nasu1719pr.xlsx, sheet IOT) aggregated to SIC 2007 sections, without the production of
+# owner-occupiers' housing services (CPA_L68A, imputed rent: no firm produces it), and ONS
+# JOBS05 UK workforce
 # jobs (mean of 2017's four quarters, seasonally adjusted, September 2021 release).
 # Built by tools/build_sector_table.py from cwbsim/calibration/data/economy/ (see its README).
 # Shares are of total output at basic prices: wage = compensation of employees (D1);
@@ -38,7 +42,7 @@ HEADER = """\
 
 def main() -> None:
     """Write the sector table from the ONS tables."""
-    io = {row["section"]: row for row in csv.DictReader((ECONOMY / "io_sections.csv").open())}
+    io = {row["section"]: row for row in csv.DictReader((ECONOMY / "io_sections_firms.csv").open())}
     jobs = {
         row["section"]: float(row["jobs"])
         for row in csv.DictReader((ECONOMY / "jobs_by_region_section.csv").open())

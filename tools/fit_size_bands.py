@@ -2,8 +2,8 @@
 
 Run: ``.venv/bin/python tools/fit_size_bands.py``. One multiplier for micro and small
 firms and one for medium and large firms, each applied alike to the share of a firm's
-inputs bought locally, of its jobs held by residents and of its chance to be locally
-owned (``behaviour.size_bands``), are solved so that on the built-in ``preston-2012``
+inputs bought locally and of its jobs held by residents (``behaviour.size_bands``;
+ownership is left to the firm populations, so profit is not concentrated further), are solved so that on the built-in ``preston-2012``
 economy the first-round local re-spend per £ paid out (``respend_sme``, ``respend_large``,
 mean over seeds 1 and 2, the second month) is 0.63 and 0.40. The result is typed into
 the defaults of ``cwbsim/model/spec/behaviour.py``.
@@ -27,7 +27,7 @@ def respend(small: float, large: float, seed: int) -> tuple[float, float]:
     """(respend_sme, respend_large) of Preston with these multipliers, in the second month."""
     spec = load_spec("preston-2012")
     spec.behaviour.size_bands = {
-        band: SizeBehaviour(local_inputs=m, resident_staff=m, local_ownership=m)
+        band: SizeBehaviour(local_inputs=m, resident_staff=m)
         for bands, m in ((("micro", "small"), small), (("medium", "large"), large))
         for band in bands
     }

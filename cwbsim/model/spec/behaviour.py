@@ -233,14 +233,14 @@ class Behaviour(Strict):
     )
     size_bands: dict[SizeBand, SizeBehaviour] = Field(
         default_factory=lambda: {
-            band: SizeBehaviour(local_inputs=m, resident_staff=m, local_ownership=m)
-            for bands, m in ((("micro", "small"), 2.2), (("medium", "large"), 1.2))
+            band: SizeBehaviour(local_inputs=m, resident_staff=m)
+            for bands, m in ((("micro", "small"), 3.8), (("medium", "large"), 1.4))
             for band in bands
         },
         description="How firms of each size band differ (a missing band: no difference). "
-        "Default: 2.2 for micro and small firms and 1.2 for medium and large, fitted so that "
-        "Preston's SMEs re-spend 63p and large firms 40p of each £ locally (FSB/CLES 2013; "
-        "tools/fit_size_bands.py).",
+        "Default: local inputs and resident staff x3.8 for micro and small firms and x1.4 "
+        "for medium and large, fitted so that Preston's SMEs re-spend 63p and large firms "
+        "40p of each £ locally (FSB/CLES 2013; tools/fit_size_bands.py).",
     )
     regional_inputs: RegionalInputs = Field(
         default_factory=RegionalInputs, description="Where sectors buy their inputs."
