@@ -62,6 +62,10 @@ def _tiers(districts: pd.Series, local: list[str], region: list[str]) -> pd.Seri
     )
 
 
+UNNAMED_BODY = "(not stated)"
+"""The paying body of payments whose files do not name it (``--body`` names it)."""
+
+
 @dataclass
 class Analysis:
     """The tables of a spend analysis (money in £ over the files read).
@@ -135,7 +139,7 @@ def analyse(
     )
     payments["sector"] = payments["sector"].fillna(guessed).fillna("unknown")
     payments.loc[payments["sector"] == "unknown", "sector_source"] = "unknown"
-    payments["body"] = payments["body"].where(payments["body"] != "", body or "(not stated)")
+    payments["body"] = payments["body"].where(payments["body"] != "", body or UNNAMED_BODY)
     days = payments["date"].drop_duplicates()
     months = {d: d.strftime("%Y-%m") if d is not None else "undated" for d in days}
     payments["month"] = payments["date"].map(months).fillna("undated")

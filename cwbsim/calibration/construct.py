@@ -86,7 +86,8 @@ def _area(district: str, tier: str, known: set[str], local: list[str], region: l
     return "OUTSIDE"
 
 
-def _safe_name(text: str) -> str:
+def supplier_name(text: str) -> str:
+    """A supplier's name as the spec holds it: spacing collapsed (names must be unique)."""
     return re.sub(r"\s+", " ", str(text)).strip()
 
 
@@ -104,7 +105,7 @@ def build_spec(
     """
     payments = analysis.payments[analysis.payments["in_base"]].copy()
     # names that differ only in spacing are one supplier: the spec needs unique names
-    payments["supplier"] = payments["supplier"].map(_safe_name)
+    payments["supplier"] = payments["supplier"].map(supplier_name)
     months = _months(payments, options.months)
     per_year = 12.0 / months
     areas = [{"code": c, "name": LANCASHIRE_14.get(c, c), "tier": "local"} for c in local]
@@ -127,7 +128,7 @@ def build_spec(
         income = procurement / options.procurement_share
         contracts = []
         for rank, (supplier, value) in enumerate(spend.sort_values(ascending=False).items()):
-            name = _safe_name(supplier)
+            name = supplier_name(supplier)
             sector = sector_of[supplier] if sector_of[supplier] != "unknown" else "N"
             if name not in declared:
                 district = district_of[supplier]
@@ -150,7 +151,7 @@ def build_spec(
             )  # fmt: skip
         anchors.append(
             {
-                "name": _safe_name(body),
+                "name": supplier_name(body),
                 "area": local[0],
                 "income": income,
                 "staff": max(1, round(income * options.wage_share / options.cost_per_job)),

@@ -61,6 +61,10 @@ class PlaceOptions:
     outside_sample: int = 1_500
     anchor_data: list[dict] = field(default_factory=list)
     suppliers: list[dict] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    """Sources of the spend-built anchors and suppliers, by key path."""
+    unplaced: tuple[float, float, str] | None = None
+    """Spend-built anchors: (£ a year with unplaced suppliers, £ a year in all, how split)."""
 
 
 def resolve_place(text: str) -> data.District:
@@ -128,6 +132,7 @@ def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, d
             },
         },
     }
+    notes["start"] = "the first month simulated (--start)"
     notes["behaviour.sector_table"] = "ONS input-output analytical tables 2017, by SIC section"
     notes["behaviour.band_employees"] = (
         f"large: 250 to {data.largest_unit():,} staff, chosen so UK local units x band means = "
@@ -228,8 +233,12 @@ def _local_firms(place, notes, anchors_counted: int = 0) -> list[dict]:
                 "split by group and band by fitting Table 18 of its region"
                 + (" (less the anchors' own workplaces)" if band == "250+" and removed else "")
             )
-            if len(sectors) > 1:
-                notes[f"{key}.sectors"] = f"by {JOBS05} of {place.region} (ASSUMPTION)"
+            notes[f"{key}.sectors"] = (
+                f"by {JOBS05} of {place.region} (ASSUMPTION)"
+                if len(sectors) > 1
+                else f"{group} is one SIC section"
+            )
+            notes[f"{key}.size_bands"] = f"the ONS size band {band}"
             notes[f"{key}.employees"] = "the ONS size band; ownership: the schema default"
     return out
 
@@ -261,19 +270,33 @@ def _sample_firms(codes, area, count, tier) -> tuple[dict, dict[str, str]]:
         "sectors": f"{JOBS05}, UK" if codes is None else f"estimated jobs by section ({BUSINESS})",
         "size_bands": f"local units by size band ({BUSINESS})",
     }
+    if codes is None:
+        sources["ownership"] = "firms of the rest of the UK are owned outside the place"
     return population, sources
 
 
 def _anchors(place, options, households: int, notes) -> list[dict]:
     if options.anchor_data:
+        notes.update(options.notes)
         return options.anchor_data
     if options.anchors is not None:
         written = read_toml(Path(options.anchors)).get("anchors")
         if not isinstance(written, list) or not written:
             raise InputError(f"{options.anchors}: expected [[anchors]] tables (name, income, ...)")
-        for anchor in written:
+        for i, anchor in enumerate(written):
+            if not isinstance(anchor, dict) or "income" not in anchor:
+                raise InputError(f"{options.anchors}: anchors[{i}]: expected a table with income")
             anchor.setdefault("area", place.code)
-        notes["anchors"] = f"from {options.anchors}"
+            notes[f"anchors.{i}"] = f"from {options.anchors}; unwritten keys: ASSUMPTIONS"
+            for key, value in _council_defaults(float(anchor["income"])).items():
+                if key not in anchor:
+                    anchor[key] = value
+                    notes[f"anchors.{i}.{key}"] = "ASSUMPTION (not in the anchors file)"
+                elif isinstance(value, dict) and isinstance(anchor[key], dict):
+                    missing = {k: v for k, v in value.items() if k not in anchor[key]}
+                    anchor[key].update(missing)
+                    for k in missing:
+                        notes[f"anchors.{i}.{key}.{k}"] = "ASSUMPTION (not in the anchors file)"
         return written
     from cwbsim.calibration.areas import areas as register
 
@@ -290,23 +313,24 @@ def _anchors(place, options, households: int, notes) -> list[dict]:
     for key in ("staff", "wage_share", "procurement_share", "local_staff_share"):
         notes[f"anchors.0.{key}"] = "ASSUMPTION"
     notes["anchors.0.procurement"] = "ASSUMPTION (regional share near Tussell's 46% average)"
-    return [
-        {
-            "name": f"{place.name} Council",
-            "area": place.code,
-            "income": income,
-            "staff": max(1, round(income * COUNCIL["wage_share"] / COUNCIL["cost_per_job"])),
-            "wage_share": COUNCIL["wage_share"],
-            "procurement_share": COUNCIL["procurement_share"],
-            "local_staff_share": COUNCIL["local_staff_share"],
-            "procurement": {
-                "contracts": 200,
-                "local_share": COUNCIL["local_share"],
-                "region_share": COUNCIL["region_share"],
-                "sectors": COUNCIL["sectors"],
-            },
-        }
-    ]
+    return [{"name": f"{place.name} Council", "area": place.code, **_council_defaults(income)}]
+
+
+def _council_defaults(income: float) -> dict:
+    """An anchor's staff, shares and procurement on the council ASSUMPTIONS, from its income."""
+    return {
+        "income": income,
+        "staff": max(1, round(income * COUNCIL["wage_share"] / COUNCIL["cost_per_job"])),
+        "wage_share": COUNCIL["wage_share"],
+        "procurement_share": COUNCIL["procurement_share"],
+        "local_staff_share": COUNCIL["local_staff_share"],
+        "procurement": {
+            "contracts": 200,
+            "local_share": COUNCIL["local_share"],
+            "region_share": COUNCIL["region_share"],
+            "sectors": COUNCIL["sectors"],
+        },
+    }
 
 
 def _slug(name: str) -> str:
@@ -321,20 +345,94 @@ def anchors_from_spend(
     The files are analysed as ``cwbsim analyze`` does (``given``: its options such as
     ``body``, ``suppliers``, ``columns``); each paying body becomes an anchor and each
     supplier of the procurement base a named firm, in the place, the region or outside.
+    A folder stands for every file in it.
     """
     from cwbsim.calibration.analysis import Options, prepare
-    from cwbsim.calibration.construct import Construction, build_spec
+    from cwbsim.calibration.construct import Construction, build_spec, supplier_name
 
+    files = [
+        f
+        for path in map(Path, files)
+        for f in (sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+                  if path.is_dir() else [path])
+    ]  # fmt: skip
+    if not files:
+        raise InputError("--spend: the folder holds no files (expected spend files)")
     ready = prepare(Options(files, [place.code], region, **given))
-    built, _ = build_spec(
+    built, construction = build_spec(
         ready.analysis, [place.code], region, Construction(name="spend", start=options.start)
     )
     region_code = place.region_code if not options.region else "REGION"
     area_of = {place.code: place.code, **dict.fromkeys(region, region_code)}
-    options.suppliers = [
-        {**s.model_dump(exclude_none=True), "area": area_of.get(s.area, "OUTSIDE")}
-        for s in built.suppliers
-    ]
-    options.anchor_data = [
-        {**a.model_dump(exclude_none=True), "area": place.code} for a in built.anchors
-    ]
+    tier_area = {"local": place.code, "region": region_code, "outside": "OUTSIDE"}
+    suppliers = ready.analysis.suppliers
+    placed = set(suppliers.loc[suppliers["district"].notna(), "supplier"].map(supplier_name))
+    value = {}
+    for anchor in built.anchors:
+        for contract in anchor.contracts:
+            value[contract.supplier] = value.get(contract.supplier, 0.0) + contract.value
+    tier_of_area = {place.code: "local", region_code: "region"}
+    placed_value = dict.fromkeys(tier_area, 0.0)
+    for supplier in built.suppliers:
+        if supplier.name in placed:
+            tier = tier_of_area.get(area_of.get(supplier.area, "OUTSIDE"), "outside")
+            placed_value[tier] += value.get(supplier.name, 0.0)
+    unplaced = {n: v for n, v in value.items() if n not in placed}
+    if sum(placed_value.values()) > 0:
+        shares = {t: v / sum(placed_value.values()) for t, v in placed_value.items()}
+        why = "as the placed suppliers' £ splits"
+    else:
+        local, region_share = COUNCIL["local_share"], COUNCIL["region_share"]
+        shares = {"local": local, "region": region_share, "outside": 1 - local - region_share}
+        why = "by the default council shares, as no supplier was placed"
+    guessed = split_by_shares(unplaced, shares)
+    options.unplaced = (sum(unplaced.values()), sum(value.values()), why)
+    options.suppliers = []
+    for k, supplier in enumerate(built.suppliers):
+        if supplier.name in guessed:
+            area = tier_area[guessed[supplier.name]]
+            source = f"not placed by cwbsim analyze: {guessed[supplier.name]} {why} (ASSUMPTION)"
+        else:
+            area = area_of.get(supplier.area, "OUTSIDE")
+            source = "placed by cwbsim analyze (registers, company index, postcodes)"
+        options.suppliers.append({**supplier.model_dump(exclude_none=True), "area": area})
+        options.notes[f"suppliers.{k}"] = f"{source}; size band from its £ a year (ASSUMPTION)"
+    options.anchor_data = []
+    for i, anchor in enumerate(built.anchors):
+        row = anchor.model_dump(exclude_none=True)
+        row["area"] = place.code
+        row["income"] = round(row["income"], 2)
+        for contract in row["contracts"]:
+            contract["value"] = round(contract["value"], 2)
+        options.anchor_data.append(row)
+        procurement = sum(c["value"] for c in row["contracts"])
+        options.notes[f"anchors.{i}"] = (
+            f"from {len(files)} spend file(s), {construction['months_of_data']} months "
+            f"annualised: £{procurement:,.0f} a year with businesses and the VCSE sector "
+            "(public bodies, tax, pensions and individuals are not procurement)"
+        )
+        options.notes[f"anchors.{i}.income"] = "procurement / procurement_share"
+        options.notes[f"anchors.{i}.staff"] = "income x wage_share / £30,000 per job (ASSUMPTION)"
+        for key in ("wage_share", "procurement_share", "local_staff_share"):
+            options.notes[f"anchors.{i}.{key}"] = "ASSUMPTION"
+        for k in range(len(row["contracts"])):
+            options.notes[f"anchors.{i}.contracts.{k}"] = (
+                "value: £ a year paid to this supplier in the spend files; "
+                "end: ASSUMPTION (spread over one to five years)"
+            )
+
+
+def split_by_shares(values: dict[str, float], shares: dict[str, float]) -> dict[str, str]:
+    """Give each name a key of ``shares`` so the keys' totals of ``values`` follow the shares.
+
+    Largest values first, each to the key furthest below its share of the total;
+    deterministic, and within the largest single value of the target.
+    """
+    total = sum(values.values())
+    given = dict.fromkeys(shares, 0.0)
+    out = {}
+    for name, value in sorted(values.items(), key=lambda item: (-item[1], item[0])):
+        key = max(shares, key=lambda k: shares[k] * total - given[k])
+        given[key] += value
+        out[name] = key
+    return out

@@ -28,7 +28,11 @@ def place(
         Path | None, typer.Option(help="A TOML file of [[anchors]] tables (name, income, ...).")
     ] = None,
     spend: Annotated[
-        list[Path] | None, typer.Option(help="Spend files: their bodies become the anchors.")
+        list[Path] | None,
+        typer.Option(
+            help="A spend file or a folder of them (repeatable): their paying bodies "
+            "become the anchors."
+        ),
     ] = None,
     body: Annotated[
         str | None, typer.Option(help="Paying body's name where the spend files do not say.")
@@ -42,6 +46,7 @@ def place(
     """Build an economy spec for any district of England and Wales from official statistics."""
     try:
         from cwbsim.calibration import place as places
+        from cwbsim.calibration.analysis import UNNAMED_BODY
 
         options = places.PlaceOptions(region, anchors, household_weight, start)
         if spend:
@@ -61,4 +66,16 @@ def place(
         f"({households['household_weight']} per agent), {sum(f['count'] for f in local):,} "
         f"local firms, {len(spec['anchors'])} anchor(s); region: {spec['areas'][1]['name']}"
     )
+    if options.unplaced and options.unplaced[0] > 0:
+        unplaced, total, why = options.unplaced
+        console.print(
+            f"warning: £{unplaced / 1e6:,.1f}m of £{total / 1e6:,.1f}m a year went to suppliers "
+            f"cwbsim analyze could not place; they are split local, region and outside {why} "
+            "(cwbsim suppliers todo lists them)"
+        )
+    if any(a["name"] == UNNAMED_BODY for a in spec["anchors"]):
+        console.print(
+            f"warning: the spend files do not name who paid; the anchor is called "
+            f"'{UNNAMED_BODY}' (name it with --body)"
+        )
     console.print(f"wrote {path}; run it with: cwbsim run {path}")
