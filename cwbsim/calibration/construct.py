@@ -3,10 +3,11 @@
 Each paying body becomes an anchor whose named contracts are its suppliers'
 annual spend; each real supplier becomes a named firm in its district (or in
 an ``OUTSIDE`` area when it is outside the region or not located) with its
-sector. The rest of the economy (local firms and households, a sample of
-regional and outside firms) is synthesised from area totals: Census 2021 and
-business counts for Preston, and the Lancashire-12 averages for the other
-county districts (FACTS.md), all overridable.
+sector. The rest of the economy comes from the official tables as ``cwbsim place``
+builds it: households from Census 2021, local firms from ONS local units by industry
+group and size band, samples of regional and outside firms mixed by their jobs, and
+the sector table and Flegg's quotient on the region's jobs (``--households`` and
+``--firms`` override a district's totals).
 """
 
 from __future__ import annotations
@@ -17,23 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from cwbsim.calibration import place_data
 from cwbsim.calibration.analysis import Analysis
-from cwbsim.calibration.geography import LANCASHIRE_14
+from cwbsim.calibration.place import local_firms, official_behaviour, sample_firms
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec.schema import EconomySpec, parse_spec
-
-PRESTON_SECTORS = {
-    "A": 0.01, "C": 0.06, "D": 0.005, "E": 0.005, "F": 0.12, "G": 0.16, "H": 0.04, "I": 0.07,
-    "J": 0.05, "K": 0.02, "L": 0.04, "M": 0.16, "N": 0.10, "P": 0.02, "Q": 0.05, "R": 0.03,
-    "S": 0.06,
-}  # fmt: skip
-"""Sector mix of local firms (the preston-2012 spec's assumption)."""
-
-AREA_DEFAULTS = {
-    "E07000123": {"households": 59_607, "firms": 5_155},  # Census 2021; VAT/PAYE 2017
-}
-LANCASHIRE_12_AVERAGE = {"households": round(525_247 / 12), "firms": round(45_155 / 12)}
-"""Lancashire-12: 525,247 households, 45,155 enterprises (lancashire.gov.uk), per district."""
 
 
 @dataclass
@@ -108,8 +97,16 @@ def build_spec(
     payments["supplier"] = payments["supplier"].map(supplier_name)
     months = _months(payments, options.months)
     per_year = 12.0 / months
-    areas = [{"code": c, "name": LANCASHIRE_14.get(c, c), "tier": "local"} for c in local]
-    areas += [{"code": c, "name": LANCASHIRE_14.get(c, c), "tier": "region"} for c in region]
+    known_districts = place_data.districts()
+    for code in local:
+        if code not in known_districts or known_districts[code].households is None:
+            raise InputError(
+                f"--local: {code} has no Census 2021 households or business counts "
+                "(expected a current district of England and Wales)"
+            )
+    named = {c: known_districts[c].name if c in known_districts else c for c in local + region}
+    areas = [{"code": c, "name": named[c], "tier": "local"} for c in local]
+    areas += [{"code": c, "name": named[c], "tier": "region"} for c in region]
     areas.append({"code": "OUTSIDE", "name": "Outside the region", "tier": "outside"})
     known = {a["code"] for a in areas}
 
@@ -163,23 +160,22 @@ def build_spec(
         )
     firms, households = [], []
     for code in local:
-        totals = {
-            **AREA_DEFAULTS.get(code, LANCASHIRE_12_AVERAGE),
-            **options.overrides.get(code, {}),
-        }
-        firms.append({"area": code, "count": int(totals["firms"]), "sectors": PRESTON_SECTORS})
+        district = known_districts[code]
+        given = options.overrides.get(code, {})
+        large = sum(1 for a in anchors if a["area"] == code and a["staff"] >= 250)
+        populations = local_firms(district, {}, anchors_counted=large)
+        if "firms" in given:
+            _scale_counts(populations, given["firms"])
+        firms += populations
         households.append(
-            {"area": code, "count": int(totals["households"]),
+            {"area": code, "count": int(given.get("households", district.households)),
              "household_weight": options.household_weight}
         )  # fmt: skip
-    sectors = sorted({s["sector"] for s in suppliers} | set(PRESTON_SECTORS))
-    mix = {s: 1.0 / len(sectors) for s in sectors}
     if region:
-        firms.append({"area": region[0], "count": options.region_sample, "sectors": mix})
-    firms.append(
-        {"area": "OUTSIDE", "count": options.outside_sample, "sectors": mix,
-         "ownership": {"external": 1.0}}
-    )  # fmt: skip
+        population, _ = sample_firms(region, region[0], options.region_sample, "region")
+        firms.append(population)
+    population, _ = sample_firms(None, "OUTSIDE", options.outside_sample, "outside")
+    firms.append(population)
     data = {
         "name": options.name,
         "description": f"Built from spend files by cwbsim calibrate ({len(anchors)} anchors, "
@@ -190,6 +186,7 @@ def build_spec(
         "suppliers": suppliers,
         "firms": firms,
         "households": households,
+        "behaviour": official_behaviour(region, {}) if region else {},
     }
     _normalise_mix(data)
     notes = {
@@ -202,11 +199,20 @@ def build_spec(
             f"{options.wage_share:.0%}, £{options.cost_per_job:,.0f} per job",
             "contracts end spread over one to five years",
             "unknown sector treated as N (administrative and support services)",
-            "area totals: Census 2021 and business counts for Preston; Lancashire-12 "
-            "averages per district elsewhere",
+            "local firms and households: ONS UK business 2024 local units and Census 2021 "
+            "households of each district (as cwbsim place builds them)",
         ],
     }
     return parse_spec(data, f"{options.name} (constructed)"), notes
+
+
+def _scale_counts(populations: list[dict], total: int) -> None:
+    """Scale the populations' counts to ``total`` firms, keeping their proportions."""
+    counts = np.array([[p["count"] for p in populations]], dtype=float)
+    scaled = place_data.whole(counts * total / counts.sum())[0]
+    for population, count in zip(populations, scaled, strict=True):
+        population["count"] = int(count)
+    populations[:] = [p for p in populations if p["count"] > 0]
 
 
 def _normalise_mix(data: dict) -> None:

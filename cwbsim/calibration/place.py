@@ -97,7 +97,9 @@ def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, d
     notes: dict[str, str] = {}
     region_name = f"Rest of {place.region}"
     if options.region:
-        region_name = "Rest of " + " and ".join(r.replace("-", " ").title() for r in options.region)
+        named = " and ".join(r.replace("-", " ").title() for r in options.region)
+        around = place.code in resolve_districts(options.region, "--region")
+        region_name = f"Rest of {named}" if around else named
     region_code = place.region_code if not options.region else "REGION"
     areas = [
         {"code": place.code, "name": place.name, "tier": "local"},
@@ -108,40 +110,16 @@ def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, d
     households, weight = _households(place, options, notes)
     anchors = _anchors(place, options, place.households or 0, notes)
     large = sum(1 for a in anchors if a.get("area") == place.code and a.get("staff", 0) >= 250)
-    firms = _local_firms(place, notes, anchors_counted=large)
+    firms = local_firms(place, notes, anchors_counted=large)
     for codes, area, count, tier in (
         (region, region_code, options.region_sample, "region"),
         (None, "OUTSIDE", options.outside_sample, "outside"),
     ):
-        population, sources = _sample_firms(codes, area, count, tier)
+        population, sources = sample_firms(codes, area, count, tier)
         notes.update({f"firms.{len(firms)}.{key}": text for key, text in sources.items()})
         firms.append(population)
-    region_jobs = data.estimated_jobs(region)
-    behaviour = {
-        "sector_table": "uk-2017",
-        "band_employees": {
-            "micro": [1, 9],
-            "small": [10, 49],
-            "medium": [50, 249],
-            "large": [250, data.largest_unit()],
-        },
-        "regional_inputs": {
-            "flq_delta": 0.3,
-            "region_jobs": {
-                s: round(float(j)) for s, j in zip(SECTIONS, region_jobs, strict=True) if j > 0
-            },
-        },
-    }
+    behaviour = official_behaviour(region, notes)
     notes["start"] = "the first month simulated (--start)"
-    notes["behaviour.sector_table"] = "ONS input-output analytical tables 2017, by SIC section"
-    notes["behaviour.band_employees"] = (
-        f"large: 250 to {data.largest_unit():,} staff, chosen so UK local units x band means = "
-        f"{JOBS05} UK total"
-    )
-    notes["behaviour.regional_inputs.flq_delta"] = "Flegg and Webber (1997)"
-    notes["behaviour.regional_inputs.region_jobs"] = (
-        f"{BUSINESS} local units of the region's districts x mean staff of each size band"
-    )
     spec = {
         "name": _slug(place.name),
         "description": f"{place.name} ({place.code}) built by cwbsim place from official "
@@ -158,6 +136,39 @@ def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, d
         f"households per agent; {weight} keeps the agents under {HOUSEHOLD_AGENTS:,}"
     )
     return spec, notes
+
+
+def official_behaviour(region: list[str], notes: dict[str, str]) -> dict:
+    """The ``behaviour`` table of a place built from the tables, with its sources in ``notes``.
+
+    The sector table, the ONS size bands' headcounts and the region's jobs by section
+    for Flegg's quotient (``region``: its districts).
+    """
+    region_jobs = data.estimated_jobs(region)
+    notes["behaviour.sector_table"] = "ONS input-output analytical tables 2017, by SIC section"
+    notes["behaviour.band_employees"] = (
+        f"large: 250 to {data.largest_unit():,} staff, chosen so UK local units x band means = "
+        f"{JOBS05} UK total"
+    )
+    notes["behaviour.regional_inputs.flq_delta"] = "Flegg and Webber (1997)"
+    notes["behaviour.regional_inputs.region_jobs"] = (
+        f"{BUSINESS} local units of the region's districts x mean staff of each size band"
+    )
+    return {
+        "sector_table": "uk-2017",
+        "band_employees": {
+            "micro": [1, 9],
+            "small": [10, 49],
+            "medium": [50, 249],
+            "large": [250, data.largest_unit()],
+        },
+        "regional_inputs": {
+            "flq_delta": 0.3,
+            "region_jobs": {
+                s: round(float(j)) for s, j in zip(SECTIONS, region_jobs, strict=True) if j > 0
+            },
+        },
+    }
 
 
 def place_spec(text: str, options: PlaceOptions | None = None) -> EconomySpec:
@@ -195,7 +206,7 @@ PUBLIC_GROUPS = ("Public administration & defence", "Education", "Health")
 """Where the anchors' own workplaces are among the local units (taken in this order)."""
 
 
-def _local_firms(place, notes, anchors_counted: int = 0) -> list[dict]:
+def local_firms(place, notes, anchors_counted: int = 0) -> list[dict]:
     """One population per industry group and ONS size band present in the place.
 
     The place's anchors with 250 staff or more are workplaces the business counts
@@ -243,7 +254,7 @@ def _local_firms(place, notes, anchors_counted: int = 0) -> list[dict]:
     return out
 
 
-def _sample_firms(codes, area, count, tier) -> tuple[dict, dict[str, str]]:
+def sample_firms(codes, area, count, tier) -> tuple[dict, dict[str, str]]:
     """A sample of ``count`` firms standing for an area's suppliers.
 
     ``codes`` are the area's districts (``None``: the UK); the sample is mixed by

@@ -223,15 +223,11 @@ def calibrate(
     ] = 1,
     households: Annotated[
         int | None,
-        typer.Option(
-            help="Households per local district (default: Census 2021 or Lancashire-12 average)."
-        ),
+        typer.Option(help="Households per local district (default: Census 2021)."),
     ] = None,
     firms: Annotated[
         int | None,
-        typer.Option(
-            help="Firms per local district (default: business counts or Lancashire-12 average)."
-        ),
+        typer.Option(help="Firms per local district (default: ONS local units, UK business 2024)."),
     ] = None,
     onspd: Annotated[
         Path | None,
