@@ -33,6 +33,8 @@ def main() -> None:
         "Lancashire [publicsectorexecutive.com]; the per-anchor split is an ASSUMPTION that "
         "reproduces the totals; sources per number in tools/preston_anchors.toml"
     )
+    for i in range(1, len(spec["anchors"])):
+        notes[f"anchors.{i}"] = "sources per number in tools/preston_anchors.toml"
     notes["anchors.3.procurement.local_share"] = "14% with Preston firms in 2012 [CLES 2017]"
     notes["start"] = "financial year 2012/13"
     write_place(spec, {k: v for k, v in notes.items() if v}, OUT)

@@ -298,7 +298,9 @@ def _anchors(place, options, households: int, notes) -> list[dict]:
             if not isinstance(anchor, dict) or "income" not in anchor:
                 raise InputError(f"{options.anchors}: anchors[{i}]: expected a table with income")
             anchor.setdefault("area", place.code)
-            notes[f"anchors.{i}"] = f"from {options.anchors}; unwritten keys: ASSUMPTIONS"
+            notes[f"anchors.{i}"] = (
+                f"from {Path(options.anchors).name}; keys it does not give: ASSUMPTIONS"
+            )
             for key, value in _council_defaults(float(anchor["income"])).items():
                 if key not in anchor:
                     anchor[key] = value
