@@ -177,11 +177,18 @@ def compare(
     workers: Workers = None,
     scheduler: Scheduler = None,
     dask_local: DaskLocal = None,
+    uncertain: Annotated[
+        bool,
+        typer.Option(
+            help="Also run each seed with a draw of the uncertain parameters the scenario "
+            "declares, for a second interval that includes them."
+        ),
+    ] = True,
 ) -> None:
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:
         from cwbsim.model.record import display
-        from cwbsim.scenarios import evaluators, limits, parameters
+        from cwbsim.scenarios import evaluators, limits, parameters, uncertainty
         from cwbsim.scenarios.compare import compare as run_compare
         from cwbsim.scenarios.compare import resolve_arms
         from cwbsim.scenarios.outputs import writable_folder
@@ -194,27 +201,44 @@ def compare(
         for arm, _ in arms:
             _warn_late(arm, n_years)
         writable_folder(out)
+        drawing = uncertain and bool(uncertainty.declared(*arms[1]))
+        runs = (4 if drawing else 2) * n_seeds
         with evaluators.make(workers, scheduler, dask_local) as evaluator:
-            with _progress(f"{scenario} vs {baseline}", 2 * n_seeds, "runs") as tick:
+            with _progress(f"{scenario} vs {baseline}", runs, "runs") as tick:
                 result = run_compare(
-                    baseline, scenario, n_seeds, n_years, evaluator, tick, arms=arms
-                )
+                    baseline, scenario, n_seeds, n_years, evaluator, tick, arms=arms,
+                    uncertain=uncertain,
+                )  # fmt: skip
         paths = write_comparison(result, out)
         last = result.table[result.table.year == n_years].set_index("metric")
         table = Table(title=f"{scenario} - {baseline}, year {n_years}, {n_seeds} paired seeds")
-        for column in ("Metric", "Baseline", "Scenario", "Difference", "90% interval"):
+        columns = ["Metric", "Baseline", "Scenario", "Difference", "90% interval, seeds"]
+        if drawing:
+            columns.append("90% interval, seeds and parameters")
+        for column in columns:
             table.add_column(column, justify="right")
         for metric in display.compared():
             row = last.loc[metric]
-            table.add_row(
+            cells = [
                 display.label(metric),
                 display.text(metric, row.baseline_mean),
                 display.text(metric, row.scenario_mean),
                 display.text(metric, row.diff_mean, difference=True),
                 f"{display.text(metric, row.diff_lo, difference=True)} to "
                 f"{display.text(metric, row.diff_hi, difference=True)}",
-            )
+            ]
+            if drawing:
+                cells.append(
+                    f"{display.text(metric, row.param_lo, difference=True)} to "
+                    f"{display.text(metric, row.param_hi, difference=True)}"
+                )
+            table.add_row(*cells)
         console.print(table)
+        if drawing:
+            console.print(
+                "seeds: the mean over seeds at the central parameter values; seeds and "
+                "parameters: also what the declared parameter ranges leave unknown"
+            )
         console.print(f"wrote {paths[-1]} and {len(paths) - 1} other files in {out}")
     except InputError as error:
         _fail(str(error))

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cwbsim.model.codes import REGION
+
 if TYPE_CHECKING:
     from cwbsim.model.economy import LocalEconomy
 
@@ -20,6 +22,24 @@ COOPERATIVE = 2
 def set_local_weight(model: LocalEconomy, anchors: np.ndarray, weight: float) -> None:
     """Weight on social value in the anchors' tenders (0 = price only)."""
     model.tendering.local_weight[anchors] = weight
+
+
+def set_tender_practice(
+    model: LocalEconomy,
+    anchors: np.ndarray,
+    region_value: np.ndarray | float | None = None,
+    renewal: np.ndarray | float | None = None,
+) -> None:
+    """How the anchors tender: the social value of a region bidder, and the renewal chance.
+
+    ``region_value`` is relative to a local bidder's (1); ``renewal`` is the chance an
+    expiring contract is extended without a tender. ``None`` leaves either as it is.
+    """
+    tendering = model.tendering
+    if region_value is not None:
+        tendering.social_value[anchors, REGION] = region_value
+    if renewal is not None:
+        tendering.renewal[anchors] = renewal
 
 
 def set_max_lot(model: LocalEconomy, anchors: np.ndarray, max_lot: float) -> None:

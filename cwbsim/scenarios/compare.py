@@ -5,6 +5,14 @@ both arms uses child ``i``, so both arms start from the same synthetic economy
 and share random draws until their policies make them diverge. The
 difference of each metric is taken seed by seed and summarised by its mean
 and a 90% Student-t interval of the mean.
+
+Where the compared scenario or its economy declares uncertain parameters
+(:mod:`~cwbsim.scenarios.uncertainty`), every seed is run a second time with one
+draw of them (the same draw in both arms), and a second interval includes what
+we do not know. By the law of total variance, the drawn differences' variance
+``s_d^2`` is seed noise (``s_c^2``, measured at the central values on the same
+seeds) plus the variance of the effect across parameters, ``max(s_d^2 - s_c^2, 0)``;
+the interval is the drawn mean ± z × sqrt(that variance + s_d^2 / n).
 """
 
 from __future__ import annotations
@@ -15,9 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cwbsim.model.record import display
 from cwbsim.model.record.metrics import METRICS
 from cwbsim.model.spec.schema import EconomySpec
-from cwbsim.scenarios import parameters
+from cwbsim.scenarios import parameters, uncertainty
 from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import Scenario, load_scenario
@@ -69,7 +78,17 @@ class Comparison:
         ``spawn_key``, ``year`` and every metric (money in £ per year).
     table : pandas.DataFrame
         ``metric, year, baseline_mean, scenario_mean, diff_mean, diff_lo,
-        diff_hi, n_seeds``; the interval is 90% over paired differences.
+        diff_hi, n_seeds``; the interval is 90% over paired differences. With
+        uncertain parameters also ``param_mean, param_lo, param_hi, param_share``:
+        the mean and 90% interval with parameter uncertainty, and the share of
+        that interval's variance the parameters cause.
+    drawn : pandas.DataFrame or None
+        The runs again with each seed's parameter draw (same layout as ``runs``).
+    draws : pandas.DataFrame or None
+        Each seed's drawn values, one column per parameter path.
+    sensitivity : pandas.DataFrame or None
+        ``metric, parameter, delta, S1``: which parameters move the final year's
+        difference most (SALib's delta method on the draws).
     """
 
     baseline: str
@@ -77,6 +96,9 @@ class Comparison:
     entropy: int
     runs: pd.DataFrame
     table: pd.DataFrame
+    drawn: pd.DataFrame | None = None
+    draws: pd.DataFrame | None = None
+    sensitivity: pd.DataFrame | None = None
 
 
 def summarise(runs: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
@@ -108,6 +130,68 @@ def summarise(runs: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def with_parameters(
+    table: pd.DataFrame, central: pd.DataFrame, drawn: pd.DataFrame, level: float = LEVEL
+) -> pd.DataFrame:
+    """``table`` with the interval that includes parameter uncertainty (module notes)."""
+    from scipy import stats
+
+    z = stats.norm.ppf(0.5 + level / 2)
+    central_d, drawn_d = _differences(central), _differences(drawn)
+    extra = []
+    for row in table.itertuples(index=False):
+        c = central_d.get((row.metric, row.year), np.array([]))
+        d = drawn_d.get((row.metric, row.year), np.array([]))
+        c, d = c[np.isfinite(c)], d[np.isfinite(d)]
+        if len(c) < 2 or len(d) < 2:
+            extra.append((np.nan, np.nan, np.nan, np.nan))
+            continue
+        seed_var, drawn_var = float(c.var(ddof=1)), float(d.var(ddof=1))
+        between = max(drawn_var - seed_var, 0.0)
+        total = between + drawn_var / len(d)
+        half = z * np.sqrt(total)
+        share = between / (between + seed_var / len(c)) if between + seed_var > 0 else 0.0
+        extra.append((float(d.mean()), float(d.mean()) - half, float(d.mean()) + half, share))
+    out = table.copy()
+    out[["param_mean", "param_lo", "param_hi", "param_share"]] = extra
+    return out
+
+
+def _differences(runs: pd.DataFrame) -> dict[tuple[str, int], np.ndarray]:
+    """Scenario − baseline per seed, by (metric, year)."""
+    metrics = [m for m in METRICS if m in runs.columns]
+    keyed = runs.set_index(["arm", "year", "seed_index"]).sort_index()
+    out = {}
+    for year in sorted(runs.year.unique()):
+        base, scen = keyed.loc[("baseline", year)], keyed.loc[("scenario", year)]
+        common = base.index.intersection(scen.index)
+        for metric in metrics:
+            out[(metric, int(year))] = (
+                scen.loc[common, metric].astype(float) - base.loc[common, metric].astype(float)
+            ).to_numpy()
+    return out
+
+
+def parameter_sensitivity(
+    draws: pd.DataFrame, drawn: pd.DataFrame, metrics: list[str], seed: int = 1
+) -> pd.DataFrame:
+    """Which parameters move each metric's final-year difference: SALib delta and S1."""
+    from cwbsim.scenarios.sensitivity import delta_indices
+
+    year = int(drawn.year.max())
+    differences = _differences(drawn[drawn.year == year])
+    names = list(draws.columns)
+    inputs = draws[names].to_numpy(dtype=float)
+    rows = []
+    for metric in metrics:
+        outputs = differences.get((metric, year))
+        if outputs is None or not np.all(np.isfinite(outputs)) or np.ptp(outputs) == 0:
+            continue
+        table = delta_indices(names, inputs, outputs, seed)
+        rows += [{"metric": metric, **r} for r in table.to_dict("records")]
+    return pd.DataFrame(rows, columns=["metric", "parameter", "delta", "S1"])
+
+
 def interval(values: np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
     """(low, high, mean) of a Student-t interval for the mean of ``values``."""
     values = values[np.isfinite(values)]
@@ -133,6 +217,7 @@ def compare(
     entropy: int | None = None,
     paired: bool = True,
     arms: list[tuple[Scenario, EconomySpec]] | None = None,
+    uncertain: bool = True,
 ) -> Comparison:
     """Run both scenarios over the same seeds and compare them.
 
@@ -155,23 +240,43 @@ def compare(
     arms : list, optional
         Both arms already resolved (:func:`resolve_arms`); default: loaded from
         ``baseline`` and ``scenario``.
+    uncertain : bool
+        Draw the uncertain parameters the compared scenario and its economy
+        declare (default), for the second interval.
     """
     arms = arms or resolve_arms(baseline, scenario)
     root = arms[1][0].seed if entropy is None else entropy
     children = replicates(root, seeds)
     other = replicates(root + 1, seeds) if not paired else children
-    data = [(plan.model_dump(mode="json"), spec.model_dump(mode="json")) for plan, spec in arms]
-    runs = [
-        (arm, i, Task((*data[k], years), seed))
-        for i in range(seeds)
-        for k, arm, seed in ((0, "baseline", children[i]), (1, "scenario", other[i]))
-    ]
-    results = (evaluator or Evaluator()).map(run_arm, [t for _, _, t in runs], progress)
-    records = []
-    for (arm, i, task), years_out in zip(runs, results, strict=True):
-        records += _tag(years_out, arm, i, task.seed)
-    runs = pd.DataFrame(records).sort_values(["arm", "seed_index", "year"], ignore_index=True)
-    return Comparison(baseline, scenario, int(root), runs, summarise(runs))
+    items = uncertainty.declared(*arms[1]) if uncertain else []
+    draws = None
+    if items:
+        uncertainty.check(*arms[1], scenario)
+        draws = uncertainty.draw(items, seeds, root)
+    runs = []
+    for i in range(seeds):
+        variants = [("central", arms)]
+        if draws is not None:
+            variants.append(("drawn", uncertainty.with_draw(arms, draws.values.iloc[i].to_dict())))
+        for kind, pair in variants:
+            data = [(p.model_dump(mode="json"), s.model_dump(mode="json")) for p, s in pair]
+            runs += [
+                (kind, arm, i, Task((*data[k], years), seed))
+                for k, arm, seed in ((0, "baseline", children[i]), (1, "scenario", other[i]))
+            ]
+    results = (evaluator or Evaluator()).map(run_arm, [r[-1] for r in runs], progress)
+    records = {"central": [], "drawn": []}
+    for (kind, arm, i, task), years_out in zip(runs, results, strict=True):
+        records[kind] += _tag(years_out, arm, i, task.seed)
+    order = ["arm", "seed_index", "year"]
+    central = pd.DataFrame(records["central"]).sort_values(order, ignore_index=True)
+    comparison = Comparison(baseline, scenario, int(root), central, summarise(central))
+    if draws is not None:
+        drawn = pd.DataFrame(records["drawn"]).sort_values(order, ignore_index=True)
+        comparison.drawn, comparison.draws = drawn, draws.values
+        comparison.table = with_parameters(comparison.table, central, drawn)
+        comparison.sensitivity = parameter_sensitivity(draws.values, drawn, display.compared())
+    return comparison
 
 
 def _tag(years: list[dict], arm: str, index: int, seed: Seed) -> list[dict]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cwbsim.model import levers
-from cwbsim.model.codes import LOCAL, STEPS_PER_YEAR
+from cwbsim.model.codes import LOCAL, REGION, STEPS_PER_YEAR
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.spec.types import OWNERSHIPS, SECTIONS, SIZE_BANDS
 from cwbsim.scenarios.schema import (
@@ -96,16 +96,27 @@ class Applied:
 
 
 class ApplyProcurement(Applied):
-    """Weight on social value, ramped from the weight in force when it starts; lot splitting."""
+    """Social-value weight, region value and re-tendering, ramped from their values; lots."""
 
     def _set(self, level, step):
         tendering = self.model.tendering
         if self.last is None:
             self.baseline = tendering.local_weight[self.anchors].copy()
+            self.region_before = tendering.social_value[self.anchors, REGION].copy()
+            self.renewal_before = tendering.renewal[self.anchors].copy()
         weight = self.baseline + level * (self.item.weight - self.baseline)
         levers.set_local_weight(self.model, self.anchors, weight)
-        if self.item.max_lot:
-            levers.set_max_lot(self.model, self.anchors, self.item.max_lot)
+        item = self.item
+        region = renewal = None
+        if item.region_value is not None:
+            region = self.region_before + level * (item.region_value - self.region_before)
+        if item.retender_share is not None:
+            target = 1.0 - item.retender_share
+            renewal = self.renewal_before + level * (target - self.renewal_before)
+        if region is not None or renewal is not None:
+            levers.set_tender_practice(self.model, self.anchors, region, renewal)
+        if item.max_lot:
+            levers.set_max_lot(self.model, self.anchors, item.max_lot)
 
 
 class ApplyEmployers(Applied):

@@ -140,6 +140,16 @@ def bounds(scenario: Scenario | None, spec: EconomySpec | None, path: str) -> tu
     return field_bounds(_field(scenario, spec, expand(scenario, spec, path)[0]))
 
 
+def describe(scenario: Scenario | None, spec: EconomySpec | None, path: str) -> str:
+    """A parameter in words: its schema field's description (the path if it has none)."""
+    try:
+        info = _field(scenario, spec, expand(scenario, spec, path)[0])
+    except KeyError:
+        return path
+    text = (info.description or "").strip() if info is not None else ""
+    return text.split(" (")[0].rstrip(".") if text else path
+
+
 def apply(
     scenario: Scenario | None,
     spec: EconomySpec | None,

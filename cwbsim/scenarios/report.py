@@ -11,10 +11,18 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from cwbsim.model.record import display
+from cwbsim.scenarios import parameters, uncertainty
 from cwbsim.scenarios.compare import LEVEL, Comparison
 from cwbsim.scenarios.outputs import atomic_write, json_text
 from cwbsim.scenarios.running import versions
 from cwbsim.scenarios.schema import load_scenario
+
+
+def _declared(comparison: Comparison) -> list:
+    if comparison.draws is None:
+        return []
+    return uncertainty.declared(*load_scenario(comparison.scenario))
+
 
 KEY_METRICS = tuple(display.compared())
 """The metrics a comparison charts and tables (the registry's ``compared`` flag)."""
@@ -28,6 +36,8 @@ COLUMNS = [
     "diff_hi",
     "n_seeds",
 ]
+PARAMETER_COLUMNS = ["param_mean", "param_lo", "param_hi", "param_share"]
+"""Added when the scenario declares uncertain parameters (see :mod:`compare`)."""
 
 
 def _label(source: str) -> str:
@@ -95,19 +105,74 @@ def _interventions_html(source: str) -> str:
 def final_year_html(table) -> str:
     """The last year's table: plain names, values in display units, differences with intervals."""
     last = table[(table.year == table.year.max()) & table.metric.isin(KEY_METRICS)]
+    drawn = "param_lo" in table.columns
     rows = []
     for r in last.itertuples(index=False):
+        differences = [r.diff_mean, r.diff_lo, r.diff_hi]
+        if drawn:
+            differences += [r.param_lo, r.param_hi]
         rows.append(
             "<tr><td style='text-align:left'>" + html.escape(display.label(r.metric)) + "</td>"
             + "".join(f"<td>{html.escape(display.text(r.metric, v))}</td>"
                       for v in (r.baseline_mean, r.scenario_mean))
             + "".join(f"<td>{html.escape(display.text(r.metric, v, difference=True))}</td>"
-                      for v in (r.diff_mean, r.diff_lo, r.diff_hi))
+                      for v in differences)
+            + (f"<td>{r.param_share:.0%}</td>" if drawn else "")
             + "</tr>"
         )  # fmt: skip
-    head = "".join(f"<th>{h}</th>" for h in ("Measure", "Baseline", "Scenario", "Difference",
-                                             f"{LEVEL:.0%} low", f"{LEVEL:.0%} high"))  # fmt: skip
+    heads = ["Measure", "Baseline", "Scenario", "Difference", f"{LEVEL:.0%} low, seeds",
+             f"{LEVEL:.0%} high, seeds"]  # fmt: skip
+    if drawn:
+        heads += [f"{LEVEL:.0%} low, seeds and parameters", f"{LEVEL:.0%} high, seeds and "
+                  "parameters", "Share of the spread from parameters"]  # fmt: skip
+    head = "".join(f"<th>{h}</th>" for h in heads)
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def uncertain_html(comparison: Comparison) -> str:
+    """What the second interval includes: each parameter, its range and source, its influence."""
+    if comparison.draws is None:
+        return ""
+    scenario, spec = load_scenario(comparison.scenario)
+    rows = []
+    for item in uncertainty.declared(scenario, spec):
+        name = item.label or parameters.describe(scenario, spec, item.path)
+        values = comparison.draws[item.path]
+        rows.append(
+            f"<tr><td style='text-align:left'>{html.escape(name)}</td>"
+            f"<td>{html.escape(item.distribution)}</td>"
+            f"<td>{values.min():,.3g} to {values.max():,.3g}</td>"
+            f"<td style='text-align:left'>{html.escape(item.source)}</td></tr>"
+        )
+    table = (
+        "<table><tr><th>Parameter</th><th>Distribution</th><th>Values drawn</th>"
+        f"<th>Source</th></tr>{''.join(rows)}</table>"
+    )
+    influence = ""
+    sens = comparison.sensitivity
+    if sens is not None and len(sens):
+        labels = {
+            u.path: u.label or parameters.describe(scenario, spec, u.path)
+            for u in uncertainty.declared(scenario, spec)
+        }
+        lines = []
+        for metric, group in sens.groupby("metric", sort=False):
+            top = group.sort_values("S1", ascending=False).iloc[0]
+            lines.append(
+                f"<li>{html.escape(display.label(metric))}: "
+                f"{html.escape(labels.get(top.parameter, top.parameter))} "
+                f"(first-order index {top.S1:.2f})</li>"
+            )
+        influence = (
+            "<p>Which parameter moves each result most in the final year (SALib's delta "
+            f"method on {len(comparison.draws)} draws; rough with few draws):</p>"
+            f"<ul>{''.join(lines)}</ul>"
+        )
+    return (
+        "<h2>What we do not know</h2><p>Each seed was run again with one draw of these "
+        "parameters (a Latin hypercube; the same draw in both arms). The second interval "
+        "adds their spread to the seeds' (law of total variance).</p>" + table + influence
+    )
 
 
 def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
@@ -115,9 +180,20 @@ def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    table = comparison.table[COLUMNS]
+    drawn = comparison.draws is not None
+    table = comparison.table[COLUMNS + (PARAMETER_COLUMNS if drawn else [])]
     atomic_write(out / "comparison.csv", lambda p: table.to_csv(p, index=False))
     atomic_write(out / "runs.parquet", lambda p: comparison.runs.to_parquet(p, index=False))
+    if drawn:
+        draws = comparison.draws.rename_axis("seed_index").reset_index()
+        atomic_write(out / "draws.csv", lambda p: draws.to_csv(p, index=False))
+        atomic_write(
+            out / "runs_drawn.parquet", lambda p: comparison.drawn.to_parquet(p, index=False)
+        )
+        atomic_write(
+            out / "sensitivity.csv", lambda p: comparison.sensitivity.to_csv(p, index=False)
+        )
+        written += [out / "draws.csv", out / "runs_drawn.parquet", out / "sensitivity.csv"]
     seeds = int(comparison.runs.seed_index.nunique())
     manifest = {
         "baseline": comparison.baseline,
@@ -126,6 +202,13 @@ def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
         "seed_entropy": comparison.entropy,
         "seed_scheme": "numpy.random.SeedSequence(entropy).spawn(seeds); same child for both arms",
         "interval": f"{LEVEL:.0%} Student-t interval of the mean paired difference",
+        "parameter_interval": (
+            f"{LEVEL:.0%} normal interval: drawn mean +- z * sqrt(between-draw variance + "
+            "drawn variance / n), between-draw variance = max(drawn - central variance, 0)"
+            if drawn
+            else None
+        ),
+        "uncertain": [u.model_dump(exclude_none=True) for u in _declared(comparison)],
         "versions": versions(),
     }
     atomic_write(out / "manifest.json", lambda p: p.write_text(json_text(manifest, indent=2)))
@@ -153,6 +236,7 @@ their differences in percentage points.</p>
 {_interventions_html(comparison.scenario)}
 <h2>Charts</h2>{"".join(figures)}
 <h2>Final year</h2>{final_year_html(table)}
+{uncertain_html(comparison)}
 <h2>Provenance</h2><pre>{html.escape(json_text(manifest, indent=2))}</pre>
 </body></html>
 """

@@ -28,6 +28,7 @@ from cwbsim.model.spec.types import (
     Strict,
     YearMonth,
 )
+from cwbsim.model.spec.uncertain import UncertainParameter, resolve_files
 from cwbsim.scenarios.seeds import SEED_MAX
 
 YEARS_MAX = 50
@@ -78,6 +79,18 @@ class ProcurementPreference(InterventionBase):
     )
     max_lot: float | None = Field(
         None, gt=0.0, description="Split contracts above this value into lots, £ per year."
+    )
+    region_value: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Social value of a region-tier bidder, where a local one's is 1 "
+        "(default: the economy's tenders.social_value).",
+    )
+    retender_share: Share | None = Field(
+        None,
+        description="Share of expiring contracts put out to tender rather than extended "
+        "(default: 1 - the economy's tenders.renewal_probability).",
     )
 
 
@@ -206,6 +219,11 @@ class Scenario(Strict):
     sources: list[str] = Field(default_factory=list, description="Where the numbers come from.")
     assumptions: list[str] = Field(default_factory=list, description="What is assumed.")
     intervention: list[Intervention] = Field(default_factory=list)
+    uncertain: list[UncertainParameter] = Field(
+        default_factory=list,
+        description="Parameters not known (scenario.* or spec.* paths): drawn per replicate "
+        "by cwbsim compare, the same draw in both arms.",
+    )
 
 
 def library_folder():
@@ -269,6 +287,8 @@ def parse_scenario(
     except pydantic.ValidationError as error:
         raise InputError(format_validation_error(error, source, Scenario)) from None
     spec = _base_spec(scenario, source, folder)
+    here = Path(str(library_folder())) if folder is None else Path(folder)
+    scenario = scenario.model_copy(update={"uncertain": resolve_files(scenario.uncertain, here)})
     if scenario.start is not None:
         spec = spec.model_copy(update={"start": scenario.start})
     check_scenario(scenario, spec, source)

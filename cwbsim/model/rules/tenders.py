@@ -18,9 +18,10 @@ positive ``w`` multiplies the odds of a local win by ``exp(w * (sv_local -
 sv_k))``. Where no local firm supplies the sector, a shift cannot land locally.
 Only firms able to carry a contract bid: its value may be at most
 ``max_contract_share`` of a firm's capacity, so splitting contracts into lots
-opens tenders to small local firms. A share ``renewal_probability`` of expiring contracts is renewed with the
-incumbent without a tender (extensions and framework call-offs), so shifts take
-years, as they did in Preston.
+opens tenders to small local firms. A share ``renewal_probability`` of expiring
+contracts (per anchor; the procurement-preference lever can change it) is renewed
+with the incumbent without a tender (extensions and framework call-offs), so shifts
+take years, as they did in Preston.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class Tendering:
     max_lot : numpy.ndarray, shape (anchors,)
         Largest lot an anchor tenders, £ per year; larger expiring contracts are
         split into equal lots (the lot-splitting lever; infinite by default).
+    social_value : numpy.ndarray, shape (anchors, tiers)
+        The social value each anchor gives a bidder of each tier.
+    renewal : numpy.ndarray, shape (anchors,)
+        Chance an anchor renews an expiring contract without a tender.
     unmet : numpy.ndarray, shape (sections,)
         Value of tenders that valued local supply but found no local bidder, £ per year.
     """
@@ -56,7 +61,10 @@ class Tendering:
         n_anchor = len(economy.anchor_idx)
         self.local_weight = np.full(n_anchor, rules.local_weight)
         self.max_lot = np.full(n_anchor, np.inf)
-        self.social_value = np.array([rules.social_value.get(t, 0.0) for t in TIERS])
+        self.social_value = np.tile(
+            np.array([rules.social_value.get(t, 0.0) for t in TIERS]), (n_anchor, 1)
+        )
+        self.renewal = np.full(n_anchor, rules.renewal_probability)
         self.unmet = np.zeros(len(SECTIONS))
         self.refresh_pools()
 
@@ -105,7 +113,7 @@ class Tendering:
             draws = lo[:, None] + np.floor(rng.random((k, m)) * eligible[:, None]).astype(np.int64)
             bidders = pool[np.minimum(draws, max(len(pool) - 1, 0))] if len(pool) else draws
             with np.errstate(divide="ignore"):
-                base = np.log(access) - np.log(m) + weight * self.social_value[tier]
+                base = np.log(access) - np.log(m) + weight * self.social_value[anchor, tier]
             scores = rng.gumbel(size=(k, m)) + base[:, None]
             if len(pool):
                 scores -= np.log(economy.cost_index[bidders - first])
@@ -148,7 +156,7 @@ class Tendering:
         if not len(expiring):
             return expiring
         lo, hi = self.rules.duration_months
-        renew = rng.random(len(expiring)) < self.rules.renewal_probability
+        renew = rng.random(len(expiring)) < self.renewal[contracts.anchor[expiring]]
         renew &= contracts.supplier[expiring] >= 0
         tendered = expiring[~renew]
         winners = self.award(

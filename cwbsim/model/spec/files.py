@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec.schema import EconomySpec, parse_spec
+from cwbsim.model.spec.uncertain import resolve_files
 
 
 def decode_toml(raw: bytes, source: str) -> str:
@@ -59,14 +60,21 @@ def load_spec(name_or_path: str | Path) -> EconomySpec:
     if _NAME.match(text) and text in builtin_specs():
         resource = resources.files("cwbsim.model.spec") / "library" / f"{text}.toml"
         with resources.as_file(resource) as path:
-            return parse_spec(read_toml(path), f"{text} (built-in)")
+            return _with_files(parse_spec(read_toml(path), f"{text} (built-in)"), path.parent)
     path = Path(text)
     if not path.exists() and not text.endswith(".toml"):
         raise InputError(
             f"{text}: no such spec (allowed: a TOML path or a built-in name: "
             f"{', '.join(builtin_specs())})"
         )
-    return parse_spec(read_toml(path), str(path))
+    return _with_files(parse_spec(read_toml(path), str(path)), path.parent)
+
+
+def _with_files(spec: EconomySpec, folder: Path) -> EconomySpec:
+    """The spec with its uncertain parameters' draws files made absolute."""
+    if not spec.uncertain:
+        return spec
+    return spec.model_copy(update={"uncertain": resolve_files(spec.uncertain, folder)})
 
 
 @functools.cache

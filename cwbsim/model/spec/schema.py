@@ -31,6 +31,7 @@ from cwbsim.model.spec.types import (
     check_distribution,
     months_between,
 )
+from cwbsim.model.spec.uncertain import UncertainParameter
 
 
 class Area(Strict):
@@ -199,6 +200,10 @@ class EconomySpec(Strict):
     firms: list[FirmPopulation] = Field(default_factory=list, description="Synthetic firms.")
     households: list[Households] = Field(min_length=1, description="Household populations.")
     behaviour: Behaviour = Field(default_factory=Behaviour, description="Assumptions.")
+    uncertain: list[UncertainParameter] = Field(
+        default_factory=list,
+        description="Parameters not known: drawn per replicate by cwbsim compare (spec.* paths).",
+    )
 
 
 def check_references(spec: EconomySpec, source: str) -> None:
