@@ -11,7 +11,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from cwbsim.cli import browser, data, places, simulate, spend, sweeps  # noqa: F401  (registers commands)
+from cwbsim.cli import browser, data, places, simulate, spend, sweeps, validate  # noqa: F401
 from cwbsim.cli.common import app, errors
 
 __all__ = ["app", "main"]

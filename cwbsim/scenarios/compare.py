@@ -130,28 +130,40 @@ def summarise(runs: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def parameter_interval(
+    central: np.ndarray, drawn: np.ndarray, level: float = LEVEL
+) -> tuple[float, float, float, float]:
+    """(low, high, mean, share) of the interval with parameter uncertainty (module notes).
+
+    ``central``: paired differences at the central values; ``drawn``: on the same seeds
+    with one parameter draw each. ``share`` is the part of the interval's variance the
+    parameters cause.
+    """
+    from scipy import stats
+
+    c, d = central[np.isfinite(central)], drawn[np.isfinite(drawn)]
+    if len(c) < 2 or len(d) < 2:
+        return np.nan, np.nan, np.nan, np.nan
+    seed_var, drawn_var = float(c.var(ddof=1)), float(d.var(ddof=1))
+    between = max(drawn_var - seed_var, 0.0)
+    half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(between + drawn_var / len(d))
+    share = between / (between + seed_var / len(c)) if between + seed_var > 0 else 0.0
+    mean = float(d.mean())
+    return mean - half, mean + half, mean, share
+
+
 def with_parameters(
     table: pd.DataFrame, central: pd.DataFrame, drawn: pd.DataFrame, level: float = LEVEL
 ) -> pd.DataFrame:
     """``table`` with the interval that includes parameter uncertainty (module notes)."""
-    from scipy import stats
-
-    z = stats.norm.ppf(0.5 + level / 2)
     central_d, drawn_d = _differences(central), _differences(drawn)
     extra = []
     for row in table.itertuples(index=False):
-        c = central_d.get((row.metric, row.year), np.array([]))
-        d = drawn_d.get((row.metric, row.year), np.array([]))
-        c, d = c[np.isfinite(c)], d[np.isfinite(d)]
-        if len(c) < 2 or len(d) < 2:
-            extra.append((np.nan, np.nan, np.nan, np.nan))
-            continue
-        seed_var, drawn_var = float(c.var(ddof=1)), float(d.var(ddof=1))
-        between = max(drawn_var - seed_var, 0.0)
-        total = between + drawn_var / len(d)
-        half = z * np.sqrt(total)
-        share = between / (between + seed_var / len(c)) if between + seed_var > 0 else 0.0
-        extra.append((float(d.mean()), float(d.mean()) - half, float(d.mean()) + half, share))
+        key = (row.metric, row.year)
+        lo, hi, mean, share = parameter_interval(
+            central_d.get(key, np.array([])), drawn_d.get(key, np.array([])), level
+        )
+        extra.append((mean, lo, hi, share))
     out = table.copy()
     out[["param_mean", "param_lo", "param_hi", "param_share"]] = extra
     return out
