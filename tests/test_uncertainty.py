@@ -1,5 +1,7 @@
 """Uncertain parameters: declared, drawn per replicate, paired across arms, in a second interval."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,7 +59,7 @@ def test_draws_follow_their_distributions_and_are_reproducible():
         UncertainParameter(**BUDGET),
         UncertainParameter(
             path="spec.x", distribution="triangular", low=1, mode=2, high=5, source="a"
-        ),  # fmt: skip
+        ),
         UncertainParameter(path="spec.y", distribution="normal", mean=0, sd=1, low=-1, source="a"),
     ]
     draws = draw(items, 400, root=11).values
@@ -120,7 +122,7 @@ def test_a_spec_parameter_is_drawn_in_both_arms(tmp_path, economy, base):
                 "high": 0.5,
                 "source": "assumption",
             }
-        ],  # fmt: skip
+        ],
     )
     arms = [load_scenario(str(base)), load_scenario(str(path))]
     both = with_draw(arms, {"spec.households.0.local_share": 0.33})
@@ -145,5 +147,5 @@ def test_bad_declarations_are_one_line_errors(tmp_path, economy, base, entry, ex
 def test_a_draw_out_of_bounds_names_the_parameter(tmp_path, economy, base):
     entry = {**BUDGET, "low": 40.0, "high": 90.0}
     path = scenario(tmp_path, economy, [entry])
-    with pytest.raises(InputError, match="scenario.intervention.0.percent_per_year"):
+    with pytest.raises(InputError, match=re.escape("scenario.intervention.0.percent_per_year")):
         compare(str(base), str(path), seeds=2, years=1)

@@ -11,7 +11,7 @@ whose simulated £ fall within a shrinking distance of the reported ones; the la
 generation's weighted particles are the posterior. Simulations run through the
 project's evaluator (:class:`EvaluatorSampler`), each batch on its own child of one
 seed, so a fit is reproducible and does not depend on the number of workers. The fit's
-runs use households in cohorts of 10: the anchors' £ by tier do not depend on them
+runs use households in cohorts of 20: the anchors' £ by tier do not depend on them
 (the in-sample check runs the full economy).
 """
 
@@ -25,9 +25,10 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from cwbsim.model.economy import LocalEconomy
 from cwbsim.scenarios import parameters
+from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.evaluation import Evaluator, Task
-from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import load_scenario
 from cwbsim.scenarios.seeds import Seed
 
@@ -63,8 +64,8 @@ PRIORS = (
     Prior(PREFIX + "retender_share", "Share of expiring contracts re-tendered", 0.2, 1.0,
           "assumption: from mostly extended to all re-tendered (the spec's default is 0.5)"),
 )  # fmt: skip
-FAST = {"spec.households.0.household_weight": 10}
-"""Households in cohorts of 10 while fitting (the tier £ do not depend on them)."""
+FAST = {"spec.households.0.household_weight": 20}
+"""Households in cohorts of 20 while fitting (the tier £ do not depend on them)."""
 
 
 def simulate(payload: tuple[dict[str, float], bool], seed: Seed) -> dict[str, float]:
@@ -76,9 +77,11 @@ def simulate(payload: tuple[dict[str, float], bool], seed: Seed) -> dict[str, fl
     values, fast = payload
     plan, spec = load_scenario(SCENARIO)
     plan, spec = parameters.apply(plan, spec, {**values, **(FAST if fast else {})}, SCENARIO)
-    result = run_scenario(plan, spec, seed, YEAR)
-    year = result.years[YEAR - 1]
-    council = result.per_anchor["Preston City Council"][YEAR - 1]
+    model = LocalEconomy(spec, rng=seed.rng())
+    Driver(model, plan.intervention).run(YEAR)
+    year = model.recorder.years()[YEAR - 1]
+    council = model.recorder.per_anchor(model.economy.anchor_names)["Preston City Council"]
+    council = council[YEAR - 1]
     return {
         **{k: float(year[k]) for k in TARGETS},
         "local_share": float(year["local_share"]),
@@ -156,15 +159,16 @@ class Fit:
     generations: pd.DataFrame
     """``t``, ``epsilon``, ``simulations`` per generation."""
     simulations: int
+    paths: list[str]
 
     def quantiles(self, q: float) -> pd.Series:
         """Weighted quantile ``q`` of each parameter."""
         out = {}
-        for p in PRIORS:
-            order = np.argsort(self.particles[p.path].to_numpy())
-            values = self.particles[p.path].to_numpy()[order]
+        for path in self.paths:
+            order = np.argsort(self.particles[path].to_numpy())
+            values = self.particles[path].to_numpy()[order]
             weights = np.cumsum(self.particles["weight"].to_numpy()[order])
-            out[p.path] = float(values[min(np.searchsorted(weights, q), len(values) - 1)])
+            out[path] = float(values[min(np.searchsorted(weights, q), len(values) - 1)])
         return pd.Series(out)
 
 
@@ -175,33 +179,59 @@ def fit(
     generations: int = 5,
     minimum_epsilon: float = 0.05,
     minutes: float = 8.0,
-    database: str = "sqlite://",
 ) -> Fit:
-    """ABC-SMC posterior of the three procurement parameters (see the module notes)."""
+    """ABC-SMC posterior of the back-cast's three procurement parameters (module notes)."""
+    return abc_fit(
+        abc_model, PRIORS, TARGETS, distance, evaluator, root, population, generations,
+        minimum_epsilon, minutes,
+    )  # fmt: skip
+
+
+def abc_fit(
+    model,
+    priors,
+    targets: dict[str, float],
+    measure,
+    evaluator: Evaluator,
+    root: int,
+    population: int,
+    generations: int,
+    minimum_epsilon: float,
+    minutes: float,
+    initial_epsilon: float = 0.4,
+) -> Fit:
+    """ABC-SMC (pyabc) with uniform priors, its simulations run through ``evaluator``.
+
+    ``model(values) -> dict`` and ``measure(simulated, observed) -> float`` must be
+    module-level functions (workers import them); ``root`` seeds everything, so the
+    same call gives the same posterior on any number of workers. Each generation keeps
+    the particles within the 30% quantile of the last one's distances (from
+    ``initial_epsilon``), until ``minimum_epsilon``, ``generations`` or ``minutes``.
+    """
     import pyabc
 
     for name in ("ABC", "ABC.History", "ABC.Sampler", "ABC.Epsilon", "ABC.Distance"):
         logging.getLogger(name).setLevel(logging.WARNING)
     np.random.seed(np.random.SeedSequence(root).generate_state(4))  # noqa: NPY002 (pyabc)
     prior = pyabc.Distribution(
-        **{p.path: pyabc.RV("uniform", p.low, p.high - p.low) for p in PRIORS}
+        **{p.path: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors}
     )
     abc = pyabc.ABCSMC(
-        abc_model,
+        model,
         prior,
-        distance,
+        measure,
         population_size=population,
         sampler=evaluator_sampler(evaluator, root),
-        eps=pyabc.QuantileEpsilon(initial_epsilon=0.4, alpha=0.3),
+        eps=pyabc.QuantileEpsilon(initial_epsilon=initial_epsilon, alpha=0.3),
     )
-    abc.new(database, dict(TARGETS))
+    abc.new("sqlite://", dict(targets))
     history = abc.run(
         minimum_epsilon=minimum_epsilon,
         max_nr_populations=generations,
         max_walltime=timedelta(minutes=minutes),
     )
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    particles = frame.reset_index(drop=True)[[p.path for p in PRIORS]].copy()
+    particles = frame.reset_index(drop=True)[[p.path for p in priors]].copy()
     particles["weight"] = np.asarray(weights) / np.sum(weights)
     populations = history.get_all_populations()
     table = pd.DataFrame(
@@ -211,5 +241,5 @@ def fit(
             "simulations": populations["samples"],
         }
     )
-    return Fit(particles, table[table.t >= 0].reset_index(drop=True),
-               int(history.total_nr_simulations))  # fmt: skip
+    kept = table[table.t >= 0].reset_index(drop=True)
+    return Fit(particles, kept, int(history.total_nr_simulations), [p.path for p in priors])

@@ -213,10 +213,11 @@ def out_of_sample_section(v: Validation) -> tuple[str, list[str]]:
 DIAGNOSES = {
     "council_local_share_high": (
         "Preston City Council's own share: the model gives the cohort's one policy to every "
-        "anchor, and the City Council buys in sectors (construction, services to buildings) "
-        "where Preston has many suppliers, so the same weight moves its share further than "
-        "it moved in fact; the County Council, with 60% of the spend, dominates the fit. A "
-        "per-anchor weight would be one more free parameter with no more targets to fit it."
+        "anchor, and a tender's odds of a Preston winner are multiplied by the same factor "
+        "for each, so an anchor starting with more Preston suppliers (the City Council: 14% "
+        "against the cohort's 5%) gains more points than the cohort; in fact the City "
+        "Council gained 14 points and the cohort 13. A per-anchor weight would be one more "
+        "free parameter with no more targets to fit it."
     ),
     "council_local_share_low": (
         "Preston City Council's own share: the model gives the cohort's one policy to every "
@@ -285,12 +286,16 @@ def headline_section(v: Validation) -> str:
             if not len(ranked):
                 lines.append(f"- {display.label(metric)}: too few draws to rank")
                 continue
-            top = ranked.iloc[0]
-            lines.append(f"- {display.label(metric)}: {_parameter_name(top.parameter)} "
-                         f"(first-order index {top.S1:.2f})")  # fmt: skip
+            top = ", ".join(
+                f"{_parameter_name(r.parameter)} ({r.S1:.2f})" for r in ranked.head(2).itertuples()
+            )
+            lines.append(f"- {display.label(metric)}: {top}")
         text += (
-            "\nWhich parameter moves each result most (SALib's delta method on the "
-            f"{v.settings.compare_seeds} draws; rough with so few):\n\n" + "\n".join(lines) + "\n"
+            "\nWhich parameters move each result most: first-order indices, the share of the "
+            "result's variance each parameter accounts for alone (SALib's RBD-FAST on the "
+            f"{v.settings.compare_seeds} draws; a rough ranking with so few):\n\n"
+            + "\n".join(lines)
+            + "\n"
         )
     return text
 

@@ -87,8 +87,8 @@ class Comparison:
     draws : pandas.DataFrame or None
         Each seed's drawn values, one column per parameter path.
     sensitivity : pandas.DataFrame or None
-        ``metric, parameter, delta, S1``: which parameters move the final year's
-        difference most (SALib's delta method on the draws).
+        ``metric, parameter, S1``: which parameters move the final year's difference
+        most (first-order indices, SALib's RBD-FAST on the draws).
     """
 
     baseline: str
@@ -187,8 +187,8 @@ def _differences(runs: pd.DataFrame) -> dict[tuple[str, int], np.ndarray]:
 def parameter_sensitivity(
     draws: pd.DataFrame, drawn: pd.DataFrame, metrics: list[str], seed: int = 1
 ) -> pd.DataFrame:
-    """Which parameters move each metric's final-year difference: SALib delta and S1."""
-    from cwbsim.scenarios.sensitivity import delta_indices
+    """Which parameters move each metric's final-year difference: first-order indices."""
+    from cwbsim.scenarios.sensitivity import first_order_indices
 
     year = int(drawn.year.max())
     differences = _differences(drawn[drawn.year == year])
@@ -199,9 +199,9 @@ def parameter_sensitivity(
         outputs = differences.get((metric, year))
         if outputs is None or not np.all(np.isfinite(outputs)) or np.ptp(outputs) == 0:
             continue
-        table = delta_indices(names, inputs, outputs, seed)
+        table = first_order_indices(names, inputs, outputs, seed)
         rows += [{"metric": metric, **r} for r in table.to_dict("records")]
-    return pd.DataFrame(rows, columns=["metric", "parameter", "delta", "S1"])
+    return pd.DataFrame(rows, columns=["metric", "parameter", "S1"])
 
 
 def interval(values: np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:

@@ -157,15 +157,18 @@ def uncertain_html(comparison: Comparison) -> str:
         }
         lines = []
         for metric, group in sens.groupby("metric", sort=False):
-            top = group.sort_values("S1", ascending=False).iloc[0]
+            ranked = group.dropna(subset=["S1"]).sort_values("S1", ascending=False)
+            if not len(ranked):
+                continue
+            top = ranked.iloc[0]
             lines.append(
                 f"<li>{html.escape(display.label(metric))}: "
                 f"{html.escape(labels.get(top.parameter, top.parameter))} "
                 f"(first-order index {top.S1:.2f})</li>"
             )
         influence = (
-            "<p>Which parameter moves each result most in the final year (SALib's delta "
-            f"method on {len(comparison.draws)} draws; rough with few draws):</p>"
+            "<p>Which parameter moves each result most in the final year (first-order index, "
+            f"SALib's RBD-FAST on {len(comparison.draws)} draws; rough with few draws):</p>"
             f"<ul>{''.join(lines)}</ul>"
         )
     return (
