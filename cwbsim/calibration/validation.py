@@ -59,15 +59,15 @@ class Settings:
     """How much work the validation does (the defaults fit in 15 minutes on 2 cores)."""
 
     root: int = 20161
-    population: int = 30
+    population: int = 25
     generations: int = 8
     minimum_epsilon: float = 0.05
-    minutes: float = 9.0
+    minutes: float = 8.0
     in_sample_seeds: int = 8
-    predictive_draws: int = 16
+    predictive_draws: int = 12
     profile_points: int = 6
     profile_seeds: int = 2
-    compare_seeds: int = 10
+    compare_seeds: int = 8
 
 
 @dataclass

@@ -115,7 +115,8 @@ def in_sample_section(v: Validation) -> str:
         "## In sample: 2016/17 by tier\n\n"
         f"The back-cast at the posterior medians on the full economy ({s.in_sample_seeds} "
         f"seeds), and on {s.predictive_draws} posterior draws (the posterior predictive, "
-        "households in cohorts of 10 as in the fit). Only the first two rows were fitted.\n\n"
+        f"households in cohorts of {backcast.FAST['spec.households.0.household_weight']} as "
+        "in the fit). Only the first two rows were fitted.\n\n"
         + _table(
             [
                 "measure",
@@ -193,7 +194,8 @@ def out_of_sample_section(v: Validation) -> tuple[str, list[str]]:
         f"economy by construction). The others compare `preston-cwb` with `preston-2012` in "
         f"year 5 (2017/18) over {v.settings.compare_seeds} paired seeds, each run again "
         "with one draw of every uncertain parameter (the posterior and the scenario's "
-        "declared ranges). Changes are scenario minus baseline.\n\n"
+        "declared ranges). Changes are scenario minus baseline; the second interval is "
+        "centred on the mean over the draws.\n\n"
         + _table(
             [
                 "outcome",
@@ -265,7 +267,8 @@ def headline_section(v: Validation) -> str:
         f"{v.settings.compare_seeds} paired seeds at the central values, and the same seeds "
         "with one draw each of the posterior and the scenario's declared ranges. The second "
         "interval adds the spread across parameters to the seed noise (law of total "
-        "variance; `cwbsim/scenarios/compare.py`).\n\n"
+        "variance; `cwbsim/scenarios/compare.py`); it is centred on the mean over the "
+        "draws, which need not be the central run's.\n\n"
         + _table(
             [
                 "result",

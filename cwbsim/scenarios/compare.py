@@ -12,7 +12,9 @@ draw of them (the same draw in both arms), and a second interval includes what
 we do not know. By the law of total variance, the drawn differences' variance
 ``s_d^2`` is seed noise (``s_c^2``, measured at the central values on the same
 seeds) plus the variance of the effect across parameters, ``max(s_d^2 - s_c^2, 0)``;
-the interval is the drawn mean ± z × sqrt(that variance + s_d^2 / n).
+the interval is the drawn mean ± t × sqrt(that variance + max(s_c^2, s_d^2) / n),
+so it is never narrower than the seed-only interval of the same seeds. It is centred
+on the mean over the parameter draws, which need not be the central run's.
 """
 
 from __future__ import annotations
@@ -146,7 +148,8 @@ def parameter_interval(
         return np.nan, np.nan, np.nan, np.nan
     seed_var, drawn_var = float(c.var(ddof=1)), float(d.var(ddof=1))
     between = max(drawn_var - seed_var, 0.0)
-    half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(between + drawn_var / len(d))
+    noise = max(seed_var, drawn_var) / len(d)
+    half = stats.t.ppf(0.5 + level / 2, len(d) - 1) * np.sqrt(between + noise)
     share = between / (between + seed_var / len(c)) if between + seed_var > 0 else 0.0
     mean = float(d.mean())
     return mean - half, mean + half, mean, share

@@ -206,8 +206,9 @@ def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
         "seed_scheme": "numpy.random.SeedSequence(entropy).spawn(seeds); same child for both arms",
         "interval": f"{LEVEL:.0%} Student-t interval of the mean paired difference",
         "parameter_interval": (
-            f"{LEVEL:.0%} normal interval: drawn mean +- z * sqrt(between-draw variance + "
-            "drawn variance / n), between-draw variance = max(drawn - central variance, 0)"
+            f"{LEVEL:.0%} interval: drawn mean +- t * sqrt(between-draw variance + "
+            "max(central, drawn variance) / n), between-draw variance = max(drawn - central "
+            "variance, 0)"
             if drawn
             else None
         ),
