@@ -264,11 +264,13 @@ def headline_section(v: Validation) -> str:
     text = (
         "## The procurement shift with what we do not know\n\n"
         "`preston-procurement-shift` against `preston-2012`, year 5 (2017/18), "
-        f"{v.settings.compare_seeds} paired seeds at the central values, and the same seeds "
+        f"{v.settings.headline_seeds} paired seeds at the central values, and the same seeds "
         "with one draw each of the posterior and the scenario's declared ranges. The second "
         "interval adds the spread across parameters to the seed noise (law of total "
         "variance; `cwbsim/scenarios/compare.py`); it is centred on the mean over the "
-        "draws, which need not be the central run's.\n\n"
+        "draws, which need not be the central run's. The seed-only interval is of the mean "
+        'and narrows with more seeds; the parameters\' part does not, so "how much wider" '
+        "grows with the number of seeds.\n\n"
         + _table(
             [
                 "result",
@@ -285,9 +287,9 @@ def headline_section(v: Validation) -> str:
     if v.sensitivity is not None and len(v.sensitivity):
         lines = []
         for metric, group in v.sensitivity.groupby("metric", sort=False):
-            ranked = group.dropna(subset=["S1"]).sort_values("S1", ascending=False)
+            ranked = group[group.S1 > 0].sort_values("S1", ascending=False)
             if not len(ranked):
-                lines.append(f"- {display.label(metric)}: too few draws to rank")
+                lines.append(f"- {display.label(metric)}: no parameter stands out in these draws")
                 continue
             top = ", ".join(
                 f"{_parameter_name(r.parameter)} ({r.S1:.2f})" for r in ranked.head(2).itertuples()
@@ -296,7 +298,7 @@ def headline_section(v: Validation) -> str:
         text += (
             "\nWhich parameters move each result most: first-order indices, the share of the "
             "result's variance each parameter accounts for alone (SALib's RBD-FAST on the "
-            f"{v.settings.compare_seeds} draws; a rough ranking with so few):\n\n"
+            f"{v.settings.headline_seeds} draws; a rough ranking with so few):\n\n"
             + "\n".join(lines)
             + "\n"
         )

@@ -49,6 +49,7 @@ def validate(
             settings = validation.Settings(
                 population=8, generations=2, minutes=1.0, in_sample_seeds=2,
                 predictive_draws=4, profile_points=3, profile_seeds=1, compare_seeds=3,
+                headline_seeds=3,
             )  # fmt: skip
         start = time.perf_counter()
         preload = ("cwbsim.calibration.backcast", "cwbsim.calibration.validation")

@@ -74,7 +74,7 @@ class ProcurementPreference(InterventionBase):
 
     type: Literal["procurement_preference"]
     weight: SocialValueWeight = Field(
-        description="Weight on social value in award scores (0 = price only; 4.43 fits Preston).",
+        description="Weight on social value in award scores (0 = price only; Preston: see docs/validation.md).",
         json_schema_extra=lever("Procurement: social-value weight", off=0.0, step=0.01),
     )
     max_lot: float | None = Field(

@@ -61,7 +61,7 @@ def first_order_indices(
     For parameters drawn at random rather than on a Sobol design: ``inputs`` has one
     column per name. The number of harmonics shrinks with the sample (at least 4 draws
     per harmonic), so ten draws still rank the parameters, roughly; noise can make an
-    index slightly negative.
+    index slightly negative. Fewer than five draws give NaN.
     """
     import contextlib
     import warnings
@@ -74,7 +74,9 @@ def first_order_indices(
         "names": names,
         "bounds": [[lo, hi if hi > lo else lo + 1.0] for lo, hi in zip(low, high, strict=True)],
     }
-    harmonics = max(1, min(10, (len(outputs) - 1) // 4))
+    harmonics = min(10, (len(outputs) - 1) // 4)
+    if harmonics < 1:  # fewer than five draws: nothing to say
+        return pd.DataFrame({"parameter": names, "S1": np.full(len(names), np.nan)})
     quiet = io.StringIO()
     with contextlib.redirect_stdout(quiet), warnings.catch_warnings():
         warnings.simplefilter("ignore")

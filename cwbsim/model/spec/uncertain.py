@@ -1,9 +1,9 @@
 """Parameters we do not know: a dotted path, a distribution and where the range comes from.
 
 Declared in a spec's or a scenario's ``[[uncertain]]`` tables; ``cwbsim compare`` draws
-them per replicate (:mod:`cwbsim.scenarios.uncertainty`). The path is a parameter path
-of :mod:`cwbsim.scenarios.parameters` (``spec.behaviour.tenders.renewal_probability``,
-``scenario.intervention.0.weight``); bounds are the schema's, checked when a draw is set.
+them per replicate. The path is a parameter path as ``--set`` takes it
+(``spec.behaviour.tenders.renewal_probability``, ``scenario.intervention.0.weight``);
+bounds are the schema's, checked when a draw is set.
 """
 
 from __future__ import annotations
