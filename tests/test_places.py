@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cwbsim.calibration import place_data
-from cwbsim.calibration.place import HOUSEHOLD_AGENTS, place_spec, split_by_shares
+from cwbsim.calibration.place import HOUSEHOLD_AGENTS, place_spec
+from cwbsim.calibration.place_anchors import split_by_shares
 from cwbsim.cli import app
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.spec.files import load_spec

@@ -47,6 +47,7 @@ def place(
     try:
         from cwbsim.calibration import place as places
         from cwbsim.calibration.analysis import UNNAMED_BODY
+        from cwbsim.calibration.place_anchors import anchors_from_spend
 
         options = places.PlaceOptions(region, anchors, household_weight, start)
         if spend:
@@ -54,7 +55,7 @@ def place(
                 raise InputError("--anchors and --spend: give one or the other, not both")
             district = places.resolve_place(where)
             codes = places.region_districts(district, region)
-            places.anchors_from_spend(spend, district, codes, options, body=body)
+            anchors_from_spend(spend, district, codes, options, body=body)
         spec, notes = places.build_place(where, options)
         path = places.write_place(spec, notes, out or Path(f"{spec['name']}.toml"))
     except InputError as error:
