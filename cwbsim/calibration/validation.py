@@ -30,6 +30,7 @@ import pandas as pd
 from cwbsim.calibration import backcast
 from cwbsim.model.codes import LOCAL
 from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.record.metrics import income_distribution
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.uncertain import UncertainParameter
 from cwbsim.scenarios import parameters, uncertainty
@@ -94,18 +95,12 @@ def job_wages(model: LocalEconomy) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every job at an employer located in the place: its £ wage a year, people, employer.
 
     An employer pays ``wage budget x revenue / total rate`` per unit of wage rate
-    (:meth:`LabourMarket.enforce_wage_floor`); residents' jobs are worker slots,
+    (:meth:`LabourMarket.pay_per_rate`); residents' jobs are worker slots,
     commuters' jobs one group per employer.
     """
     economy = model.economy
     workforce = economy.workforce
-    total = workforce.total_rate()
-    per_rate = np.divide(
-        economy.budget["wages"] * model.labour.revenue,
-        total,
-        out=np.zeros(economy.n),
-        where=total > 0,
-    )
+    per_rate = model.labour.pay_per_rate()
     slots = np.flatnonzero(workforce.employer >= 0)
     employer = workforce.employer[slots]
     here = economy.tier[employer] == LOCAL
@@ -119,13 +114,6 @@ def job_wages(model: LocalEconomy) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
     people = np.concatenate([workforce.people[slots], workforce.commuters[commuting]])
     return wages, people, np.concatenate([employer, commuting])
-
-
-def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    """The value below which half the weight lies."""
-    order = np.argsort(values)
-    cumulative = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def outcomes(payload: tuple[dict, dict, int], seed: Seed) -> dict[str, float]:
@@ -144,7 +132,7 @@ def outcomes(payload: tuple[dict, dict, int], seed: Seed) -> dict[str, float]:
     return {
         "local_jobs": float(year["local_jobs"]),
         "employment_rate": 1.0 - float(year["unemployment_rate"]),
-        "median_wage": weighted_median(wages, people),
+        "median_wage": income_distribution(wages, people)[0],
         "living_wage_workers": at_floor,
     }
 

@@ -164,6 +164,17 @@ class LabourMarket:
         np.add.at(workforce.commuters, wanted[taken:], size)
         workforce.commuters[employers] += np.maximum(unfilled, 0.0)
 
+    def pay_per_rate(self) -> np.ndarray:
+        """£ a year each employer pays per unit of wage rate: wage budget x revenue / total rate.
+
+        A job's wage is this times its rate (0 where an employer has no jobs).
+        """
+        economy = self.economy
+        total = economy.workforce.total_rate()
+        return np.divide(
+            economy.budget["wages"] * self.revenue, total, out=np.zeros(economy.n), where=total > 0
+        )
+
     def enforce_wage_floor(self) -> bool:
         """Raise the rates of jobs paid below their employer's floor, as far as the budget allows.
 
@@ -182,11 +193,9 @@ class LabourMarket:
         workforce = economy.workforce
         budget = economy.budget
         revenue = labour.revenue[employers]
-        total = workforce.total_rate()[employers]
-        bill = budget["wages"][employers] * revenue
-        ok = (revenue > 0) & (total > 0) & (bill > 0)
-        employers, revenue, total = employers[ok], revenue[ok], total[ok]
-        per_rate = bill[ok] / total
+        per_rate = self.pay_per_rate()[employers]
+        ok = (revenue > 0) & (per_rate > 0)
+        employers, revenue, per_rate = employers[ok], revenue[ok], per_rate[ok]
         source = np.where(economy.kind[employers] == ANCHOR, "other", "profit")
         spare = np.array([budget[c][e] for c, e in zip(source, employers, strict=True)])
         most_total = (budget["wages"][employers] + spare) * revenue / per_rate
