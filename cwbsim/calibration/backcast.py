@@ -17,6 +17,7 @@ runs use households in cohorts of 20: the anchors' £ by tier do not depend on t
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from dataclasses import dataclass
@@ -26,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.scenarios import parameters
 from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.evaluation import Evaluator, Task
-from cwbsim.scenarios.schema import load_scenario
+from cwbsim.scenarios.schema import Scenario, load_scenario
 from cwbsim.scenarios.seeds import Seed
 
 SCENARIO = "preston-backcast"
@@ -68,6 +70,12 @@ FAST = {"spec.households.0.household_weight": 20}
 """Households in cohorts of 20 while fitting (the tier £ do not depend on them)."""
 
 
+@functools.cache
+def _backcast() -> tuple[Scenario, EconomySpec]:
+    """The back-cast scenario, read once per process (``parameters.apply`` copies it)."""
+    return load_scenario(SCENARIO)
+
+
 def simulate(payload: tuple[dict[str, float], bool], seed: Seed) -> dict[str, float]:
     """One back-cast run: year-4 £ by tier, shares, and Preston City Council's local share.
 
@@ -75,8 +83,7 @@ def simulate(payload: tuple[dict[str, float], bool], seed: Seed) -> dict[str, fl
     fit's household cohorts.
     """
     values, fast = payload
-    plan, spec = load_scenario(SCENARIO)
-    plan, spec = parameters.apply(plan, spec, {**values, **(FAST if fast else {})}, SCENARIO)
+    plan, spec = parameters.apply(*_backcast(), {**values, **(FAST if fast else {})}, SCENARIO)
     model = LocalEconomy(spec, rng=seed.rng())
     Driver(model, plan.intervention).run(YEAR)
     year = model.recorder.years()[YEAR - 1]

@@ -163,12 +163,13 @@ def in_sample(evaluator, settings, central, items) -> pd.DataFrame:
                 "council_local_share"):  # fmt: skip
         central_values = np.array([r[key] for r in at_median])
         drawn = np.array([r[key] for r in predictive])
+        seed_lo, seed_hi, _ = interval(central_values)
         out.append(
             {
                 "measure": key,
                 "median_fit": float(central_values.mean()),
-                "seed_lo": interval(central_values)[0],
-                "seed_hi": interval(central_values)[1],
+                "seed_lo": seed_lo,
+                "seed_hi": seed_hi,
                 "predictive_lo": float(np.quantile(drawn, 0.05)),
                 "predictive_hi": float(np.quantile(drawn, 0.95)),
             }

@@ -15,6 +15,7 @@ from cwbsim.calibration import backcast
 from cwbsim.calibration.validation import REPORTED, Validation
 from cwbsim.calibration.validation_words import DIAGNOSES, LABELS, REPORTED_TEXT
 from cwbsim.model.record import display
+from cwbsim.scenarios import uncertainty
 from cwbsim.scenarios.running import versions
 from cwbsim.scenarios.schema import load_scenario
 
@@ -224,6 +225,10 @@ def headline_section(v: Validation) -> str:
         + "\n"
     )
     if v.sensitivity is not None and len(v.sensitivity):
+        names = {
+            **uncertainty.labels(*load_scenario("preston-procurement-shift")),
+            **{p.path: p.label for p in backcast.PRIORS},
+        }
         lines = []
         for metric, group in v.sensitivity.groupby("metric", sort=False):
             ranked = group[group.S1 > 0].sort_values("S1", ascending=False)
@@ -231,7 +236,8 @@ def headline_section(v: Validation) -> str:
                 lines.append(f"- {display.label(metric)}: no parameter stands out in these draws")
                 continue
             top = ", ".join(
-                f"{_parameter_name(r.parameter)} ({r.S1:.2f})" for r in ranked.head(2).itertuples()
+                f"{names.get(r.parameter, r.parameter)} ({r.S1:.2f})"
+                for r in ranked.head(2).itertuples()
             )
             lines.append(f"- {display.label(metric)}: {top}")
         text += (
@@ -242,15 +248,6 @@ def headline_section(v: Validation) -> str:
             + "\n"
         )
     return text
-
-
-def _parameter_name(path: str) -> str:
-    """A parameter's plain name: the fit's label, or the library scenario's declared one."""
-    for prior in backcast.PRIORS:
-        if prior.path == path:
-            return prior.label
-    plan, _ = load_scenario("preston-procurement-shift")
-    return next((u.label for u in plan.uncertain if u.path == path and u.label), path)
 
 
 def document(v: Validation, seconds: float) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from cwbsim.model.record import display
-from cwbsim.scenarios import parameters, uncertainty
+from cwbsim.scenarios import uncertainty
 from cwbsim.scenarios.compare import LEVEL, Comparison
 from cwbsim.scenarios.outputs import atomic_write, json_text
 from cwbsim.scenarios.running import versions
@@ -134,9 +134,10 @@ def uncertain_html(comparison: Comparison) -> str:
     if comparison.draws is None:
         return ""
     scenario, spec = load_scenario(comparison.scenario)
+    labels = uncertainty.labels(scenario, spec)
     rows = []
     for item in uncertainty.declared(scenario, spec):
-        name = item.label or parameters.describe(scenario, spec, item.path)
+        name = labels[item.path]
         values = comparison.draws[item.path]
         rows.append(
             f"<tr><td style='text-align:left'>{html.escape(name)}</td>"
@@ -151,10 +152,6 @@ def uncertain_html(comparison: Comparison) -> str:
     influence = ""
     sens = comparison.sensitivity
     if sens is not None and len(sens):
-        labels = {
-            u.path: u.label or parameters.describe(scenario, spec, u.path)
-            for u in uncertainty.declared(scenario, spec)
-        }
         lines = []
         for metric, group in sens.groupby("metric", sort=False):
             ranked = group.dropna(subset=["S1"]).sort_values("S1", ascending=False)

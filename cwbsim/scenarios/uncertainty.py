@@ -51,6 +51,14 @@ def declared(scenario: Scenario, spec: EconomySpec) -> list[UncertainParameter]:
     return list(found.values())
 
 
+def labels(scenario: Scenario, spec: EconomySpec) -> dict[str, str]:
+    """Each declared parameter's name for people: its label, else its schema description."""
+    return {
+        u.path: u.label or parameters.describe(scenario, spec, u.path)
+        for u in declared(scenario, spec)
+    }
+
+
 def check(scenario: Scenario, spec: EconomySpec, source: str) -> None:
     """Every declared path exists and is a number, and every draws file has its column.
 
@@ -67,27 +75,35 @@ def check(scenario: Scenario, spec: EconomySpec, source: str) -> None:
         except KeyError as error:
             raise InputError(f"{where}: {error.args[0]}") from None
         if item.distribution == "draws":
-            _draws_table(item, where)
+            _draws_column(_draws_file(item.draws, where)[0], item, where)
 
 
-def _draws_table(item: UncertainParameter, where: str) -> pd.DataFrame:
-    path = Path(item.draws or "")
-    if not path.is_file():
-        raise InputError(f"{where}: draws file {path} not found (expected a CSV of draws)")
+def _draws_file(path: str, where: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """A draws CSV and its row weights, summing to 1 (equal where it has no ``weight``)."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{where}: draws file {file} not found (expected a CSV of draws)")
     try:
-        table = pd.read_csv(path)
+        table = pd.read_csv(file)
     except (ValueError, UnicodeDecodeError) as error:
-        raise InputError(f"{where}: {path}: not a readable CSV ({error})") from None
-    if item.path not in table.columns:
-        raise InputError(f"{where}: {path} has no column {item.path!r} (expected one per path)")
-    values = pd.to_numeric(table[item.path], errors="coerce")
-    if values.isna().any() or not len(values):
-        raise InputError(f"{where}: {path}: column {item.path!r} must hold numbers")
+        raise InputError(f"{where}: {file}: not a readable CSV ({error})") from None
     weights = table["weight"] if "weight" in table.columns else pd.Series(1.0, index=table.index)
     weights = pd.to_numeric(weights, errors="coerce")
     if weights.isna().any() or (weights < 0).any() or weights.sum() <= 0:
-        raise InputError(f"{where}: {path}: weights must be numbers >= 0, not all 0")
-    return pd.DataFrame({"value": values, "weight": weights / weights.sum()})
+        raise InputError(f"{where}: {file}: weights must be numbers >= 0, not all 0")
+    return table, (weights / weights.sum()).to_numpy()
+
+
+def _draws_column(table: pd.DataFrame, item: UncertainParameter, where: str) -> np.ndarray:
+    """The draws of ``item``'s path in its file's ``table``."""
+    if item.path not in table.columns:
+        raise InputError(
+            f"{where}: {item.draws} has no column {item.path!r} (expected one per path)"
+        )
+    values = pd.to_numeric(table[item.path], errors="coerce")
+    if values.isna().any() or not len(values):
+        raise InputError(f"{where}: {item.draws}: column {item.path!r} must hold numbers")
+    return values.to_numpy()
 
 
 def draw(items: list[UncertainParameter], count: int, root: int) -> Draws:
@@ -106,13 +122,10 @@ def draw(items: list[UncertainParameter], count: int, root: int) -> Draws:
         u = unit[:, g]
         first = members[0]
         if first.distribution == "draws":
-            rows = None
+            table, weights = _draws_file(first.draws, f"uncertain {first.path}")
+            rows = np.minimum(np.searchsorted(np.cumsum(weights), u, side="right"), len(table) - 1)
             for item in members:
-                table = _draws_table(item, f"uncertain {item.path}")
-                if rows is None:
-                    cumulative = np.cumsum(table["weight"].to_numpy())
-                    rows = np.minimum(np.searchsorted(cumulative, u, side="right"), len(table) - 1)
-                columns[item.path] = table["value"].to_numpy()[rows]
+                columns[item.path] = _draws_column(table, item, f"uncertain {item.path}")[rows]
             continue
         columns[first.path] = _quantile(first, u, stats)
     return Draws(pd.DataFrame(columns), list(items))
