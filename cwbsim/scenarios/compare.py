@@ -103,32 +103,42 @@ class Comparison:
     sensitivity: pd.DataFrame | None = None
 
 
-def summarise(runs: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
-    """Paired differences per metric and year, with a Student-t interval of the mean."""
-    rows = []
+def _paired(runs: pd.DataFrame):
+    """``(metric, year, baseline, scenario)`` for each metric and year, on the seeds both arms ran."""
     metrics = [m for m in METRICS if m in runs.columns]
     for year, group in runs.groupby("year", sort=True):
         base = group[group.arm == "baseline"].set_index("seed_index").sort_index()
         scen = group[group.arm == "scenario"].set_index("seed_index").sort_index()
         common = base.index.intersection(scen.index)
         for metric in metrics:
-            b = base.loc[common, metric].astype(float).to_numpy()
-            s = scen.loc[common, metric].astype(float).to_numpy()
-            both = np.isfinite(b) & np.isfinite(s)
-            b, s = b[both], s[both]
-            lo, hi, mean = interval(s - b, level)
-            rows.append(
-                {
-                    "metric": metric,
-                    "year": int(year),
-                    "baseline_mean": float(np.mean(b)) if len(b) else np.nan,
-                    "scenario_mean": float(np.mean(s)) if len(s) else np.nan,
-                    "diff_mean": mean,
-                    "diff_lo": lo,
-                    "diff_hi": hi,
-                    "n_seeds": len(common),
-                }
+            yield (
+                metric,
+                int(year),
+                base.loc[common, metric].astype(float).to_numpy(),
+                scen.loc[common, metric].astype(float).to_numpy(),
             )
+
+
+def summarise(runs: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+    """Paired differences per metric and year, with a Student-t interval of the mean."""
+    rows = []
+    for metric, year, b, s in _paired(runs):
+        seeds = len(b)
+        both = np.isfinite(b) & np.isfinite(s)
+        b, s = b[both], s[both]
+        lo, hi, mean = interval(s - b, level)
+        rows.append(
+            {
+                "metric": metric,
+                "year": year,
+                "baseline_mean": float(np.mean(b)) if len(b) else np.nan,
+                "scenario_mean": float(np.mean(s)) if len(s) else np.nan,
+                "diff_mean": mean,
+                "diff_lo": lo,
+                "diff_hi": hi,
+                "n_seeds": seeds,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -174,17 +184,7 @@ def with_parameters(
 
 def _differences(runs: pd.DataFrame) -> dict[tuple[str, int], np.ndarray]:
     """Scenario − baseline per seed, by (metric, year)."""
-    metrics = [m for m in METRICS if m in runs.columns]
-    keyed = runs.set_index(["arm", "year", "seed_index"]).sort_index()
-    out = {}
-    for year in sorted(runs.year.unique()):
-        base, scen = keyed.loc[("baseline", year)], keyed.loc[("scenario", year)]
-        common = base.index.intersection(scen.index)
-        for metric in metrics:
-            out[(metric, int(year))] = (
-                scen.loc[common, metric].astype(float) - base.loc[common, metric].astype(float)
-            ).to_numpy()
-    return out
+    return {(metric, year): s - b for metric, year, b, s in _paired(runs)}
 
 
 def parameter_sensitivity(
