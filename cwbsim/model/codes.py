@@ -59,3 +59,20 @@ def group_label(group: int) -> tuple[str, str]:
 
 OUTSIDE_GROUP = int(group_of(OUTSIDE, OUTSIDE_TIER))
 """The group of the rest of the world."""
+
+PLACED_KINDS = 3
+"""Kinds of agent that sit in an area: anchors, firms and households."""
+
+
+def area_group(kind, area, n_areas: int):
+    """Area-ledger group of a (kind, area): ``kind * n_areas + area`` (arrays or ints).
+
+    The area ledger books flows by kind and area; ``PLACED_KINDS * n_areas`` is the
+    rest of the world. Folding areas into tiers gives the (kind, tier) ledger.
+    """
+    return np.asarray(kind, dtype=np.int64) * n_areas + np.asarray(area, dtype=np.int64)
+
+
+def area_groups(n_areas: int) -> int:
+    """Number of area-ledger groups: every (kind, area) pair and the rest of the world."""
+    return PLACED_KINDS * n_areas + 1

@@ -16,15 +16,17 @@ from cwbsim.model.build.networks import profit_edges
 from cwbsim.model.build.sectors import sector_table
 from cwbsim.model.build.size import check_fits
 from cwbsim.model.codes import CHANNELS, EDGE_CHANNELS, STEPS_PER_YEAR
-from cwbsim.model.engine.flows import StepFlows
+from cwbsim.model.engine.flows import AreaFlows
 from cwbsim.model.engine.graph import build_graph, sync_channel
 from cwbsim.model.engine.reference import ReferenceEngine
 from cwbsim.model.engine.vectorised import VectorisedEngine, opening_state
 from cwbsim.model.record.metrics import METRICS
 from cwbsim.model.record.recorder import Recorder
+from cwbsim.model.record.views import View
 from cwbsim.model.rules.firms import FirmDynamics
 from cwbsim.model.rules.jobs import LabourMarket
 from cwbsim.model.rules.tenders import Tendering
+from cwbsim.model.spec.areas import resolve_area
 from cwbsim.model.spec.files import load_spec
 from cwbsim.model.spec.schema import EconomySpec
 
@@ -62,6 +64,11 @@ class LocalEconomy(mesa.Model):
         the linear system of :mod:`cwbsim.model.engine.analytic`.
     check_conservation : bool
         Assert after every step that money is conserved to 1e-9 relative.
+    areas : list of str, optional
+        Which areas count as local, each an area, group or list
+        (:func:`~cwbsim.model.spec.areas.resolve_area`): every one is recorded, the
+        first feeds the DataCollector (default: the spec's ``report``, else its
+        local-tier areas). Only the metrics depend on it, never the run.
     """
 
     def __init__(
@@ -72,6 +79,7 @@ class LocalEconomy(mesa.Model):
         engine: str = "vectorised",
         adaptive: bool = True,
         check_conservation: bool = False,
+        areas: list[str] | None = None,
     ):
         super().__init__(rng=rng)
         if engine not in ENGINES:
@@ -108,15 +116,35 @@ class LocalEconomy(mesa.Model):
             economy, self.spec.behaviour, self.labour, sector_table(self.spec).output_per_job
         )
         self.firms.unmet_tenders = self.tendering.unmet
-        opening = StepFlows.zeros(len(economy.anchor_idx), len(economy.household_idx))
-        opening.anchor_income = fast.funding_step[: len(economy.anchor_idx)].copy()
+        n_anchor, n_areas = len(economy.anchor_idx), len(economy.area_codes)
+        opening = AreaFlows.zeros(n_anchor, len(economy.household_idx), n_areas)
+        opening.anchor_income = fast.funding_step[:n_anchor].copy()
         opening.round2 = np.bincount(
-            self.state.round2_anchor, self.state.round2_value, minlength=len(economy.anchor_idx)
-        )
-        self.recorder = Recorder(economy, opening)
+            self.state.round2_anchor * n_areas + economy.area[self.state.round2_payee],
+            self.state.round2_value,
+            minlength=n_anchor * n_areas,
+        ).reshape(n_anchor, n_areas)
+        self.views = self._views(areas)
+        self.recorders = {
+            view.name: Recorder(economy, opening, view, distributions=k == 0)
+            for k, view in enumerate(self.views)
+        }
+        self.recorder = self.recorders[self.views[0].name]
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_metric, name) for name in METRICS}
         )
+
+    def _views(self, areas: list[str] | None) -> list[View]:
+        """The points of view recorded: the areas asked for, the spec's report, or its places."""
+        asked = areas or self.spec.report
+        if not asked:
+            return [View.default(self.economy)]
+        views = []
+        for text in asked:
+            name, codes = resolve_area(self.spec, text)
+            if name not in {v.name for v in views}:
+                views.append(View.of(self.economy, codes, name))
+        return views
 
     def child_seed(self, k: int) -> np.random.SeedSequence:
         """Child ``k`` of the run's seed, made without changing the seed itself.
@@ -142,7 +170,8 @@ class LocalEconomy(mesa.Model):
     def step(self) -> None:
         """Advance the economy by one month."""
         flows = self.engine.step(self.state)
-        self.recorder.record(flows)
+        for recorder in self.recorders.values():
+            recorder.record(flows)
         if self.adaptive:
             self._adapt(flows)
         if self.check_conservation:
@@ -186,7 +215,7 @@ class LocalEconomy(mesa.Model):
         apply_spending(self.economy, income)
         self.refresh({"consumption", "savings"})
 
-    def _adapt(self, flows: StepFlows) -> None:
+    def _adapt(self, flows: AreaFlows) -> None:
         """Adaptive rules after the money moved: tenders, firms, jobs, spending."""
         economy, streams = self.economy, self.streams
         changed: set[str] = set()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cwbsim.model.codes import LEDGER_CHANNELS, N_GROUPS, N_TIERS
+from cwbsim.model.codes import LEDGER_CHANNELS, N_GROUPS, N_TIERS, area_groups
 
 
 @dataclass
@@ -60,6 +60,61 @@ class StepFlows:
 
 
 @dataclass
+class AreaFlows:
+    """All money that moved in one step, by area, £ per step (what the engines produce).
+
+    Any group of areas can be asked for afterwards: :meth:`cwbsim.model.record.views.View.fold`
+    turns these into the :class:`StepFlows` of that group as "local".
+
+    Attributes
+    ----------
+    ledger : numpy.ndarray, shape (len(LEDGER_CHANNELS), G, G)
+        Flows by channel, payer and payee area group (``G = area_groups(n_areas)``,
+        :func:`cwbsim.model.codes.area_group`); the last group is the rest of the world.
+    household_income : numpy.ndarray, shape (households,)
+        Income of each household agent this step (all its households).
+    anchor_procurement : numpy.ndarray, shape (anchors, n_areas + 1)
+        Each anchor's contract payments by supplier area; the last column is procurement
+        with no supplier (it leaks).
+    anchor_income : numpy.ndarray, shape (anchors,)
+        Round 1 of LM3: each anchor's income this step.
+    round2 : numpy.ndarray, shape (anchors, n_areas)
+        Each anchor's payments (procurement and wages) to agents of each area this step.
+    round3 : numpy.ndarray, shape (anchors, n_areas, n_areas)
+        The previous step's round-2 money held in area ``j``, paid to agents of area ``k``
+        this step.
+    traced : numpy.ndarray, shape (n_areas,)
+        Receipts of each area's agents this step from money the anchors brought in.
+    spent : numpy.ndarray, shape (n,)
+        What each agent paid out this step (its outflow, including injections spent).
+    """
+
+    ledger: np.ndarray
+    household_income: np.ndarray
+    anchor_procurement: np.ndarray
+    anchor_income: np.ndarray
+    round2: np.ndarray
+    round3: np.ndarray
+    traced: np.ndarray
+    spent: np.ndarray
+
+    @classmethod
+    def zeros(cls, anchors: int, households: int, n_areas: int, n: int = 0) -> AreaFlows:
+        """An empty record."""
+        groups = area_groups(n_areas)
+        return cls(
+            ledger=np.zeros((len(LEDGER_CHANNELS), groups, groups)),
+            household_income=np.zeros(households),
+            anchor_procurement=np.zeros((anchors, n_areas + 1)),
+            anchor_income=np.zeros(anchors),
+            round2=np.zeros((anchors, n_areas)),
+            round3=np.zeros((anchors, n_areas, n_areas)),
+            traced=np.zeros(n_areas),
+            spent=np.zeros(n),
+        )
+
+
+@dataclass
 class MoneyState:
     """Money held and accounted for, £.
 
@@ -70,7 +125,7 @@ class MoneyState:
     traced : numpy.ndarray, shape (n,)
         The part of ``cash`` that the anchors' income brought in (any round >= 2).
     round2_payee, round2_anchor, round2_value : numpy.ndarray
-        Round-2 money of LM3: local agents holding what an anchor paid them last step.
+        Round-2 money of LM3: agents holding what an anchor paid them last step.
     injected : float
         Everything that ever arrived from outside, including the opening balances.
     outside : float

@@ -16,13 +16,11 @@ from cwbsim.model.codes import (
     HOUSEHOLD,
     INJECTIONS,
     LEDGER_CHANNELS,
-    LOCAL,
-    OUTSIDE_GROUP,
-    OUTSIDE_TIER,
+    PLACED_KINDS,
     STEPS_PER_YEAR,
-    group_of,
+    area_group,
 )
-from cwbsim.model.engine.flows import MoneyState, StepFlows
+from cwbsim.model.engine.flows import AreaFlows, MoneyState
 from cwbsim.model.engine.graph import build_graph, sync_channel
 from cwbsim.model.state.structure import Economy
 
@@ -58,17 +56,18 @@ class ReferenceEngine:
     def refresh_injections(self) -> None:
         """Nothing to rebuild: every step reads the injections afresh."""
 
-    def _local_receipt_share(self, agent: int) -> float:
-        graph, tier = self.graph, self.economy.tier
-        return sum(d["share"] for _, v, d in graph.out_edges(agent, data=True) if tier[v] == LOCAL)
+    def _receipt_share(self, agent: int, area: int) -> float:
+        graph, areas = self.graph, self.economy.area
+        return sum(d["share"] for _, v, d in graph.out_edges(agent, data=True) if areas[v] == area)
 
-    def step(self, state: MoneyState) -> StepFlows:
+    def step(self, state: MoneyState) -> AreaFlows:
         """Advance ``state`` by one step, one agent at a time, and return what moved."""
         economy, graph = self.economy, self.graph
-        n, n_anchor = economy.n, len(economy.anchor_idx)
-        kind, tier = economy.kind.tolist(), economy.tier.tolist()
-        group = group_of(economy.kind, economy.tier).tolist()
-        flows = StepFlows.zeros(n_anchor, len(economy.household_idx), n)
+        n, n_anchor, n_areas = economy.n, len(economy.anchor_idx), len(economy.area_codes)
+        kind, area = economy.kind.tolist(), economy.area.tolist()
+        group = area_group(economy.kind, economy.area, n_areas).tolist()
+        world = PLACED_KINDS * n_areas
+        flows = AreaFlows.zeros(n_anchor, len(economy.household_idx), n_areas, n)
         ledger = flows.ledger
         first_household = int(economy.household_idx[0]) if len(economy.household_idx) else n
 
@@ -79,7 +78,7 @@ class ReferenceEngine:
                 if amount:
                     per_step = amount / STEPS_PER_YEAR
                     injection[i] += per_step
-                    ledger[channel, OUTSIDE_GROUP, group[i]] += per_step
+                    ledger[channel, world, group[i]] += per_step
                     if kind[i] == HOUSEHOLD and source in ("transfers", "outside_wages"):
                         flows.household_income[i - first_household] += per_step
                     if source == "funding":
@@ -92,7 +91,8 @@ class ReferenceEngine:
             state.round2_value.tolist(),
             strict=True,
         ):
-            flows.round3[a] += value * self._local_receipt_share(payee)
+            for k in range(n_areas):
+                flows.round3[a, area[payee], k] += value * self._receipt_share(payee, k)
 
         receipts = [0.0] * n
         traced_receipts = [0.0] * n
@@ -111,21 +111,19 @@ class ReferenceEngine:
                 ledger[CHANNELS.index(channel), group[i], group[payee]] += amount
                 if kind[i] == ANCHOR:
                     if channel == "procurement":
-                        flows.anchor_procurement[i, tier[payee]] += amount
-                    if tier[payee] == LOCAL:
-                        flows.round2[i] += amount
-                        round2.append((i, payee, amount))
+                        flows.anchor_procurement[i, area[payee]] += amount
+                    flows.round2[i, area[payee]] += amount
+                    round2.append((i, payee, amount))
             for c, channel in enumerate(CHANNELS):
                 leak = (economy.budget[channel][i] - placed[channel]) * spend
                 if abs(leak) > 1e-12 * abs(spend):
-                    ledger[c, group[i], OUTSIDE_GROUP] += leak
+                    ledger[c, group[i], world] += leak
                     state.outside += leak
                     if kind[i] == ANCHOR and channel == "procurement":
-                        flows.anchor_procurement[i, OUTSIDE_TIER] += leak
+                        flows.anchor_procurement[i, n_areas] += leak
 
         for i in range(n):
-            if tier[i] == LOCAL:
-                flows.traced_local += traced_receipts[i]
+            flows.traced[area[i]] += traced_receipts[i]
             if kind[i] == HOUSEHOLD:
                 flows.household_income[i - first_household] += receipts[i]
         state.cash = np.array(receipts)

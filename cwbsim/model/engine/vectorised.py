@@ -17,16 +17,13 @@ from cwbsim.model.codes import (
     CHANNELS,
     EDGE_CHANNELS,
     LEDGER_CHANNELS,
-    LOCAL,
-    N_GROUPS,
-    N_TIERS,
-    OUTSIDE_GROUP,
-    OUTSIDE_TIER,
+    PLACED_KINDS,
     STEPS_PER_YEAR,
-    group_of,
+    area_group,
+    area_groups,
 )
 from cwbsim.model.engine.analytic import steady_state_iterative
-from cwbsim.model.engine.flows import MoneyState, StepFlows
+from cwbsim.model.engine.flows import AreaFlows, MoneyState
 from cwbsim.model.engine.matrices import channel_matrix, leak_shares
 from cwbsim.model.state.structure import Economy
 
@@ -41,12 +38,15 @@ INJECTION_CHANNEL = {
 
 
 def injection_ledger(economy: Economy) -> np.ndarray:
-    """Injections per step by ledger channel, outside payer, payee group; £ per step."""
-    ledger = np.zeros((len(LEDGER_CHANNELS), N_GROUPS, N_GROUPS))
-    group = group_of(economy.kind, economy.tier)
+    """Injections per step by ledger channel, outside payer, payee area group; £ per step."""
+    n_areas = len(economy.area_codes)
+    groups = area_groups(n_areas)
+    ledger = np.zeros((len(LEDGER_CHANNELS), groups, groups))
+    group = area_group(economy.kind, economy.area, n_areas)
+    world = PLACED_KINDS * n_areas
     for kind, channel in INJECTION_CHANNEL.items():
-        by_group = np.bincount(group, economy.injection[kind], minlength=N_GROUPS)
-        ledger[LEDGER_CHANNELS.index(channel), OUTSIDE_GROUP] += by_group / STEPS_PER_YEAR
+        by_group = np.bincount(group, economy.injection[kind], minlength=groups)
+        ledger[LEDGER_CHANNELS.index(channel), world] += by_group / STEPS_PER_YEAR
     return ledger
 
 
@@ -57,14 +57,19 @@ class VectorisedEngine:
 
     def __init__(self, economy: Economy):
         self.economy = economy
-        self.group = group_of(economy.kind, economy.tier)
-        self.local = economy.tier == LOCAL
+        self.n_areas = len(economy.area_codes)
+        self.n_groups = area_groups(self.n_areas)
+        self.world = PLACED_KINDS * self.n_areas
+        self.group = area_group(economy.kind, economy.area, self.n_areas)
+        self.members = [np.flatnonzero(economy.area == a) for a in range(self.n_areas)]
+        self.in_area = np.zeros((economy.n, self.n_areas))
+        self.in_area[np.arange(economy.n), economy.area] = 1.0
         self.n_anchor = len(economy.anchor_idx)
         self.households = economy.household_idx
         self.matrices: dict[str, sp.csc_matrix] = {}
         self.leaks: dict[str, np.ndarray] = {}
         self.grouped: dict[str, sp.csc_matrix] = {}
-        self.local_share_by_channel: dict[str, np.ndarray] = {}
+        self.area_share_by_channel: dict[str, np.ndarray] = {}
         for channel in CHANNELS:
             self.refresh(channel)
         self.refresh_injections()
@@ -95,45 +100,46 @@ class VectorisedEngine:
             share = np.zeros(0)
         self.leaks[channel] = leak
         leakers = np.flatnonzero(leak)
+        groups = self.n_groups
         rows = np.concatenate(
             [
-                self.group[payer] * N_GROUPS + self.group[payee],
-                self.group[leakers] * N_GROUPS + OUTSIDE_GROUP,
+                self.group[payer] * groups + self.group[payee],
+                self.group[leakers] * groups + self.world,
             ]
         )
         cols = np.concatenate([payer, leakers])
         data = np.concatenate([share, leak[leakers]])
         # CSC: each payer's column holds a few groups, so building it sorts short columns
-        self.grouped[channel] = sp.csc_matrix((data, (rows, cols)), shape=(N_GROUPS * N_GROUPS, n))
+        self.grouped[channel] = sp.csc_matrix((data, (rows, cols)), shape=(groups * groups, n))
         if channel in EDGE_CHANNELS:
-            self.local_share_by_channel[channel] = np.asarray(
-                self.matrices[channel].T @ self.local.astype(float)
-            ).ravel()
-        self.local_receipt_share = sum(self.local_share_by_channel.values())
+            self.area_share_by_channel[channel] = np.asarray(
+                self.matrices[channel].T @ self.in_area
+            )
+        self.area_receipt_share = sum(self.area_share_by_channel.values())
         if channel in ("procurement", "wages"):
             self._refresh_anchor_blocks()
 
     def _refresh_anchor_blocks(self) -> None:
         economy = self.economy
-        n_anchor = self.n_anchor
+        n_anchor, columns = self.n_anchor, self.n_areas + 1
         proc = economy.edges["procurement"]
         from_anchor = economy.kind[proc.payer] == ANCHOR
-        tier = economy.tier[proc.payee[from_anchor]]
+        area = economy.area[proc.payee[from_anchor]]
         leak = self.leaks["procurement"][:n_anchor]
         rows = np.concatenate(
-            [proc.payer[from_anchor] * N_TIERS + tier, np.arange(n_anchor) * N_TIERS + OUTSIDE_TIER]
+            [proc.payer[from_anchor] * columns + area, np.arange(n_anchor) * columns + self.n_areas]
         )
         cols = np.concatenate([proc.payer[from_anchor], np.arange(n_anchor)])
         data = np.concatenate([proc.share[from_anchor], leak])
-        self.anchor_tiers = sp.csr_matrix(
-            (data, (rows, cols)), shape=(n_anchor * N_TIERS, n_anchor)
+        self.anchor_areas = sp.csr_matrix(
+            (data, (rows, cols)), shape=(n_anchor * columns, n_anchor)
         )
         payer, payee, share = [], [], []
         for channel in ("procurement", "wages"):
             edges = economy.edges.get(channel)
             if edges is None or channel not in self.matrices:
                 continue
-            keep = (economy.kind[edges.payer] == ANCHOR) & self.local[edges.payee]
+            keep = economy.kind[edges.payer] == ANCHOR
             payer.append(edges.payer[keep])
             payee.append(edges.payee[keep])
             share.append(edges.share[keep])
@@ -145,7 +151,7 @@ class VectorisedEngine:
         """The whole-economy payment matrix ``P`` (sum of the channel matrices)."""
         return sum(self.matrices[c] for c in EDGE_CHANNELS).tocsr()
 
-    def step(self, state: MoneyState) -> StepFlows:
+    def step(self, state: MoneyState) -> AreaFlows:
         """Advance ``state`` by one step and return what moved."""
         x = state.cash + self.injection_step
         traced = state.traced + self.funding_step
@@ -154,23 +160,37 @@ class VectorisedEngine:
         for channel in EDGE_CHANNELS[1:]:
             receipts += self.matrices[channel] @ both
         ledger = self.injection_ledger.copy()
+        groups = self.n_groups
         for i, channel in enumerate(CHANNELS):
-            ledger[i] += (self.grouped[channel] @ x).reshape(N_GROUPS, N_GROUPS)
-        n_anchor = self.n_anchor
-        round3 = np.bincount(
-            state.round2_anchor,
-            self.local_receipt_share[state.round2_payee] * state.round2_value,
-            minlength=n_anchor,
-        )
+            ledger[i] += (self.grouped[channel] @ x).reshape(groups, groups)
+        n_anchor, n_areas = self.n_anchor, self.n_areas
+        area = self.economy.area
+        # round 3: round-2 money held in area j (last step), paid to area k (this step)
+        held = state.round2_anchor * n_areas + area[state.round2_payee]
+        round3 = np.stack(
+            [
+                np.bincount(
+                    held,
+                    self.area_receipt_share[state.round2_payee, k] * state.round2_value,
+                    minlength=n_anchor * n_areas,
+                )
+                for k in range(n_areas)
+            ],
+            axis=1,
+        ).reshape(n_anchor, n_areas, n_areas)
         round2_value = self.round2_share * x[self.round2_anchor]
-        flows = StepFlows(
+        flows = AreaFlows(
             ledger=ledger,
             household_income=receipts[self.households, 0] + self.household_injection,
-            anchor_procurement=(self.anchor_tiers @ x[:n_anchor]).reshape(n_anchor, N_TIERS),
+            anchor_procurement=(self.anchor_areas @ x[:n_anchor]).reshape(n_anchor, n_areas + 1),
             anchor_income=self.funding_step[:n_anchor].copy(),
-            round2=np.bincount(self.round2_anchor, round2_value, minlength=n_anchor),
+            round2=np.bincount(
+                self.round2_anchor * n_areas + area[self.round2_payee],
+                round2_value,
+                minlength=n_anchor * n_areas,
+            ).reshape(n_anchor, n_areas),
             round3=round3,
-            traced_local=float(receipts[self.local, 1].sum()),
+            traced=np.array([receipts[m, 1].sum() for m in self.members]),
             spent=x,
         )
         state.cash = receipts[:, 0].copy()
@@ -179,7 +199,7 @@ class VectorisedEngine:
         state.round2_payee = self.round2_payee.copy()
         state.round2_value = round2_value
         state.injected += float(self.injection_step.sum())
-        state.outside += float(ledger[: len(CHANNELS), :, OUTSIDE_GROUP].sum())
+        state.outside += float(ledger[: len(CHANNELS), :, self.world].sum())
         return flows
 
 

@@ -282,11 +282,15 @@ def income_distribution(values: np.ndarray, weights: np.ndarray) -> tuple[float,
     return median, 2.0 * below / (2.0 * total_weight**2 * mean)
 
 
-def respend_groups(economy) -> dict[str, np.ndarray]:
-    """Agent indices of each supplier group of :data:`RESPEND_GROUPS` (active firms)."""
+def respend_groups(economy, tier: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Agent indices of each supplier group of :data:`RESPEND_GROUPS` (active firms).
+
+    ``tier`` is each agent's tier from the point of view asked (default: the spec's tiers).
+    """
+    agent_tier = economy.tier if tier is None else tier
     firm = economy.firm_idx
     active = firm[economy.active]
-    tier = economy.tier[active]
+    tier = agent_tier[active]
     band = economy.size_band[economy.active]
     contracts = economy.contracts
     holds = np.isin(active, contracts.supplier[contracts.supplier >= 0])
@@ -299,11 +303,12 @@ def respend_groups(economy) -> dict[str, np.ndarray]:
     }
 
 
-def local_payment_share(economy) -> np.ndarray:
+def local_payment_share(economy, tier: np.ndarray | None = None) -> np.ndarray:
     """Share of each agent's outflow paid to local-tier agents (all edge channels), shape (n,)."""
+    agent_tier = economy.tier if tier is None else tier
     out = np.zeros(economy.n)
     for edges in economy.edges.values():
-        local = economy.tier[edges.payee] == LOCAL
+        local = agent_tier[edges.payee] == LOCAL
         out += np.bincount(edges.payer[local], edges.share[local], minlength=economy.n)
     return out
 
@@ -314,13 +319,21 @@ def step_values(
     economy,
     weight: np.ndarray,
     respend: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
+    tier: np.ndarray | None = None,
+    residents: np.ndarray | None = None,
+    distributions: bool = True,
 ) -> dict[str, float]:
     """Compute every per-step metric from one step's flows and the economy's state.
 
     ``previous`` is the step before (its rounds 1 and 2 complete with this
     step's round 3). ``respend`` is ``(respend_groups, local_payment_share)`` of
-    the economy as it stands (computed here when not given).
+    the economy as it stands (computed here when not given). ``tier`` is each
+    agent's tier and ``residents`` the mask of household agents living in the
+    local tier, from the point of view asked (default: the spec's tiers, every
+    household). ``distributions=False`` leaves the median and Gini out (NaN):
+    they sort every household, and years recompute them anyway.
     """
+    tier = economy.tier if tier is None else tier
     ledger = flows.ledger
     proc = ledger[LEDGER_CHANNELS.index("procurement")]
     anchors = slice(int(group_of(ANCHOR, 0)), int(group_of(ANCHOR, N_TIERS)))
@@ -350,16 +363,19 @@ def step_values(
     out["lm3_round1"], out["lm3_round2"], out["lm3_round3"] = round1, round2, round3
     out["lm3_rounds"] = round1 + round2 + round3
     out["lm3"] = out["lm3_rounds"] / round1 if round1 else float("nan")
-    employers_local = (economy.tier == LOCAL) & (economy.kind != HOUSEHOLD)
+    employers_local = (tier == LOCAL) & (economy.kind != HOUSEHOLD)
     firm_active = np.ones(economy.n, dtype=bool)
     firm_active[economy.firm_idx] = economy.active
     workforce = economy.workforce
     out["local_jobs"] = float(workforce.jobs()[employers_local & firm_active].sum())
-    labour_force = float(workforce.people.sum())
-    unemployed = float(workforce.people[workforce.employer == UNEMPLOYED].sum())
+    people = workforce.people
+    if residents is not None and not residents.all():
+        people = people * (tier[workforce.owner] == LOCAL)
+    labour_force = float(people.sum())
+    unemployed = float(people[workforce.employer == UNEMPLOYED].sum())
     out["unemployment_rate"] = unemployed / labour_force if labour_force else float("nan")
-    out["local_firms"] = float(np.sum(economy.active & (economy.tier[economy.firm_idx] == LOCAL)))
-    groups, share = respend or (respend_groups(economy), local_payment_share(economy))
+    out["local_firms"] = float(np.sum(economy.active & (tier[economy.firm_idx] == LOCAL)))
+    groups, share = respend or (respend_groups(economy, tier), local_payment_share(economy, tier))
     for group, members in groups.items():
         paid = flows.spent[members]
         out[f"respend_{group}_paid"] = float(paid.sum())
@@ -369,6 +385,12 @@ def step_values(
             if out[f"respend_{group}_paid"]
             else float("nan")
         )
-    per_household = 12.0 * flows.household_income / weight
+    if not distributions:
+        out["household_income_median"] = out["gini"] = float("nan")
+        return out
+    income = flows.household_income
+    if residents is not None and not residents.all():
+        income = income[residents]
+    per_household = 12.0 * income / weight
     out["household_income_median"], out["gini"] = income_distribution(per_household, weight)
     return out

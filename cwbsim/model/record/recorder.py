@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from cwbsim.model.codes import LEDGER_CHANNELS, LOCAL, REGION, STEPS_PER_YEAR, group_label
-from cwbsim.model.engine.flows import StepFlows
+from cwbsim.model.engine.flows import AreaFlows
 from cwbsim.model.record.metrics import (
     METRICS,
     income_distribution,
@@ -14,6 +14,7 @@ from cwbsim.model.record.metrics import (
     respend_groups,
     step_values,
 )
+from cwbsim.model.record.views import View
 from cwbsim.model.state.structure import Economy
 
 
@@ -24,21 +25,36 @@ class Recorder:
     ----------
     economy : Economy
         The economy being run (read for stocks: jobs, firms, unemployment).
-    opening : StepFlows
+    opening : AreaFlows
         The step before the run (its LM3 rounds 1 and 2 complete in step 1).
+    view : View, optional
+        Which areas are local (default: the spec's local tier).
+    distributions : bool
+        Compute the median and Gini of household income every step (``False``:
+        only for each year, from its incomes).
     """
 
-    def __init__(self, economy: Economy, opening: StepFlows):
+    def __init__(
+        self,
+        economy: Economy,
+        opening: AreaFlows,
+        view: View | None = None,
+        distributions: bool = True,
+    ):
         self.economy = economy
-        self.previous = opening
+        self.view = view or View.default(economy)
+        self.tier = self.view.agent_tier(economy)
+        self.residents = self.view.households(economy)
+        self.distributions = distributions
+        self.previous = self.view.fold(opening)
         self.values: list[dict[str, float]] = []
         self.ledgers: list[np.ndarray] = []
         self.anchor: dict[str, list[np.ndarray]] = {
             k: [] for k in ("spend", "local", "region", "round1", "round2", "round3")
         }
-        weight = economy.weight[economy.household_idx]
-        self.household_weight = weight
-        self.year_income = np.zeros(len(weight))
+        self.all_weight = economy.weight[economy.household_idx]
+        self.household_weight = self.all_weight[self.residents]
+        self.year_income = np.zeros(len(self.all_weight))
         self.months_in_year = 0
         self.household_years: list[dict[str, float]] = []
         self.last_year_income: np.ndarray | None = None
@@ -46,13 +62,26 @@ class Recorder:
         self._respend: tuple | None = None
         self._revision = -1
 
-    def record(self, flows: StepFlows) -> dict[str, float]:
+    def record(self, area_flows: AreaFlows) -> dict[str, float]:
         """Record one step; return its metric values."""
         economy = self.economy
+        flows = self.view.fold(area_flows)
         if self._revision != economy.revision:  # relationships changed: re-read them
-            self._respend = (respend_groups(economy), local_payment_share(economy))
+            self._respend = (
+                respend_groups(economy, self.tier),
+                local_payment_share(economy, self.tier),
+            )
             self._revision = economy.revision
-        values = step_values(flows, self.previous, economy, self.household_weight, self._respend)
+        values = step_values(
+            flows,
+            self.previous,
+            economy,
+            self.household_weight,
+            self._respend,
+            self.tier,
+            self.residents,
+            self.distributions,
+        )
         self.values.append(values)
         self.ledgers.append(flows.ledger)
         proc = flows.anchor_procurement
@@ -71,9 +100,12 @@ class Recorder:
         return values
 
     def _close_year(self) -> None:
+        """Close a year: every household's income of the year, and the residents' distribution."""
         scale = STEPS_PER_YEAR / self.months_in_year
-        income = scale * self.year_income / self.household_weight
-        self.last_year_income = income
+        income = scale * self.year_income / self.all_weight
+        self.last_year_income = income  # every household's: the spending rule reads it
+        if not self.residents.all():
+            income = income[self.residents]
         median, gini = income_distribution(income, self.household_weight)
         self.household_years.append({"household_income_median": median, "gini": gini})
         self.year_income = np.zeros_like(self.year_income)

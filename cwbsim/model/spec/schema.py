@@ -12,6 +12,7 @@ import pydantic
 from pydantic import Field, model_validator
 
 from cwbsim.model.errors import InputError, format_validation_error
+from cwbsim.model.spec.areas import resolve_area
 from cwbsim.model.spec.behaviour import (
     Behaviour,
 )
@@ -200,6 +201,15 @@ class EconomySpec(Strict):
     firms: list[FirmPopulation] = Field(default_factory=list, description="Synthetic firms.")
     households: list[Households] = Field(min_length=1, description="Household populations.")
     behaviour: Behaviour = Field(default_factory=Behaviour, description="Assumptions.")
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Named groups of area codes that metrics can be asked for (--area NAME).",
+    )
+    report: list[str] = Field(
+        default_factory=list,
+        description="Areas or groups whose metrics every run reports; the first is the headline "
+        "(default: the local-tier areas).",
+    )
     uncertain: list[UncertainParameter] = Field(
         default_factory=list,
         description="Parameters not known: drawn per replicate by cwbsim compare (spec.* paths).",
@@ -240,6 +250,11 @@ def check_references(spec: EconomySpec, source: str) -> None:
                 f"{tiers[households.area]!r} (allowed: areas of tier 'local'; "
                 "only local residents are modelled)"
             )
+    for name, members in spec.groups.items():
+        for j, code in enumerate(members):
+            area_of(f"groups.{name}[{j}]", code)
+    for i, item in enumerate(spec.report):
+        resolve_area(spec, item, f"{source}: report[{i}]")
     known = {s.name for s in spec.suppliers}
     for i, anchor in enumerate(spec.anchors):
         for j, contract in enumerate(anchor.contracts):
