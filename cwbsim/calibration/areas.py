@@ -41,6 +41,8 @@ class Area:
     region: str
     successors: tuple[str, ...]
     names: tuple[str, ...]
+    lat: float | None = None
+    lon: float | None = None
 
 
 def _table(name: str) -> list[dict]:
@@ -64,6 +66,8 @@ def areas() -> dict[str, Area]:
             region=row["region"],
             successors=tuple(s for s in row["successors"].split("|") if s),
             names=tuple(n for n in row["names"].split("|") if n),
+            lat=float(row["lat"]) if row.get("lat") else None,
+            lon=float(row["long"]) if row.get("long") else None,
         )
         for former in filter(None, row["former_codes"].split("|")):
             out.setdefault(former, out[row["code"]])

@@ -76,8 +76,15 @@ def region_districts(place: data.District, region: list[str] | None) -> list[str
 
 
 def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, dict[str, str]]:
-    """The spec of a place as data, and a comment (its source) for each key path."""
+    """The spec of a place as data, and a comment (its source) for each key path.
+
+    A text naming several districts (a county, a combined authority, a list of
+    codes) builds a city-region: :func:`build_places`.
+    """
     options = options or PlaceOptions()
+    codes = resolve_districts([text], "place")
+    if len(codes) > 1:
+        return build_places(text, codes, options)
     place = resolve_place(text)
     region = region_districts(place, options.region)
     if not region:
@@ -126,13 +133,108 @@ def build_place(text: str, options: PlaceOptions | None = None) -> tuple[dict, d
     return spec, notes
 
 
+def build_places(text: str, codes: list[str], options: PlaceOptions) -> tuple[dict, dict[str, str]]:
+    """A city-region: every district a place with its own households and firms.
+
+    Each district is a local-tier area with its centroid (mySociety register), its
+    Census 2021 households and its ONS local units; the region tier is a firm sample
+    of the rest of their region(s) (or ``options.region``), if any district is left;
+    outside is a UK sample. Anchors are one council per district on the council
+    assumptions unless given. The group of all the districts is named after ``text``.
+    """
+    from cwbsim.calibration.areas import areas as register
+
+    places = [data.check_known(code) for code in codes]
+    missing = [p.name for p in places if p.households is None]
+    if missing:
+        raise InputError(
+            f"place: {', '.join(missing)} have no Census 2021 households (England and Wales only)"
+        )
+    notes: dict[str, str] = {}
+    group = text if len(text) < 40 and "," not in text else f"{len(places)} districts"
+    total = sum(p.households for p in places)
+    weight = options.household_weight or max(1, math.ceil(total / HOUSEHOLD_AGENTS))
+    areas, households, anchors, firms = [], [], [], []
+    for place in places:
+        centre = register().get(place.code)
+        area = {"code": place.code, "name": place.name, "tier": "local"}
+        if centre is not None and centre.lat is not None:
+            area |= {"lat": round(centre.lat, 5), "lon": round(centre.lon, 5)}
+            notes[f"areas.{len(areas)}.lat"] = "centroid: mySociety local authority register"
+        areas.append(area)
+        notes[f"households.{len(households)}.count"] = f"{CENSUS}, {place.code}"
+        households.append(
+            {"area": place.code, "count": place.households, "household_weight": weight}
+        )
+        place_notes: dict[str, str] = {}
+        built = place_anchors(place, options, place.households, place_notes)
+        if not (options.anchor_data or options.anchors) or not anchors:
+            for key, comment in place_notes.items():
+                head, _, rest = key.partition(".")
+                index, _, tail = rest.partition(".")
+                shifted = int(index) + len(anchors)
+                notes[".".join(filter(None, (head, str(shifted), tail)))] = comment
+            anchors += built
+        large = sum(1 for a in built if a.get("area") == place.code and a.get("staff", 0) >= 250)
+        local_notes: dict[str, str] = {}
+        local = local_firms(place, local_notes, anchors_counted=large)
+        for key, comment in local_notes.items():
+            _, index, tail = key.split(".", 2)
+            notes[f"firms.{int(index) + len(firms)}.{tail}"] = comment
+        firms += local
+    region_codes = (
+        resolve_districts(options.region, "--region")
+        if options.region
+        else [
+            c
+            for c, d in data.districts().items()
+            if d.region_code in {p.region_code for p in places}
+        ]
+    )
+    region_codes = [c for c in region_codes if c not in codes and c in data.districts()]
+    samples = [(None, "OUTSIDE", options.outside_sample, "outside")]
+    if region_codes:
+        areas.append({"code": "REGION", "name": f"Rest of {places[0].region}", "tier": "region"})
+        samples.insert(0, (region_codes, "REGION", options.region_sample, "region"))
+    areas.append({"code": "OUTSIDE", "name": "Rest of the UK", "tier": "outside"})
+    for region_list, area, count, tier in samples:
+        population, sources = sample_firms(region_list, area, count, tier)
+        notes.update({f"firms.{len(firms)}.{key}": t for key, t in sources.items()})
+        firms.append(population)
+    behaviour = official_behaviour([], notes)
+    behaviour["regional_inputs"].pop("region_jobs")
+    notes.pop("behaviour.regional_inputs.region_jobs", None)
+    notes["behaviour.places"] = (
+        "gravity between the districts' centroids: the schema's defaults (ASSUMPTIONS)"
+    )
+    notes["groups"] = f"{group}: every district built"
+    spec = {
+        "name": _slug(group),
+        "description": f"{group}: {len(places)} districts built by cwbsim place from official "
+        f"statistics, {total:,} households",
+        "start": options.start,
+        "areas": areas,
+        "anchors": anchors,
+        "suppliers": options.suppliers,
+        "firms": firms,
+        "households": households,
+        "behaviour": behaviour,
+        "groups": {group: list(codes)},
+        "report": [group],
+    }
+    notes["households.0.household_weight"] = (
+        f"households per agent; {weight} keeps the agents under {HOUSEHOLD_AGENTS:,}"
+    )
+    return spec, notes
+
+
 def official_behaviour(region: list[str], notes: dict[str, str]) -> dict:
     """The ``behaviour`` table of a place built from the tables, with its sources in ``notes``.
 
     The sector table, the ONS size bands' headcounts and the region's jobs by section
     for Flegg's quotient (``region``: its districts).
     """
-    region_jobs = data.estimated_jobs(region)
+    region_jobs = data.estimated_jobs(region) if region else np.zeros(len(SECTIONS))
     notes["behaviour.sector_table"] = "ONS input-output analytical tables 2017, by SIC section"
     notes["behaviour.band_employees"] = (
         f"large: 250 to {data.largest_unit():,} staff, chosen so UK local units x band means = "

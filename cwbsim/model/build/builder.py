@@ -16,6 +16,7 @@ import numpy as np
 from cwbsim.model.build import networks
 from cwbsim.model.build.consumption import apply_spending
 from cwbsim.model.build.contracts import build_contracts, procurement_edges
+from cwbsim.model.build.gravity import decay, spec_distances
 from cwbsim.model.build.labour import assign_jobs, household_spending
 from cwbsim.model.build.population import Firms, Households, draw_firms, draw_households
 from cwbsim.model.build.sectors import SectorTable, sector_table, size_factor
@@ -75,9 +76,10 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
     """
     area_index = {a.code: i for i, a in enumerate(spec.areas)}
     area_tier = np.array([TIERS.index(a.tier) for a in spec.areas], dtype=np.int64)
+    distance = spec_distances(spec) if int(np.sum(area_tier == 0)) > 1 else None
     firms = draw_firms(spec, area_index, rng)
     firms.tier = area_tier[firms.area]
-    contracts, access = build_contracts(spec, firms, len(spec.anchors), rng)
+    contracts, access = build_contracts(spec, firms, len(spec.anchors), rng, distance is not None)
     table = sector_table(spec)
     turnover = table.output_per_job[firms.sector]  # £ a year per job, by the firm's sector
     contract_revenue = np.bincount(
@@ -89,9 +91,10 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
     households = draw_households(spec, area_index, rng)
     layout = Layout.of(len(spec.anchors), len(firms), len(households))
     spending = household_spending(spec, households)
-    workforce = _workforce(spec, layout, firms, households, rng)
+    workforce = _workforce(spec, layout, firms, households, rng, distance)
     held = {"spending": spending, "workforce": workforce, "contracts": contracts}
     economy = _arrays(spec, layout, area_index, area_tier, firms, households, held, access, table)
+    economy.distance_km = distance
     _relationships(spec, economy, firms, households, table, rng)
     _injections(economy, households)
     _open_at_steady_state(economy, firms.capacity, firms.employees * turnover)
@@ -167,7 +170,7 @@ def _budgets(
     return budget
 
 
-def _workforce(spec, layout: Layout, firms: Firms, households: Households, rng):
+def _workforce(spec, layout: Layout, firms: Firms, households: Households, rng, distance=None):
     """Jobs at each employer, and who holds them (:func:`~cwbsim.model.build.labour.assign_jobs`)."""
     jobs = np.zeros(layout.n, dtype=np.int64)
     jobs[: layout.n_anchor] = [a.staff for a in spec.anchors]
@@ -177,7 +180,41 @@ def _workforce(spec, layout: Layout, firms: Firms, households: Households, rng):
     by_tier = np.array([spec.behaviour.tiers[t].local_staff_share for t in TIERS])
     by_band = size_factor(spec, "resident_staff")
     resident_share[layout.firm_idx] = np.minimum(by_tier[firms.tier] * by_band[firms.band], 1.0)
-    return assign_jobs(spec, jobs, resident_share, households, layout.household_idx, rng)
+    commuting = None
+    if distance is not None:
+        area_index = {a.code: i for i, a in enumerate(spec.areas)}
+        area = np.concatenate(
+            [[area_index[a.area] for a in spec.anchors], firms.area, np.zeros(len(households))]
+        ).astype(np.int64)
+        commuting = commuting_shares(spec, area, resident_share, households, distance)
+        commuting[layout.household_idx] = 0.0
+    return assign_jobs(spec, jobs, resident_share, households, layout.household_idx, rng, commuting)
+
+
+def commuting_shares(spec, area, resident_share, households: Households, distance) -> np.ndarray:
+    """Share of each employer's jobs held by residents of each area, shape (agents, areas).
+
+    An employer in a place keeps ``resident_share`` for its own place's residents;
+    of the rest, ``places.commuters_from_places`` is held by the other places'
+    residents in proportion to their workers times ``exp(-d / commuting_km)`` (a
+    gravity model, :mod:`cwbsim.model.build.gravity`). An employer outside the places
+    (the region's sample) has ``resident_share`` of its jobs held by the places'
+    residents, split the same way. The rest commute in from outside the economy.
+    """
+    rules = spec.behaviour.places
+    n_areas = len(spec.areas)
+    workers = np.bincount(households.area, households.weight * households.workers, n_areas)
+    pull = workers[None, :] * decay(distance, rules.commuting_km)  # (employer area, home area)
+    is_place = workers > 0
+    own = np.where(is_place[area], resident_share, 0.0)
+    others = pull[area].copy()
+    others[np.arange(len(area)), area] = 0.0
+    totals = others.sum(axis=1, keepdims=True)
+    others = np.divide(others, totals, out=np.zeros_like(others), where=totals > 0)
+    rest = np.where(is_place[area], (1.0 - own) * rules.commuters_from_places, resident_share)
+    shares = others * rest[:, None]
+    shares[np.arange(len(area)), area] += own
+    return shares
 
 
 def _relationships(
@@ -190,16 +227,18 @@ def _relationships(
     co-operative members.
     """
     budget = economy.budget
+    distance = economy.distance_km
+    home = households.area if distance is not None else None
     economy.edges = {
         "procurement": procurement_edges(economy.contracts, economy.anchor_income),
         "wages": economy.workforce.wage_edges(budget["wages"]),
-        "inputs": networks.input_edges(spec, economy.firm_idx, firms, table, rng),
+        "inputs": networks.input_edges(spec, economy.firm_idx, firms, table, rng, distance),
         "consumption": networks.consumption_edges(
-            spec, economy.household_idx, economy.firm_idx, firms, rng
+            spec, economy.household_idx, economy.firm_idx, firms, rng, home, distance
         ),
     }
     economy.owner_profit = networks.owner_edges(
-        spec, economy.firm_idx, firms, economy.household_idx, households.weight, rng
+        spec, economy.firm_idx, firms, economy.household_idx, households.weight, rng, home
     )
     apply_spending(economy, None)
     economy.edges["profit"] = networks.profit_edges(economy)

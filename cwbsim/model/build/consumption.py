@@ -24,11 +24,12 @@ def consumption_shares(
     """Share of each household's outflow on each of its shopping edges.
 
     A household's local-tier budget ``consumption * local`` is split equally over
-    its local shops, its region budget over its region shops; the rest leaks.
+    its local shops (in its own place), its region budget over its region shops;
+    the rest leaks.
     """
     first = int(economy.household_idx[0])
     row = edges.payer - first
-    tier = economy.tier[edges.payee]
+    tier = economy.relative_tier(edges.payer, edges.payee)
     key = row * N_TIERS + tier
     count = np.bincount(key, minlength=N_TIERS * len(economy.household_idx))[key]
     part = np.where(tier == LOCAL, local[row], np.where(tier == REGION, region[row], 0.0))

@@ -71,18 +71,41 @@ def _portfolio_contracts(
     return rows
 
 
+def firm_tiers_seen_from(spec: EconomySpec, firms: Firms, area: str, places: bool) -> np.ndarray:
+    """Tier of each firm as an anchor in ``area`` sees it.
+
+    In one place, the spec's tiers; with several places (``places``), an anchor in a
+    place sees its own place as local and the other places and the region as region.
+    """
+    codes = [a.code for a in spec.areas]
+    home = codes.index(area)
+    if not places or spec.areas[home].tier != "local":
+        return firms.tier
+    outside = TIERS.index("outside")
+    return np.where(
+        firms.area == home, 0, np.where(firms.tier == outside, outside, TIERS.index("region"))
+    )
+
+
 def build_contracts(
-    spec: EconomySpec, firms: Firms, firm_offset: int, rng
+    spec: EconomySpec, firms: Firms, firm_offset: int, rng, places: bool = False
 ) -> tuple[Contracts, np.ndarray]:
-    """All anchors' contracts, and each anchor's tier shares of contract value (its access)."""
-    firm_tier = firms.tier
-    pools: dict[tuple[int, int], np.ndarray] = {}
+    """All anchors' contracts, and each anchor's tier shares of contract value (its access).
+
+    Tiers are as each anchor sees them (:func:`firm_tiers_seen_from`).
+    """
     active = np.flatnonzero(firms.active)
-    for (sector, tier), idx in _group(firms.sector[active], firm_tier[active]).items():
-        pools[(sector, tier)] = active[idx]
+    seen: dict[str, tuple[np.ndarray, dict]] = {}
+    for area in dict.fromkeys(a.area for a in spec.anchors):
+        firm_tier = firm_tiers_seen_from(spec, firms, area, places)
+        pools: dict[tuple[int, int], np.ndarray] = {}
+        for (sector, tier), idx in _group(firms.sector[active], firm_tier[active]).items():
+            pools[(sector, tier)] = active[idx]
+        seen[area] = (firm_tier, pools)
     supplier_index = {name: i for i, name in enumerate(firms.names)}
     anchor, supplier, sector, value, end = [], [], [], [], []
     for a, spec_anchor in enumerate(spec.anchors):
+        pools = seen[spec_anchor.area][1]
         budget = spec_anchor.income * spec_anchor.procurement_share
         for c in spec_anchor.contracts:
             anchor.append(a)
@@ -105,7 +128,8 @@ def build_contracts(
         value=np.array(value, dtype=float),
         end_step=np.array(end, dtype=np.int64),
     )
-    tiers = firm_tier[contracts.supplier - firm_offset]
+    tier_of = np.stack([seen[a.area][0] for a in spec.anchors])
+    tiers = tier_of[contracts.anchor, contracts.supplier - firm_offset]
     prior = spec.behaviour.tenders.access_prior_contracts
     return contracts, _access(contracts, tiers, len(spec.anchors), prior)
 

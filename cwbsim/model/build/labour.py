@@ -45,6 +45,7 @@ def assign_jobs(
     hh: Households,
     household_idx: np.ndarray,
     rng: np.random.Generator,
+    commuting: np.ndarray | None = None,
 ) -> Workforce:
     """Match resident workers to the jobs employers offer to local residents.
 
@@ -56,6 +57,10 @@ def assign_jobs(
         Share of each employer's jobs open to local residents (rounded up or
         down at random to whole jobs). The chance that a later hire is a local
         resident starts at the share actually filled.
+    commuting : numpy.ndarray, shape (n, areas), optional
+        In an economy of several places: the share of each employer's jobs held by
+        residents of each area (``resident_share`` is then not read); each place's
+        workers are matched to the jobs open to that place.
 
     Notes
     -----
@@ -87,16 +92,27 @@ def assign_jobs(
 
     # One unit per resident job, shuffled; a worker slot of w people takes w consecutive
     # units and works for the employer of the first (exact for w = 1, unbiased otherwise).
-    expected = jobs * resident_share
+    if commuting is None:
+        expected = (jobs * resident_share)[:, None]
+        pools = [available]
+    else:
+        places = np.unique(hh.area)
+        expected = jobs[:, None] * commuting[:, places]
+        home = hh.area[worker_owner[available]]
+        pools = [available[home == place] for place in places]
     resident_jobs = np.floor(expected).astype(np.int64)
-    resident_jobs += rng.random(n) < expected - resident_jobs
-    units = rng.permutation(np.repeat(np.arange(n), resident_jobs))
-    rng.shuffle(available)
-    sizes = weight[worker_owner[available]]
-    start = (np.cumsum(sizes) - sizes).astype(np.int64)
-    hired = start < len(units)
-    employer[available[hired]] = units[start[hired]]
+    resident_jobs += (rng.random(expected.size) < (expected - resident_jobs).ravel()).reshape(
+        expected.shape
+    )
+    for column, pool in enumerate(pools):
+        units = rng.permutation(np.repeat(np.arange(n), resident_jobs[:, column]))
+        rng.shuffle(pool)
+        sizes = weight[worker_owner[pool]]
+        start = (np.cumsum(sizes) - sizes).astype(np.int64)
+        hired = start < len(units)
+        employer[pool[hired]] = units[start[hired]]
 
+    opening = resident_share if commuting is None else commuting.sum(axis=1)
     people = weight[worker_owner].astype(float)
     employed = employer >= 0
     filled = np.bincount(employer[employed], people[employed], minlength=n)
@@ -110,6 +126,6 @@ def assign_jobs(
         commuter_rate=np.full(n, mean_rate),
         # new hires keep each employer's starting mix of residents and commuters
         hire_local=np.clip(
-            np.divide(filled, jobs, out=resident_share.astype(float), where=jobs > 0), 0.0, 1.0
+            np.divide(filled, jobs, out=np.array(opening, dtype=float), where=jobs > 0), 0.0, 1.0
         ),
     )

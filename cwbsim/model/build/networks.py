@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from cwbsim.model.build.gravity import decay
 from cwbsim.model.build.population import Firms
 from cwbsim.model.build.sectors import SectorTable, flegg, size_factor
-from cwbsim.model.codes import LOCAL, REGION
+from cwbsim.model.codes import LOCAL, OUTSIDE_TIER, REGION
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.types import OWNERSHIPS, SECTIONS, SIZE_BANDS, TIERS
 from cwbsim.model.state.edges import Edges
@@ -24,7 +25,12 @@ def _choose(pool: np.ndarray, weights: np.ndarray, shape: tuple, rng) -> np.ndar
 
 
 def input_edges(
-    spec: EconomySpec, firm_idx: np.ndarray, firms: Firms, table: SectorTable, rng
+    spec: EconomySpec,
+    firm_idx: np.ndarray,
+    firms: Firms,
+    table: SectorTable,
+    rng,
+    distance: np.ndarray | None = None,
 ) -> Edges:
     """Firm -> firm input purchases from local and region suppliers.
 
@@ -37,6 +43,8 @@ def input_edges(
     """
     if table.mix is None:
         return _pooled_inputs(spec, firm_idx, firms, table, rng)
+    if distance is not None:
+        return _place_inputs(spec, firm_idx, firms, table, distance, rng)
     local, region = regional_shares(spec, firms, table)
     buyers = np.arange(len(firm_idx))
     parts = []
@@ -53,6 +61,55 @@ def input_edges(
             chosen = _not_itself(chosen, buying, pool)
             keep = chosen >= 0
             parts.append(Edges(firm_idx[buying[keep]], firm_idx[chosen[keep]], share[buying][keep]))
+    return Edges.concat(parts)
+
+
+def _place_inputs(spec, firm_idx, firms, table, distance, rng) -> Edges:
+    """Input suppliers in a city-region: Flegg's quotients per place, gravity between places.
+
+    A firm in place ``p`` buys ``min(FLQ_p, 1)`` of its UK-bought inputs from each
+    sector within ``p`` (times its size band's ``local_inputs``), and what the whole
+    modelled area adds (``FLQ`` of all places and the region's firms) from the other
+    places and the region, drawn by size times ``exp(-d / supply_km)``. A firm of the
+    region's sample buys the whole area's share from any modelled firm, by size.
+    """
+    delta = spec.behaviour.regional_inputs.flq_delta
+    sectors = len(SECTIONS)
+    employed = (firms.employees * firms.active).astype(float)
+    modelled = firms.tier != OUTSIDE_TIER
+    nation = table.national_jobs
+    wide = flegg(np.bincount(firms.sector[modelled], employed[modelled], sectors), nation, delta)
+    gravity = decay(distance, spec.behaviour.places.supply_km)
+    band = size_factor(spec, "local_inputs")
+    parts = []
+
+    def buy(buyers, shares, pool_mask, pool_weight):
+        sector = firms.sector[buyers]
+        for i in range(sectors):
+            share = table.inputs[sector] * table.mix[sector, i] * shares[i]
+            buying = buyers[share > 0]
+            pool = np.flatnonzero(pool_mask & firms.active & (firms.sector == i))
+            weight = pool_weight[pool]
+            if not len(buying) or not len(pool) or weight.sum() <= 0:
+                continue
+            chosen = _not_itself(_choose(pool, weight, (len(buying),), rng), buying, pool)
+            keep = chosen >= 0
+            parts.append(
+                Edges(firm_idx[buying[keep]], firm_idx[chosen[keep]], share[share > 0][keep])
+            )
+
+    for place in np.unique(firms.area[firms.tier == LOCAL]):
+        inside = firms.area == place
+        own = flegg(np.bincount(firms.sector[inside], employed[inside], sectors), nation, delta)
+        buyers = np.flatnonzero(inside)
+        sector = firms.sector[buyers]
+        local = np.minimum(own[:, sector] * band[firms.band[buyers]], 1.0)
+        regional = np.minimum(np.maximum(wide[:, sector] - own[:, sector], 0.0), 1.0 - local)
+        buy(buyers, local, inside, employed)
+        buy(buyers, regional, ~inside & modelled, employed * gravity[place, firms.area])
+    buyers = np.flatnonzero(firms.tier == REGION)
+    if len(buyers):
+        buy(buyers, np.minimum(wide[:, firms.sector[buyers]], 1.0), modelled, employed)
     return Edges.concat(parts)
 
 
@@ -143,17 +200,24 @@ def consumption_edges(
     firm_idx: np.ndarray,
     firms: Firms,
     rng,
+    home: np.ndarray | None = None,
+    distance: np.ndarray | None = None,
 ) -> Edges:
     """Household -> firm shops, drawn among consumer-facing firms by size and sector mix.
 
     Each household gets ``consumption_suppliers`` shops of each tier. The
     shares are set by :func:`cwbsim.model.build.consumption.apply_spending`
     (a household's budget for a tier, split equally over its shops of that tier).
+    With several places (``home``: each household's area; ``distance``: km between
+    areas), local shops are in the household's own place and region shops in the
+    other places and the region, drawn by size times ``exp(-d / shopping_km)``.
     """
     sector_weight = np.zeros(len(SECTIONS))
     for section, w in spec.behaviour.consumer_sectors.items():
         sector_weight[SECTIONS.index(section)] = w
     firm_weight = firms.employees * sector_weight[firms.sector]
+    if distance is not None:
+        return _place_shops(spec, household_idx, firm_idx, firms, firm_weight, home, distance, rng)
     parts = []
     counts = spec.behaviour.consumption_suppliers
     for shop_tier in (LOCAL, REGION):
@@ -167,6 +231,30 @@ def consumption_edges(
     return Edges.concat(parts)
 
 
+def _place_shops(spec, household_idx, firm_idx, firms, firm_weight, home, distance, rng) -> Edges:
+    """Shops of households in a city-region: own place, then the others by gravity."""
+    counts = spec.behaviour.consumption_suppliers
+    gravity = decay(distance, spec.behaviour.places.shopping_km)
+    parts = []
+    for place in np.unique(home):
+        households = household_idx[home == place]
+        for shop_tier in (LOCAL, REGION):
+            k = counts.get(TIERS[shop_tier], 0)
+            if shop_tier == LOCAL:
+                pool = np.flatnonzero((firms.area == place) & (firm_weight > 0))
+                weight = firm_weight[pool]
+            else:
+                nearby = (firms.area != place) & (firms.tier != OUTSIDE_TIER)
+                pool = np.flatnonzero(nearby & (firm_weight > 0))
+                weight = firm_weight[pool] * gravity[place, firms.area[pool]]
+            if k == 0 or len(pool) == 0 or weight.sum() <= 0:
+                continue
+            chosen = _choose(pool, weight, (len(households), k), rng)
+            payer = np.repeat(households, k)
+            parts.append(Edges(payer, firm_idx[chosen.ravel()], np.zeros(len(payer))))
+    return Edges.concat(parts)
+
+
 def owner_edges(
     spec: EconomySpec,
     firm_idx: np.ndarray,
@@ -174,22 +262,39 @@ def owner_edges(
     household_idx: np.ndarray,
     household_weight: np.ndarray,
     rng,
+    home: np.ndarray | None = None,
 ) -> Edges:
     """Firm -> owner household profit of locally owned local-tier firms, as shares of profit.
 
-    Owners are drawn among local households (``behaviour.profit_owners`` by size band).
-    Owners of firms outside the place, and external owners, are outside the
-    model: their profit leaks.
+    Owners are drawn among local households (``behaviour.profit_owners`` by size band);
+    with several places (``home``: each household's area), among the households of the
+    firm's own place. Owners of firms outside the places, and external owners, are
+    outside the model: their profit leaks.
     """
     owned = np.flatnonzero((firms.tier == LOCAL) & (firms.owner == OWNERSHIPS.index("local")))
     if not len(owned) or not len(household_idx):
         return Edges.empty()
     per_band = np.array([spec.behaviour.profit_owners[band] for band in SIZE_BANDS])
-    owners = per_band[firms.band[owned]]
-    payer = np.repeat(firm_idx[owned], owners)
-    weight = household_weight / household_weight.sum()
-    payee = household_idx[rng.choice(len(household_idx), size=int(owners.sum()), p=weight)]
-    return Edges(payer, payee, np.repeat(1.0 / owners, owners))
+    if home is None:
+        owners = per_band[firms.band[owned]]
+        payer = np.repeat(firm_idx[owned], owners)
+        weight = household_weight / household_weight.sum()
+        payee = household_idx[rng.choice(len(household_idx), size=int(owners.sum()), p=weight)]
+        return Edges(payer, payee, np.repeat(1.0 / owners, owners))
+    parts = []
+    for place in np.unique(firms.area[owned]):
+        firms_here = owned[firms.area[owned] == place]
+        residents = np.flatnonzero(home == place)
+        if not len(residents):
+            continue
+        owners = per_band[firms.band[firms_here]]
+        weight = household_weight[residents] / household_weight[residents].sum()
+        chosen = residents[rng.choice(len(residents), size=int(owners.sum()), p=weight)]
+        parts.append(
+            Edges(np.repeat(firm_idx[firms_here], owners), household_idx[chosen],
+                  np.repeat(1.0 / owners, owners))
+        )  # fmt: skip
+    return Edges.concat(parts)
 
 
 def coop_edges(workforce, budget: dict[str, np.ndarray], is_coop: np.ndarray) -> Edges:

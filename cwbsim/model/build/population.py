@@ -140,9 +140,9 @@ def draw_firms(spec: EconomySpec, area_index: dict, rng: np.random.Generator) ->
         own_range = {b: population.employees for b in SIZE_BANDS} if population.employees else None
         parts["employees"].append(draw_employees(band, own_range or ranges, rng))
         parts["capacity"].append(np.full(count, population.capacity))
-    dormant, local_area = _dormant_sectors(spec, area_index)
+    dormant, dormant_area = _dormant_sectors(spec, area_index)
     if len(dormant):
-        parts["area"].append(np.full(len(dormant), local_area))
+        parts["area"].append(dormant_area)
         parts["sector"].append(dormant)
         parts["band"].append(np.full(len(dormant), SIZE_BANDS.index("small")))
         parts["owner"].append(np.full(len(dormant), OWNERSHIPS.index("local")))
@@ -179,27 +179,36 @@ def _owned_by_band(
     return owner
 
 
-def _dormant_sectors(spec: EconomySpec, area_index: dict) -> tuple[np.ndarray, int]:
-    """Sectors of the entrants' dormant slots, and the local area they open in.
+def _dormant_sectors(spec: EconomySpec, area_index: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Sectors of the entrants' dormant slots, and the local area each opens in.
 
-    ``entrants_per_sector`` slots per sector of the local firm populations, in
-    the first local area with a firm population.
+    ``entrants_per_sector`` slots per sector of the local firm populations: in the
+    first local area with a firm population when there is one place; in each place,
+    for its own sectors, when there are several.
     """
-    local_areas = [
-        area_index[p.area] for p in spec.firms if spec.areas[area_index[p.area]].tier == "local"
-    ]
-    if not local_areas:
-        return np.zeros(0, dtype=np.int64), -1
-    local_sectors = sorted(
-        {
-            SECTIONS.index(s)
-            for p in spec.firms
-            if area_index[p.area] in local_areas
-            for s in p.sectors
-        }
+    local_areas = list(
+        dict.fromkeys(
+            area_index[p.area] for p in spec.firms if spec.areas[area_index[p.area]].tier == "local"
+        )
     )
+    if not local_areas:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     slots = spec.behaviour.adaptation.entrants_per_sector
-    return np.repeat(np.array(local_sectors, dtype=np.int64), slots), local_areas[0]
+    several = sum(a.tier == "local" for a in spec.areas) > 1
+    groups = [[area] for area in local_areas] if several else [local_areas]
+    sectors, areas = [], []
+    for group in groups:
+        local_sectors = sorted(
+            {
+                SECTIONS.index(s)
+                for p in spec.firms
+                if area_index[p.area] in group
+                for s in p.sectors
+            }
+        )
+        sectors.append(np.repeat(np.array(local_sectors, dtype=np.int64), slots))
+        areas.append(np.full(len(local_sectors) * slots, group[0], dtype=np.int64))
+    return np.concatenate(sectors), np.concatenate(areas)
 
 
 def draw_households(spec: EconomySpec, area_index: dict, rng: np.random.Generator) -> Households:

@@ -97,4 +97,3 @@ class View:
             traced_local=float(flows.traced[local].sum()),
             spent=flows.spent,
         )
-

@@ -51,8 +51,9 @@ class FirmDynamics:
         self.reference = labour.revenue[firm].copy()
         self.months_low = np.zeros(len(firm), dtype=np.int64)
         self.age = np.full(len(firm), 10**6, dtype=np.int64)
-        self.unmet_tenders = np.zeros(len(SECTIONS))
-        """Value of tenders valuing local supply that found no local bidder, £/yr by sector."""
+        self.unmet_tenders = np.zeros((len(economy.area_codes), len(SECTIONS)))
+        """Value of tenders valuing local supply that found no local bidder, £/yr by the
+        anchor's area and sector."""
         self.entered = 0
         self.exited = 0
 
@@ -91,7 +92,10 @@ class FirmDynamics:
         self.exited += len(firms)
 
     def _redirect(self, edges, closing: np.ndarray, rng) -> None:
-        """Point edges whose payee closed at an active firm of the same sector and tier."""
+        """Point edges whose payee closed at an active firm of the same sector and tier.
+
+        With several places, of the same sector and area: custom stays in the place.
+        """
         economy = self.economy
         moved = np.flatnonzero(closing[edges.payee])
         if not len(moved):
@@ -99,13 +103,13 @@ class FirmDynamics:
         firm = economy.firm_idx
         keep = np.ones(len(edges), dtype=bool)
         old = edges.payee[moved]
-        group = economy.sector[old] * N_TIERS + economy.tier[old]
+        where = economy.area if economy.multi_place else economy.tier
+        stride = len(economy.area_codes) if economy.multi_place else N_TIERS
+        group = economy.sector[old] * stride + where[old]
         for key in np.unique(group):
             rows = moved[group == key]
-            sector, tier = divmod(int(key), N_TIERS)
-            pool = firm[
-                economy.active & (economy.sector[firm] == sector) & (economy.tier[firm] == tier)
-            ]
+            sector, place = divmod(int(key), stride)
+            pool = firm[economy.active & (economy.sector[firm] == sector) & (where[firm] == place)]
             if not len(pool):
                 keep[rows] = False
                 continue
@@ -135,27 +139,45 @@ class FirmDynamics:
         economy.capacity += gap * min(1.0, months / self.rules.adjustment_months)
         return True
 
-    def unmet_demand(self) -> np.ndarray:
-        """Unmet local demand by sector, £ per year: capacity-bound firms plus tenders."""
+    def unmet_demand(self, area: int | None = None) -> np.ndarray:
+        """Unmet local demand by sector, £ per year: capacity-bound firms plus tenders.
+
+        ``area``: of one place's firms and anchors (``None``: of all local-tier areas).
+        """
         economy = self.economy
         firm = economy.firm_idx
         local = economy.active & (economy.tier[firm] == LOCAL)
+        tenders = self.unmet_tenders.sum(axis=0)
+        if area is not None:
+            local &= economy.area[firm] == area
+            tenders = self.unmet_tenders[area]
         excess = np.maximum(self.labour.revenue[firm] - economy.capacity, 0.0) * local
         by_sector = np.bincount(economy.sector[firm], excess, minlength=len(SECTIONS))
-        return by_sector + self.unmet_tenders
+        return by_sector + tenders
 
     def entries(self, rng: np.random.Generator) -> np.ndarray:
-        """Open new local firms where unmet demand is large enough; return their agent indices."""
+        """Open new local firms where unmet demand is large enough; return their agent indices.
+
+        With several places, each place's unmet demand draws entrants into that place.
+        """
+        economy = self.economy
+        if not economy.multi_place:
+            return self._entries(None, rng)
+        places = np.flatnonzero(economy.area_tier == LOCAL)
+        return np.concatenate([self._entries(int(p), rng) for p in places])
+
+    def _entries(self, area: int | None, rng: np.random.Generator) -> np.ndarray:
         economy = self.economy
         firm = economy.firm_idx
-        unmet = self.unmet_demand()
+        unmet = self.unmet_demand(area)
         opened = []
+        in_place = economy.tier[firm] == LOCAL
+        if area is not None:
+            in_place &= economy.area[firm] == area
         for sector in np.flatnonzero(unmet >= self.rules.entry_threshold):
             if rng.random() >= self.rules.entry_probability:
                 continue
-            slots = np.flatnonzero(
-                ~economy.active & (economy.sector[firm] == sector) & (economy.tier[firm] == LOCAL)
-            )
+            slots = np.flatnonzero(~economy.active & (economy.sector[firm] == sector) & in_place)
             if not len(slots):
                 continue
             row = slots[0]
@@ -170,7 +192,10 @@ class FirmDynamics:
             agent = int(firm[row])
             self.labour.revenue_per_job[agent] = self.output_per_job[sector]
             self._take_customers(agent, sector, size, rng)
-            self.unmet_tenders[sector] = 0.0
+            if area is None:
+                self.unmet_tenders[:, sector] = 0.0
+            else:
+                self.unmet_tenders[area, sector] = 0.0
             opened.append(agent)
         self.entered += len(opened)
         return np.array(opened, dtype=np.int64)
@@ -184,6 +209,7 @@ class FirmDynamics:
             economy.active
             & (economy.sector[firm] == sector)
             & (economy.tier[firm] == LOCAL)
+            & (economy.area[firm] == economy.area[entrant])
             & (self.labour.revenue[firm] > economy.capacity)
         ]
         bound = bound[bound != entrant]

@@ -65,17 +65,34 @@ class Tendering:
             np.array([rules.social_value.get(t, 0.0) for t in TIERS]), (n_anchor, 1)
         )
         self.renewal = np.full(n_anchor, rules.renewal_probability)
-        self.unmet = np.zeros(len(SECTIONS))
+        self.unmet = np.zeros((len(economy.area_codes), len(SECTIONS)))
+        anchor_area = economy.area[economy.anchor_idx]
+        self.anchor_area = anchor_area
+        self.home_areas, self.home = np.unique(anchor_area, return_inverse=True)
+        if not economy.multi_place:  # everyone sees the spec's tiers: one set of pools
+            self.home_areas, self.home = self.home_areas[:1], np.zeros(n_anchor, dtype=np.int64)
         self.refresh_pools()
 
     def refresh_pools(self) -> None:
-        """Index the active firms able to bid, by tier, sorted by (sector, capacity descending)."""
+        """Index the active firms able to bid, by tier as each anchor's place sees them.
+
+        Sorted by (sector, capacity descending); one set of pools per place with anchors.
+        """
+        economy = self.economy
+        self.pools_by_home = []
+        for area in self.home_areas:
+            first_anchor = int(np.flatnonzero(self.anchor_area == area)[0])
+            self.pools_by_home.append(self._pools(first_anchor))
+        self.pools = self.pools_by_home[0] if self.pools_by_home else []
+
+    def _pools(self, anchor: int) -> list:
         economy = self.economy
         firms = economy.firm_idx[economy.active]
         first = int(economy.firm_idx[0]) if len(economy.firm_idx) else 0
-        self.pools = []
+        seen = economy.relative_tier(np.full(len(firms), anchor), firms)
+        pools = []
         for tier in range(3):
-            pool = firms[economy.tier[firms] == tier]
+            pool = firms[seen == tier]
             capacity = economy.capacity[pool - first]
             key = economy.sector[pool] * SECTOR_STRIDE - capacity
             order = np.argsort(key, kind="stable")
@@ -83,7 +100,8 @@ class Tendering:
             starts = np.searchsorted(
                 key, np.arange(len(SECTIONS) + 1) * SECTOR_STRIDE - SECTOR_STRIDE / 2
             )
-            self.pools.append((pool, key, starts))
+            pools.append((pool, key, starts))
+        return pools
 
     def award(
         self, anchor: np.ndarray, sector: np.ndarray, value: np.ndarray, rng: np.random.Generator
@@ -91,8 +109,19 @@ class Tendering:
         """Run tenders for contracts given as arrays; return winners' agent indices (-1: no bid).
 
         Each tier sends ``bidders_per_tier`` bidders drawn, with replacement,
-        among its active firms of the sector able to carry the contract.
+        among its active firms of the sector able to carry the contract; tiers are
+        as the anchor's place sees them.
         """
+        if len(self.pools_by_home) == 1:
+            return self._award(self.pools_by_home[0], anchor, sector, value, rng)
+        best = np.full(len(anchor), -1, dtype=np.int64)
+        for h, pools in enumerate(self.pools_by_home):
+            mine = self.home[anchor] == h
+            if mine.any():
+                best[mine] = self._award(pools, anchor[mine], sector[mine], value[mine], rng)
+        return best
+
+    def _award(self, pools, anchor, sector, value, rng) -> np.ndarray:
         economy = self.economy
         first = int(economy.firm_idx[0]) if len(economy.firm_idx) else 0
         m = self.rules.bidders_per_tier
@@ -100,7 +129,7 @@ class Tendering:
         best = np.full(k, -1, dtype=np.int64)
         best_score = np.full(k, -np.inf)
         weight = self.local_weight[anchor]
-        for tier, (pool, key, starts) in enumerate(self.pools):
+        for tier, (pool, key, starts) in enumerate(pools):
             access = economy.tender_access[anchor, sector, tier]
             threshold = value / self.rules.max_contract_share
             lo = starts[sector]
@@ -109,7 +138,9 @@ class Tendering:
             open_ = (eligible > 0) & (access > 0)
             if tier == LOCAL:
                 missing = (eligible == 0) & (access > 0) & (weight > 0)
-                np.add.at(self.unmet, sector[missing], value[missing])
+                np.add.at(
+                    self.unmet, (self.anchor_area[anchor[missing]], sector[missing]), value[missing]
+                )
             draws = lo[:, None] + np.floor(rng.random((k, m)) * eligible[:, None]).astype(np.int64)
             bidders = pool[np.minimum(draws, max(len(pool) - 1, 0))] if len(pool) else draws
             with np.errstate(divide="ignore"):

@@ -12,8 +12,6 @@ def joined(names: list[str]) -> str:
     return f"{len(names)} areas"
 
 
-
-
 def resolve_area(spec, text: str, source: str = "--area") -> tuple[str, list[str]]:
     """The name and area codes of a group of areas of ``spec`` asked for by ``text``.
 

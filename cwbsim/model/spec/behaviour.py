@@ -217,6 +217,31 @@ class Adaptation(Strict):
     )
 
 
+class Places(Strict):
+    """How the places of a city-region economy reach each other (assumptions).
+
+    Between places ``i`` and ``j`` with centroids ``d_ij`` km apart, commuting,
+    shopping and input supply fall off as ``exp(-d_ij / km)`` (a gravity model with
+    exponential distance decay; Wilson 1971), weighted by the destination's jobs,
+    shops or suppliers. Only economies with more than one local-tier area use it.
+    """
+
+    commuting_km: float = Field(
+        12.0, gt=0.0, le=1000.0, description="Commuting falls by e every this many km."
+    )
+    shopping_km: float = Field(
+        8.0, gt=0.0, le=1000.0, description="Shopping outside the home place falls by e per km."
+    )
+    supply_km: float = Field(
+        25.0, gt=0.0, le=1000.0, description="Input supply between places falls by e per km."
+    )
+    commuters_from_places: Share = Field(
+        0.7,
+        description="Of the jobs an employer's own place does not fill, the share held by "
+        "residents of the other places (the rest commute from outside the economy).",
+    )
+
+
 class Behaviour(Strict):
     """Behavioural parameters the data cannot show; assumptions unless a source is cited."""
 
@@ -281,6 +306,9 @@ class Behaviour(Strict):
         "by size band (assumption).",
     )
     tenders: Tenders = Field(default_factory=Tenders, description="How contracts are let.")
+    places: Places = Field(
+        default_factory=Places, description="How the places of a city-region reach each other."
+    )
     adaptation: Adaptation = Field(
         default_factory=Adaptation, description="How the economy adapts over time."
     )

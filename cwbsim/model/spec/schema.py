@@ -40,7 +40,16 @@ class Area(Strict):
 
     code: str = Field(description="Area code, e.g. an ONS LAD code such as E07000123.")
     name: str = Field(description="Human-readable name.")
-    tier: Tier = Field(description="local (the place studied), region, or outside.")
+    tier: Tier = Field(
+        description="local (a place modelled in full: the place studied, or each district of a "
+        "city-region), region (firms of the wider area), or outside."
+    )
+    lat: float | None = Field(
+        None, ge=-90.0, le=90.0, description="Latitude of the area's centroid, degrees."
+    )
+    lon: float | None = Field(
+        None, ge=-180.0, le=180.0, description="Longitude of the area's centroid, degrees."
+    )
 
 
 class Procurement(Strict):
@@ -152,7 +161,11 @@ class FirmPopulation(Strict):
 
 
 class Households(Strict):
-    """Resident households of one local-tier area (other tiers' households are not modelled)."""
+    """Resident households of one local-tier area (other tiers' households are not modelled).
+
+    In an economy of several places, "local" is the household's own place and "region"
+    the other places and the region's firms (shops there are drawn by gravity).
+    """
 
     area: str = Field(description="Area code where these households live.")
     count: int = Field(ge=1, description="Number of households.")

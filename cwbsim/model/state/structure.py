@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cwbsim.model.codes import KINDS
+from cwbsim.model.codes import KINDS, LOCAL, OUTSIDE_TIER, REGION
 from cwbsim.model.state.edges import Edges
 from cwbsim.model.state.spending import HouseholdSpending
 from cwbsim.model.state.workforce import Workforce
@@ -85,6 +85,29 @@ class Economy:
     extra: dict[str, object] = field(default_factory=dict)
     revision: int = 0
     """Counts changes to relationships, budgets or firms (readers cache by it)."""
+    distance_km: np.ndarray | None = None
+    """Distances between the areas' centroids, km (:mod:`cwbsim.model.build.gravity`)."""
+
+    @property
+    def multi_place(self) -> bool:
+        """More than one area modelled in full (tier local): a city-region economy."""
+        return int(np.sum(self.area_tier == LOCAL)) > 1
+
+    def relative_tier(self, payer: np.ndarray, payee: np.ndarray) -> np.ndarray:
+        """Tier of each payee as its payer sees it.
+
+        In a one-place economy, the spec's tiers. With several places, a payer in a
+        place sees its own place as local, the other places and the region's firms
+        as region, and the rest as outside; payers elsewhere see the spec's tiers.
+        """
+        tier = self.tier[payee]
+        if not self.multi_place:
+            return tier
+        home = self.area[payer]
+        seen = np.where(
+            self.area[payee] == home, LOCAL, np.where(tier == OUTSIDE_TIER, OUTSIDE_TIER, REGION)
+        )
+        return np.where(self.area_tier[home] == LOCAL, seen, tier)
 
     @property
     def n(self) -> int:
