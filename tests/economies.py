@@ -80,3 +80,34 @@ def small_spec(**changes) -> EconomySpec:
 def small_data() -> dict:
     """A fresh copy of the small economy's dictionary."""
     return copy.deepcopy(SMALL)
+
+
+def places_data(places: int = 3, region: bool = True) -> dict:
+    """A city-region: ``places`` local-tier areas with centroids, each with firms and homes.
+
+    The anchors sit in the first place; with ``region``, a region-tier firm sample too.
+    """
+    data = small_data()
+    areas = [
+        {"code": f"P{k}", "name": f"Place {k}", "tier": "local",
+         "lat": 53.7 + 0.1 * k, "lon": -2.7 + 0.15 * (k % 2)}
+        for k in range(places)
+    ]  # fmt: skip
+    other = [{"code": "O1", "name": "Elsewhere", "tier": "outside"}]
+    if region:
+        other.insert(0, {"code": "R1", "name": "Regionshire", "tier": "region"})
+    data["areas"] = areas + other
+    for anchor in data["anchors"]:
+        anchor["area"] = "P0"
+    local = data["firms"][0]
+    data["firms"] = [{**local, "area": f"P{k}", "count": 20 + 5 * k} for k in range(places)] + [
+        f for f in data["firms"][1:] if region or f["area"] != "R1"
+    ]
+    data["households"] = [{"area": f"P{k}", "count": 120 + 30 * k} for k in range(places)]
+    data["name"] = "places"
+    return data
+
+
+def places_spec(places: int = 3, region: bool = True) -> EconomySpec:
+    """:func:`places_data` as a validated spec."""
+    return parse_spec(places_data(places, region), "places (test)")

@@ -68,9 +68,15 @@ def test_an_unknown_place_names_the_closest_ones_in_one_line():
     assert "Traceback" not in result.output
 
 
-def test_a_county_is_not_one_place_and_scotland_has_no_census_households():
-    county = invoke("place", "Lancashire")
-    assert county.exit_code == 2 and "14 districts" in county.output
+def test_a_county_is_a_city_region_of_its_districts_and_scotland_has_no_households(tmp_path):
+    out = tmp_path / "lancs.toml"
+    county = invoke("place", "Lancashire", "--out", str(out))
+    assert county.exit_code == 0, county.output
+    spec = load_spec(str(out))
+    places = [a for a in spec.areas if a.tier == "local"]
+    assert len(places) == 14 and all(a.lat is not None for a in places)
+    assert {h.area for h in spec.households} == {a.code for a in places}
+    assert spec.report == ["Lancashire"] and len(spec.groups["Lancashire"]) == 14
     glasgow = invoke("place", "Glasgow City")
     assert glasgow.exit_code == 2 and "England and Wales" in glasgow.output
 

@@ -193,7 +193,7 @@ def build_places(text: str, codes: list[str], options: PlaceOptions) -> tuple[di
     )
     region_codes = [c for c in region_codes if c not in codes and c in data.districts()]
     samples = [(None, "OUTSIDE", options.outside_sample, "outside")]
-    if region_codes:
+    if region_codes and options.region_sample > 0:
         areas.append({"code": "REGION", "name": f"Rest of {places[0].region}", "tier": "region"})
         samples.insert(0, (region_codes, "REGION", options.region_sample, "region"))
     areas.append({"code": "OUTSIDE", "name": "Rest of the UK", "tier": "outside"})

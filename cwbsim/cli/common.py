@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
+from cwbsim.model.errors import InputError
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -23,6 +25,53 @@ Scheduler = Annotated[
 DaskLocal = Annotated[int | None, typer.Option(help="Start a local Dask cluster of N workers.")]
 """Where a batch of runs goes (:func:`cwbsim.scenarios.evaluators.make`); shared by commands."""
 errors = Console(stderr=True)
+AreaOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--area",
+        help="Whose metrics: an area or group of the economy (Preston, Lancashire), a county "
+        "or combined authority, or a list of codes; repeat to report several, the first "
+        "is the headline.",
+    ),
+]
+
+
+def with_areas(spec, texts: list[str] | None):
+    """The spec with a named group for each ``--area`` it does not know itself, and the texts.
+
+    An area, group or list the spec resolves is kept; otherwise the text is read as
+    districts (a county, combined authority or codes, :func:`resolve_districts`) and
+    becomes a group of the spec's areas with that name.
+
+    Raises
+    ------
+    InputError
+        When the text names neither the spec's areas nor districts among them.
+    """
+    if not texts:
+        return spec, None
+    from cwbsim.calibration.geography import resolve_districts
+    from cwbsim.model.spec.areas import resolve_area
+
+    groups = dict(spec.groups)
+    for text in texts:
+        try:
+            resolve_area(spec, text)
+            continue
+        except InputError as own:
+            try:
+                codes = resolve_districts([text], "--area")
+            except InputError:
+                raise own from None
+        known = [a.code for a in spec.areas]
+        inside = [c for c in codes if c in known]
+        if not inside:
+            raise InputError(
+                f"--area: {text!r} has no district in {spec.name} "
+                f"(allowed: {', '.join(a.name for a in spec.areas if a.tier != 'outside')})"
+            )
+        groups[text] = inside
+    return spec.model_copy(update={"groups": groups}), list(texts)
 
 
 def _fail(message: str) -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from cwbsim.cli.common import (
+    AreaOption,
     DaskLocal,
     Scheduler,
     Workers,
@@ -18,6 +19,7 @@ from cwbsim.cli.common import (
     app,
     console,
     errors,
+    with_areas,
 )
 from cwbsim.model.errors import InputError
 
@@ -29,14 +31,16 @@ def _run(spec: str, years: int, seed: int, engine: str, label: str, check: bool 
         return run_economy(spec, years, seed, engine, tick, check)
 
 
-def _year_table(result) -> Table:
+def _year_table(result, area: str | None = None) -> Table:
     from cwbsim.model.record import display
 
-    table = Table(title=f"{result.spec_source}: seed {result.seed}, {result.engine} engine")
+    area = area or next(iter(result.areas), "")
+    where = f"{area}, " if len(result.areas) > 1 or area else ""
+    table = Table(title=f"{result.spec_source}: {where}seed {result.seed}, {result.engine} engine")
     table.add_column("Year", justify="right")
     for metric in display.headlines():
         table.add_column(display.short(metric), justify="right")
-    for row in result.years:
+    for row in result.areas.get(area, result.years):
         table.add_row(str(row["year"]), *(display.text(m, row[m]) for m in display.headlines()))
     return table
 
@@ -115,6 +119,7 @@ def run(
         Path | None, typer.Option(help="Folder for summary.json, Parquet files and spec.toml.")
     ] = None,
     settings: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
+    area: AreaOption = None,
 ) -> None:
     """Run an economy spec or a scenario and print a table per year; with --out, write outputs."""
     try:
@@ -132,20 +137,26 @@ def run(
             from cwbsim.scenarios.schema import load_scenario
 
             scenario, base = parameters.apply(*load_scenario(spec), values, "--set")
+            base, areas = with_areas(base, area)
             run_years = limits.years(scenario.years if years is None else years)
             _warn_late(scenario, run_years)
             run_seed = scenario.seed if seed is None else seed
             with _progress(f"Running {scenario.name}", run_years * 12) as tick:
-                result = run_scenario(scenario, base, run_seed, run_years, tick, engine)
+                result = run_scenario(
+                    scenario, base, run_seed, run_years, tick, engine, areas=areas
+                )
         else:
             _, base = parameters.apply(None, _economy(spec), values, "--set")
+            base, areas = with_areas(base, area)
             run_years = limits.years(10 if years is None else years)
             with _progress(f"Running {spec}", run_years * 12) as tick:
                 result = run_economy(
                     base, run_years, 1 if seed is None else seed, engine, tick,
-                    check_conservation, label=label,
+                    check_conservation, label=label, areas=areas,
                 )  # fmt: skip
         console.print(_year_table(result))
+        for name in list(result.areas)[1:]:
+            console.print(_year_table(result, name))
         if out is not None:
             for path in write_run(result, out):
                 console.print(f"wrote {path}")
@@ -184,6 +195,7 @@ def compare(
             "declares, for a second interval that includes them."
         ),
     ] = True,
+    area: AreaOption = None,
 ) -> None:
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:
@@ -195,6 +207,10 @@ def compare(
         from cwbsim.scenarios.report import write_comparison
 
         arms = resolve_arms(baseline, scenario, parameters.parse_settings(settings or []))
+        areas = None
+        if area:
+            arms = [(plan, with_areas(economy, area)[0]) for plan, economy in arms]
+            areas = list(area)
         plan = arms[1][0]
         n_seeds = limits.interval_seeds(plan.seeds if seeds is None else seeds)
         n_years = limits.years(plan.years if years is None else years)
@@ -207,7 +223,7 @@ def compare(
             with _progress(f"{scenario} vs {baseline}", runs, "runs") as tick:
                 result = run_compare(
                     baseline, scenario, n_seeds, n_years, evaluator, tick, arms=arms,
-                    uncertain=uncertain,
+                    uncertain=uncertain, areas=areas,
                 )  # fmt: skip
         paths = write_comparison(result, out)
         last = result.table[result.table.year == n_years].set_index("metric")
@@ -234,6 +250,23 @@ def compare(
                 )
             table.add_row(*cells)
         console.print(table)
+        if result.by_area is not None:
+            for name, rows in result.by_area.groupby("area", sort=False):
+                final = rows[rows.year == n_years].set_index("metric")
+                by_area = Table(title=f"{name}: {scenario} - {baseline}, year {n_years}")
+                for column in ("Metric", "Baseline", "Scenario", "Difference", "90% interval"):
+                    by_area.add_column(column, justify="right")
+                for metric in display.headlines():
+                    row = final.loc[metric]
+                    by_area.add_row(
+                        display.label(metric),
+                        display.text(metric, row.baseline_mean),
+                        display.text(metric, row.scenario_mean),
+                        display.text(metric, row.diff_mean, difference=True),
+                        f"{display.text(metric, row.diff_lo, difference=True)} to "
+                        f"{display.text(metric, row.diff_hi, difference=True)}",
+                    )
+                console.print(by_area)
         if drawing:
             console.print(
                 "seeds: the mean over seeds at the central parameter values; seeds and "

@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cwbsim.cli.common import DaskLocal, Scheduler, Workers, _fail, _progress, app, console, errors
+from cwbsim.cli.common import (
+    AreaOption,
+    DaskLocal,
+    Scheduler,
+    Workers,
+    _fail,
+    _progress,
+    app,
+    console,
+    errors,
+    with_areas,
+)
 from cwbsim.model.errors import InputError
 
 
@@ -19,15 +30,24 @@ def sweep(
     workers: Workers = None,
     scheduler: Scheduler = None,
     dask_local: DaskLocal = None,
+    area: AreaOption = None,
 ) -> None:
     """Run a sweep (or resume it), committing each run to a Parquet store as it finishes."""
     from cwbsim.scenarios import evaluators
     from cwbsim.scenarios.sweep_run import run_sweep
+    from cwbsim.scenarios.sweep_schema import load_sweep
 
     try:
+        groups = None
+        if area:
+            economy = with_areas(load_sweep(sweep_file)[2], area[:1])[0]
+            groups = economy.groups
         with evaluators.make(workers, scheduler, dask_local) as evaluator:
             with _progress(f"Sweep {sweep_file.name}", None, "runs") as tick:
-                figures = run_sweep(sweep_file, out, evaluator, tick)
+                figures = run_sweep(
+                    sweep_file, out, evaluator, tick, areas=area[:1] if area else None,
+                    groups=groups,
+                )  # fmt: skip
     except InputError as error:
         _fail(str(error))
     except KeyboardInterrupt:

@@ -38,15 +38,21 @@ LEVEL = 0.90
 ARMS = ("baseline", "scenario")
 
 
-def run_arm(task: tuple[dict, dict, int], seed: Seed) -> list[dict]:
-    """Run one replication of one arm (``(scenario, spec, years)`` as JSON-ready data).
+def run_arm(task: tuple, seed: Seed) -> list[dict]:
+    """Run one replication of one arm (``(scenario, spec, years[, areas])`` as JSON-ready data).
 
-    Returns its yearly records.
+    Returns its yearly records: of the headline group of areas, or, when ``areas``
+    are given, of each group asked, tagged with its ``area``.
     """
-    scenario, spec, years = task
-    return run_scenario(
-        Scenario.model_validate(scenario), EconomySpec.model_validate(spec), seed, years
-    ).years
+    scenario, spec, years, *asked = task
+    areas = asked[0] if asked else None
+    result = run_scenario(
+        Scenario.model_validate(scenario), EconomySpec.model_validate(spec), seed, years,
+        areas=areas,
+    )  # fmt: skip
+    if areas is None:
+        return result.years
+    return [{"area": name, **row} for name, rows in result.areas.items() for row in rows]
 
 
 def resolve_arms(
@@ -91,6 +97,9 @@ class Comparison:
     sensitivity : pandas.DataFrame or None
         ``metric, parameter, S1``: which parameters move the final year's difference
         most (first-order indices, SALib's RBD-FAST on the draws).
+    by_area : pandas.DataFrame or None
+        ``area`` and the ``table`` columns for every group of areas reported (one run
+        serves them all); ``runs`` and ``table`` hold the first.
     """
 
     baseline: str
@@ -101,6 +110,7 @@ class Comparison:
     drawn: pd.DataFrame | None = None
     draws: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
+    by_area: pd.DataFrame | None = None
 
 
 def _paired(runs: pd.DataFrame):
@@ -233,6 +243,7 @@ def compare(
     paired: bool = True,
     arms: list[tuple[Scenario, EconomySpec]] | None = None,
     uncertain: bool = True,
+    areas: list[str] | None = None,
 ) -> Comparison:
     """Run both scenarios over the same seeds and compare them.
 
@@ -258,8 +269,12 @@ def compare(
     uncertain : bool
         Draw the uncertain parameters the compared scenario and its economy
         declare (default), for the second interval.
+    areas : list of str, optional
+        Groups of areas to report (``--area``); the first is the headline. Default:
+        the economy's ``report`` (every group is compared in ``by_area``).
     """
     arms = arms or resolve_arms(baseline, scenario)
+    areas = list(areas or arms[1][1].report) or None
     root = arms[1][0].seed if entropy is None else entropy
     children = replicates(root, seeds)
     other = replicates(root + 1, seeds) if not paired else children
@@ -275,8 +290,9 @@ def compare(
             variants.append(("drawn", uncertainty.with_draw(arms, draws.values.iloc[i].to_dict())))
         for kind, pair in variants:
             data = [(p.model_dump(mode="json"), s.model_dump(mode="json")) for p, s in pair]
+            extra = (areas,) if areas else ()
             runs += [
-                (kind, arm, i, Task((*data[k], years), seed))
+                (kind, arm, i, Task((*data[k], years, *extra), seed))
                 for k, arm, seed in ((0, "baseline", children[i]), (1, "scenario", other[i]))
             ]
     results = (evaluator or Evaluator()).map(run_arm, [r[-1] for r in runs], progress)
@@ -285,9 +301,24 @@ def compare(
         records[kind] += _tag(years_out, arm, i, task.seed)
     order = ["arm", "seed_index", "year"]
     central = pd.DataFrame(records["central"]).sort_values(order, ignore_index=True)
+    by_area, headline = None, None
+    if areas:
+        by_area = pd.concat(
+            [
+                summarise(rows).assign(area=name)
+                for name, rows in central.groupby("area", sort=False)
+            ]
+        )
+        by_area.insert(0, "area", by_area.pop("area"))
+        headline = records["central"][0]["area"]  # each run lists its headline first
+        central = central[central.area == headline].drop(columns="area").reset_index(drop=True)
     comparison = Comparison(baseline, scenario, int(root), central, summarise(central))
+    comparison.by_area = by_area
     if draws is not None:
         drawn = pd.DataFrame(records["drawn"]).sort_values(order, ignore_index=True)
+        if areas:
+            headline_rows = drawn.area == headline
+            drawn = drawn[headline_rows].drop(columns="area").reset_index(drop=True)
         comparison.drawn, comparison.draws = drawn, draws.values
         comparison.table = with_parameters(comparison.table, central, drawn)
         comparison.sensitivity = parameter_sensitivity(draws.values, drawn, display.compared())

@@ -183,6 +183,10 @@ def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
     drawn = comparison.draws is not None
     table = comparison.table[COLUMNS + (PARAMETER_COLUMNS if drawn else [])]
     atomic_write(out / "comparison.csv", lambda p: table.to_csv(p, index=False))
+    if comparison.by_area is not None:
+        atomic_write(
+            out / "comparison_by_area.csv", lambda p: comparison.by_area.to_csv(p, index=False)
+        )
     atomic_write(out / "runs.parquet", lambda p: comparison.runs.to_parquet(p, index=False))
     if drawn:
         draws = comparison.draws.rename_axis("seed_index").reset_index()
@@ -194,6 +198,8 @@ def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
             out / "sensitivity.csv", lambda p: comparison.sensitivity.to_csv(p, index=False)
         )
         written += [out / "draws.csv", out / "runs_drawn.parquet", out / "sensitivity.csv"]
+    if comparison.by_area is not None:
+        written.append(out / "comparison_by_area.csv")
     seeds = int(comparison.runs.seed_index.nunique())
     manifest = {
         "baseline": comparison.baseline,
@@ -210,6 +216,9 @@ def write_comparison(comparison: Comparison, out: Path) -> list[Path]:
             else None
         ),
         "uncertain": [u.model_dump(exclude_none=True) for u in _declared(comparison)],
+        "areas": (
+            list(dict.fromkeys(comparison.by_area.area)) if comparison.by_area is not None else None
+        ),
         "versions": versions(),
     }
     atomic_write(out / "manifest.json", lambda p: p.write_text(json_text(manifest, indent=2)))

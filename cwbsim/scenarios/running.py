@@ -6,7 +6,7 @@ import json
 import os
 import platform
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -56,6 +56,9 @@ class RunResult:
         Flows by year, payer kind and tier, channel, payee kind and tier; £ per year.
     analytic : dict
         LM3 and local multiplier of the starting structure in closed form.
+    areas : dict[str, list[dict]]
+        The yearly records of every group of areas asked about, by name; ``years``
+        is the first (the headline "local").
     """
 
     spec: EconomySpec
@@ -68,6 +71,7 @@ class RunResult:
     ledger: pd.DataFrame
     analytic: dict[str, float]
     scenario: Scenario | None = None
+    areas: dict[str, list[dict]] = field(default_factory=dict)
 
     def summary(self) -> dict:
         """The ``summary.json`` document."""
@@ -79,8 +83,10 @@ class RunResult:
             "versions": versions(),
             "units": "money in £ per year; shares in [0, 1]",
             "analytic_at_start": self.analytic,
+            "area": next(iter(self.areas), ""),
             "years": self.years,
             "per_anchor": self.per_anchor,
+            "areas": self.areas,
         }
 
 
@@ -92,7 +98,7 @@ def analytic_values(model: LocalEconomy) -> dict[str, float]:
 
         fast = VectorisedEngine(model.economy)
     transition = fast.transition()
-    local = model.economy.tier == LOCAL
+    local = model.recorder.tier == LOCAL
     return {
         "lm3": analytic.lm3(transition, fast.funding_step, local),
         "local_multiplier": analytic.local_multiplier(transition, fast.funding_step, local),
@@ -108,6 +114,7 @@ def run_economy(
     check_conservation: bool = False,
     interventions: Sequence = (),
     label: str | None = None,
+    areas: list[str] | None = None,
 ) -> RunResult:
     """Build an economy from ``spec`` and run it for ``years`` years of monthly steps.
 
@@ -129,6 +136,9 @@ def run_economy(
         Scenario interventions, applied before each step.
     label : str, optional
         Name recorded as the spec (a scenario's name).
+    areas : list of str, optional
+        Groups of areas the metrics are asked for; the first is the headline
+        (default: the spec's ``report``, else its local-tier areas).
     """
     limits.years(years)
     if engine not in ENGINES:
@@ -137,7 +147,7 @@ def run_economy(
     resolved = spec if isinstance(spec, EconomySpec) else load_spec(spec)
     seed = as_seed(seed)
     model = LocalEconomy(
-        resolved, rng=seed.rng(), engine=engine, check_conservation=check_conservation
+        resolved, rng=seed.rng(), engine=engine, check_conservation=check_conservation, areas=areas
     )
     start = analytic_values(model)
     Driver(model, interventions).run(years, progress)
@@ -156,6 +166,7 @@ def run_economy(
         timeseries=frame,
         ledger=model.recorder.ledger(),
         analytic=start,
+        areas={name: recorder.years() for name, recorder in model.recorders.items()},
     )
 
 
@@ -166,6 +177,7 @@ def run_scenario(
     years: int | None = None,
     progress: Callable[[int], None] | None = None,
     engine: str = "vectorised",
+    areas: list[str] | None = None,
 ) -> RunResult:
     """Run one replication of a scenario (its base economy with its interventions)."""
     result = run_economy(
@@ -176,6 +188,7 @@ def run_scenario(
         progress,
         interventions=scenario.intervention,
         label=scenario.name,
+        areas=areas,
     )
     result.scenario = scenario
     return result

@@ -30,7 +30,7 @@ def run_task(task: dict, rng) -> list[dict]:
     spec = EconomySpec.model_validate(task["spec"])
     for path, value in task["values"].items():
         set_value(scenario, spec, path, value)
-    years = run_scenario(scenario, spec, rng, task["years"]).years
+    years = run_scenario(scenario, spec, rng, task["years"], areas=task.get("areas")).years
     return [
         {
             "run": task["run"],
@@ -44,9 +44,15 @@ def run_task(task: dict, rng) -> list[dict]:
     ]
 
 
-def tasks(sweep_path, only: set[int] | None = None):
-    """The sweep, its store manifest and design, and the tasks not yet done."""
+def tasks(sweep_path, only: set[int] | None = None, areas: list[str] | None = None, groups=None):
+    """The sweep, its store manifest and design, and the tasks not yet done.
+
+    ``areas``: the group of areas whose metrics are stored (``--area``); ``groups``:
+    named groups of area codes added to the economy to serve it.
+    """
     sweep, scenario, spec = load_sweep(sweep_path)
+    if groups:
+        spec = spec.model_copy(update={"groups": {**spec.groups, **groups}})
     points = design(sweep)
     plan = runs(sweep, points)
     scenario_data = scenario.model_dump(mode="json")
@@ -66,6 +72,7 @@ def tasks(sweep_path, only: set[int] | None = None):
                 "spec": spec_data,
                 "years": sweep.years,
                 "metrics": sweep.metrics,
+                "areas": areas,
             }
         )
     manifest = {
@@ -87,6 +94,8 @@ def sweep_fingerprint(sweep_path, todo: list[dict]) -> str:
     digest = hashlib.sha256(file_hash(sweep_path).encode())
     if todo:
         resolved = {"scenario": todo[0]["scenario"], "spec": todo[0]["spec"]}
+        if todo[0].get("areas"):
+            resolved["areas"] = todo[0]["areas"]
         digest.update(json.dumps(resolved, sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -96,13 +105,17 @@ def run_sweep(
     out,
     evaluator: Evaluator | None = None,
     progress: Callable[[int, int], None] | None = None,
+    areas: list[str] | None = None,
+    groups: dict[str, list[str]] | None = None,
 ) -> dict:
     """Run (or resume) a sweep into the store at ``out``; return timing figures.
+
+    ``areas`` chooses whose metrics are stored (default: the economy's headline).
 
     Run ``r`` has seed :func:`~cwbsim.scenarios.evaluators.replicate` ``(sweep.seed, r)``.
     Each finished batch of runs is committed to the store before the next is read.
     """
-    sweep, manifest, points, todo = tasks(sweep_path)
+    sweep, manifest, points, todo = tasks(sweep_path, areas=areas, groups=groups)
     store = Store(out)
     with store.lock():
         store.open(sweep_fingerprint(sweep_path, todo), manifest, points)

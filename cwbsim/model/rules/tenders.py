@@ -78,7 +78,6 @@ class Tendering:
 
         Sorted by (sector, capacity descending); one set of pools per place with anchors.
         """
-        economy = self.economy
         self.pools_by_home = []
         for area in self.home_areas:
             first_anchor = int(np.flatnonzero(self.anchor_area == area)[0])
