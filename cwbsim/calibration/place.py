@@ -169,18 +169,12 @@ def build_places(text: str, codes: list[str], options: PlaceOptions) -> tuple[di
         place_notes: dict[str, str] = {}
         built = place_anchors(place, options, place.households, place_notes)
         if not (options.anchor_data or options.anchors) or not anchors:
-            for key, comment in place_notes.items():
-                head, _, rest = key.partition(".")
-                index, _, tail = rest.partition(".")
-                shifted = int(index) + len(anchors)
-                notes[".".join(filter(None, (head, str(shifted), tail)))] = comment
+            notes.update(_shifted(place_notes, len(anchors)))
             anchors += built
         large = sum(1 for a in built if a.get("area") == place.code and a.get("staff", 0) >= 250)
         local_notes: dict[str, str] = {}
         local = local_firms(place, local_notes, anchors_counted=large)
-        for key, comment in local_notes.items():
-            _, index, tail = key.split(".", 2)
-            notes[f"firms.{int(index) + len(firms)}.{tail}"] = comment
+        notes.update(_shifted(local_notes, len(firms)))
         firms += local
     region_codes = (
         resolve_districts(options.region, "--region")
@@ -226,6 +220,15 @@ def build_places(text: str, codes: list[str], options: PlaceOptions) -> tuple[di
         f"households per agent; {weight} keeps the agents under {HOUSEHOLD_AGENTS:,}"
     )
     return spec, notes
+
+
+def _shifted(notes: dict[str, str], offset: int) -> dict[str, str]:
+    """Notes of one district's rows (``table.index[.rest]``) renumbered after ``offset`` rows."""
+    out = {}
+    for key, comment in notes.items():
+        table, index, *rest = key.split(".", 2)
+        out[".".join([table, str(int(index) + offset), *rest])] = comment
+    return out
 
 
 def official_behaviour(region: list[str], notes: dict[str, str]) -> dict:

@@ -45,6 +45,20 @@ def _year_table(result, area: str | None = None) -> Table:
     return table
 
 
+def _difference_cells(metric: str, row) -> list[str]:
+    """A comparison row for people: metric, both means, the difference and its interval."""
+    from cwbsim.model.record import display
+
+    return [
+        display.label(metric),
+        display.text(metric, row.baseline_mean),
+        display.text(metric, row.scenario_mean),
+        display.text(metric, row.diff_mean, difference=True),
+        f"{display.text(metric, row.diff_lo, difference=True)} to "
+        f"{display.text(metric, row.diff_hi, difference=True)}",
+    ]
+
+
 def _is_scenario(spec: str) -> bool:
     from cwbsim.scenarios.schema import builtin_scenarios, is_scenario_file
 
@@ -235,14 +249,7 @@ def compare(
             table.add_column(column, justify="right")
         for metric in display.compared():
             row = last.loc[metric]
-            cells = [
-                display.label(metric),
-                display.text(metric, row.baseline_mean),
-                display.text(metric, row.scenario_mean),
-                display.text(metric, row.diff_mean, difference=True),
-                f"{display.text(metric, row.diff_lo, difference=True)} to "
-                f"{display.text(metric, row.diff_hi, difference=True)}",
-            ]
+            cells = _difference_cells(metric, row)
             if drawing:
                 cells.append(
                     f"{display.text(metric, row.param_lo, difference=True)} to "
@@ -257,15 +264,7 @@ def compare(
                 for column in ("Metric", "Baseline", "Scenario", "Difference", "90% interval"):
                     by_area.add_column(column, justify="right")
                 for metric in display.headlines():
-                    row = final.loc[metric]
-                    by_area.add_row(
-                        display.label(metric),
-                        display.text(metric, row.baseline_mean),
-                        display.text(metric, row.scenario_mean),
-                        display.text(metric, row.diff_mean, difference=True),
-                        f"{display.text(metric, row.diff_lo, difference=True)} to "
-                        f"{display.text(metric, row.diff_hi, difference=True)}",
-                    )
+                    by_area.add_row(*_difference_cells(metric, final.loc[metric]))
                 console.print(by_area)
         if drawing:
             console.print(

@@ -119,11 +119,9 @@ class LocalEconomy(mesa.Model):
         n_anchor, n_areas = len(economy.anchor_idx), len(economy.area_codes)
         opening = AreaFlows.zeros(n_anchor, len(economy.household_idx), n_areas)
         opening.anchor_income = fast.funding_step[:n_anchor].copy()
-        opening.round2 = np.bincount(
-            self.state.round2_anchor * n_areas + economy.area[self.state.round2_payee],
-            self.state.round2_value,
-            minlength=n_anchor * n_areas,
-        ).reshape(n_anchor, n_areas)
+        opening.round2 = fast.by_anchor_and_area(
+            self.state.round2_anchor, self.state.round2_payee, self.state.round2_value
+        )
         self.views = self._views(areas)
         self.recorders = {
             view.name: Recorder(economy, opening, view, distributions=k == 0)

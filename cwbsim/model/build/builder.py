@@ -24,6 +24,7 @@ from cwbsim.model.codes import ANCHOR, CHANNELS, FIRM, HOUSEHOLD, INJECTIONS, ST
 from cwbsim.model.engine.analytic import steady_state_iterative
 from cwbsim.model.engine.matrices import check_budgets, transition_matrix
 from cwbsim.model.record.metrics import income_distribution
+from cwbsim.model.spec.areas import several_places
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.types import TIERS
 from cwbsim.model.state.edges import Edges
@@ -76,7 +77,7 @@ def build_economy(spec: EconomySpec, rng: np.random.Generator) -> Economy:
     """
     area_index = {a.code: i for i, a in enumerate(spec.areas)}
     area_tier = np.array([TIERS.index(a.tier) for a in spec.areas], dtype=np.int64)
-    distance = spec_distances(spec) if int(np.sum(area_tier == 0)) > 1 else None
+    distance = spec_distances(spec) if several_places(spec) else None
     firms = draw_firms(spec, area_index, rng)
     firms.tier = area_tier[firms.area]
     contracts, access = build_contracts(spec, firms, len(spec.anchors), rng, distance is not None)

@@ -10,7 +10,7 @@ from cwbsim.model.errors import InputError
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.types import SECTIONS, TIERS, months_between
 from cwbsim.model.state.edges import Edges
-from cwbsim.model.state.structure import Contracts
+from cwbsim.model.state.structure import Contracts, tiers_seen_from
 
 
 def _portfolio_contracts(
@@ -77,14 +77,10 @@ def firm_tiers_seen_from(spec: EconomySpec, firms: Firms, area: str, places: boo
     In one place, the spec's tiers; with several places (``places``), an anchor in a
     place sees its own place as local and the other places and the region as region.
     """
-    codes = [a.code for a in spec.areas]
-    home = codes.index(area)
-    if not places or spec.areas[home].tier != "local":
+    home = [a.code for a in spec.areas].index(area)
+    if not places:
         return firms.tier
-    outside = TIERS.index("outside")
-    return np.where(
-        firms.area == home, 0, np.where(firms.tier == outside, outside, TIERS.index("region"))
-    )
+    return tiers_seen_from(home, spec.areas[home].tier == "local", firms.area, firms.tier)
 
 
 def build_contracts(

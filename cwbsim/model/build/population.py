@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cwbsim.model.build.sectors import size_factor
+from cwbsim.model.spec.areas import several_places
 from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.model.spec.types import OWNERSHIPS, SECTIONS, SIZE_BANDS
 
@@ -194,8 +195,7 @@ def _dormant_sectors(spec: EconomySpec, area_index: dict) -> tuple[np.ndarray, n
     if not local_areas:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     slots = spec.behaviour.adaptation.entrants_per_sector
-    several = sum(a.tier == "local" for a in spec.areas) > 1
-    groups = [[area] for area in local_areas] if several else [local_areas]
+    groups = [[area] for area in local_areas] if several_places(spec) else [local_areas]
     sectors, areas = [], []
     for group in groups:
         local_sectors = sorted(

@@ -147,6 +147,14 @@ class VectorisedEngine:
         self.round2_payee = np.concatenate(payee) if payee else np.zeros(0, np.int64)
         self.round2_share = np.concatenate(share) if share else np.zeros(0)
 
+    def by_anchor_and_area(
+        self, anchor: np.ndarray, payee: np.ndarray, value: np.ndarray
+    ) -> np.ndarray:
+        """Anchors' payments ``value`` to agents ``payee`` summed by anchor and payee area, £."""
+        n_anchor, n_areas = self.n_anchor, self.n_areas
+        key = anchor * n_areas + self.economy.area[payee]
+        return np.bincount(key, value, minlength=n_anchor * n_areas).reshape(n_anchor, n_areas)
+
     def transition(self) -> sp.csr_matrix:
         """The whole-economy payment matrix ``P`` (sum of the channel matrices)."""
         return sum(self.matrices[c] for c in EDGE_CHANNELS).tocsr()
@@ -184,11 +192,7 @@ class VectorisedEngine:
             household_income=receipts[self.households, 0] + self.household_injection,
             anchor_procurement=(self.anchor_areas @ x[:n_anchor]).reshape(n_anchor, n_areas + 1),
             anchor_income=self.funding_step[:n_anchor].copy(),
-            round2=np.bincount(
-                self.round2_anchor * n_areas + area[self.round2_payee],
-                round2_value,
-                minlength=n_anchor * n_areas,
-            ).reshape(n_anchor, n_areas),
+            round2=self.by_anchor_and_area(self.round2_anchor, self.round2_payee, round2_value),
             round3=round3,
             traced=np.array([receipts[m, 1].sum() for m in self.members]),
             spent=x,

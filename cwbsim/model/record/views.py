@@ -12,6 +12,7 @@ different run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -75,8 +76,9 @@ class View:
         """Mask over the household agents: those living in the group."""
         return self.local[economy.area[economy.household_idx]]
 
-    def fold(self, flows: AreaFlows) -> StepFlows:
-        """The flows by tier, with this group as the local tier."""
+    @cached_property
+    def _folding(self) -> tuple[np.ndarray, np.ndarray]:
+        """0/1 matrices from area groups to tier groups, and from supplier areas to tiers."""
         tier = self.area_tier
         n_areas = len(tier)
         group = np.concatenate(
@@ -86,6 +88,11 @@ class View:
         to_groups[np.arange(len(group)), group] = 1.0
         to_tiers = np.zeros((n_areas + 1, N_TIERS))
         to_tiers[np.arange(n_areas + 1), np.append(tier, OUTSIDE_TIER)] = 1.0
+        return to_groups, to_tiers
+
+    def fold(self, flows: AreaFlows) -> StepFlows:
+        """The flows by tier, with this group as the local tier."""
+        to_groups, to_tiers = self._folding
         local = self.local
         return StepFlows(
             ledger=to_groups.T @ flows.ledger @ to_groups,

@@ -82,7 +82,6 @@ class Tendering:
         for area in self.home_areas:
             first_anchor = int(np.flatnonzero(self.anchor_area == area)[0])
             self.pools_by_home.append(self._pools(first_anchor))
-        self.pools = self.pools_by_home[0] if self.pools_by_home else []
 
     def _pools(self, anchor: int) -> list:
         economy = self.economy

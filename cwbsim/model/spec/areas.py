@@ -5,6 +5,11 @@ from __future__ import annotations
 from cwbsim.model.errors import InputError
 
 
+def several_places(spec) -> bool:
+    """Whether ``spec`` is a city-region: more than one area modelled in full (tier local)."""
+    return sum(a.tier == "local" for a in spec.areas) > 1
+
+
 def joined(names: list[str]) -> str:
     """Names of a group for people: one or two names, else how many areas."""
     if len(names) <= 2:

@@ -37,6 +37,17 @@ class Contracts:
             setattr(self, name, np.concatenate([column, column[copies]]))
 
 
+def tiers_seen_from(home, home_is_place, area: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """Tiers of agents in ``area`` (spec tiers ``tier``) as seen from the area ``home``.
+
+    From a place (``home_is_place``) of a city-region, the place itself is local, the
+    other modelled areas are region and the rest stays outside; from elsewhere, the
+    spec's tiers. ``home`` and ``home_is_place`` are per agent or one value.
+    """
+    seen = np.where(area == home, LOCAL, np.where(tier == OUTSIDE_TIER, OUTSIDE_TIER, REGION))
+    return np.where(home_is_place, seen, tier)
+
+
 @dataclass
 class Economy:
     """Everything the engine needs, as arrays indexed by agent.
@@ -104,10 +115,7 @@ class Economy:
         if not self.multi_place:
             return tier
         home = self.area[payer]
-        seen = np.where(
-            self.area[payee] == home, LOCAL, np.where(tier == OUTSIDE_TIER, OUTSIDE_TIER, REGION)
-        )
-        return np.where(self.area_tier[home] == LOCAL, seen, tier)
+        return tiers_seen_from(home, self.area_tier[home] == LOCAL, self.area[payee], tier)
 
     @property
     def n(self) -> int:
