@@ -6,6 +6,7 @@ from conftest import ENGINES
 from economies import small_spec
 
 from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.engine.vectorised import VectorisedEngine
 
 
 def test_vectorised_and_reference_engines_agree_over_24_steps():
@@ -41,3 +42,55 @@ def test_graph_follows_retendered_contracts():
         data = graph.get_edge_data(int(proc.payer[k]), int(proc.payee[k]), key=("contract", k))
         assert data is not None and data["share"] == proc.share[k]
     assert sum(1 for *_, c in graph.edges(data="channel") if c == "procurement") == len(proc)
+
+
+def test_values_refreshed_on_the_kept_pattern_equal_a_rebuild():
+    model = LocalEconomy(small_spec(), rng=5)
+    model.run_years(1)  # households revise their spending: a refresh on the kept pattern
+    engine, economy = model.engine, model.economy
+    rng = np.random.default_rng(0)
+    edges = economy.edges["consumption"]
+    edges.share = edges.share * rng.uniform(0.5, 1.0, len(edges))  # new shares, same ends
+    economy.budget["savings"][economy.household_idx] *= 0.9  # a budget-only channel
+    for channel in ("consumption", "savings"):
+        engine.refresh(channel)
+        assert engine._patterns[channel].entries is not None  # the in-place path ran
+    rebuilt = VectorisedEngine(economy)
+    for channel in ("consumption", "savings"):
+        np.testing.assert_allclose(engine.leaks[channel], rebuilt.leaks[channel], rtol=1e-15)
+        np.testing.assert_allclose(
+            engine.grouped[channel].toarray(), rebuilt.grouped[channel].toarray(), rtol=1e-15
+        )
+    np.testing.assert_allclose(
+        engine.matrices["consumption"].toarray(), rebuilt.matrices["consumption"].toarray()
+    )
+    rows = engine.share_rows
+    expected = sum(rebuilt._area_shares(c, rows) for c in rebuilt.area_share_by_channel)
+    np.testing.assert_allclose(engine.area_receipt_share, expected, rtol=1e-15)
+
+
+def test_columns_patched_after_edges_move_equal_a_rebuild_exactly():
+    model = LocalEconomy(small_spec(), rng=6)
+    engine, economy = model.engine, model.economy
+    patched = []
+    patch = engine._patch_columns
+    engine._patch_columns = lambda *args: patched.append(args[0]) or patch(*args)
+    rng = np.random.default_rng(1)
+    firms = economy.firm_idx
+    for channel in ("consumption", "inputs"):
+        edges = economy.edges[channel]
+        moved = rng.choice(len(edges), 5, replace=False)
+        edges.payee[moved] = rng.choice(firms, 5)  # custom redirected to other firms
+        reshared = rng.choice(len(edges), 3, replace=False)
+        edges.share[reshared] *= 0.5
+        engine.refresh(channel)
+    assert patched == ["consumption", "inputs"]
+    rebuilt = VectorisedEngine(economy)
+    for channel in ("consumption", "inputs"):
+        np.testing.assert_array_equal(
+            engine.matrices[channel].toarray(), rebuilt.matrices[channel].toarray()
+        )
+        np.testing.assert_array_equal(
+            engine.grouped[channel].toarray(), rebuilt.grouped[channel].toarray()
+        )
+        np.testing.assert_array_equal(engine.leaks[channel], rebuilt.leaks[channel])

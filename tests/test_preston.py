@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cwbsim.model.agents import Household
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.scenarios.running import run_economy
 
@@ -32,7 +33,9 @@ def test_preston_population_and_firms(preston_spec):
     units = place_data.units("E07000123").sum()
     assert units == pytest.approx(6_870)  # ONS local units, 2024
     assert local_firms == 6_870 - 6  # less the six anchors' own workplaces
+    assert not model._agents_made  # Mesa agents are made on first use
     assert len(model.agents) == economy.n
+    assert len(model.agents_by_type[Household]) == 59_600
     first = model.agents.to_list()[0]
     assert first.name == "Lancashire County Council" and first.tier == "local"
 

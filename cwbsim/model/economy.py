@@ -69,6 +69,10 @@ class LocalEconomy(mesa.Model):
         (:func:`~cwbsim.model.spec.areas.resolve_area`): every one is recorded, the
         first feeds the DataCollector (default: the spec's ``report``, else its
         local-tier areas). Only the metrics depend on it, never the run.
+    monthly_distributions : bool
+        Compute the residents' median income and Gini every month for the DataCollector
+        (a sort of every household each step). Off, they are NaN in the monthly series;
+        every yearly record has them either way, from each household's income of the year.
     """
 
     def __init__(
@@ -80,6 +84,7 @@ class LocalEconomy(mesa.Model):
         adaptive: bool = True,
         check_conservation: bool = False,
         areas: list[str] | None = None,
+        monthly_distributions: bool = False,
     ):
         super().__init__(rng=rng)
         if engine not in ENGINES:
@@ -92,11 +97,7 @@ class LocalEconomy(mesa.Model):
         self._graph: nx.MultiDiGraph | None = None
 
         economy = self.economy
-        Anchor.create_agents(self, len(economy.anchor_idx), idx=economy.anchor_idx.tolist())
-        Firm.create_agents(self, len(economy.firm_idx), idx=economy.firm_idx.tolist())
-        Household.create_agents(
-            self, len(economy.household_idx), idx=economy.household_idx.tolist()
-        )
+        self._agents_made = False
 
         # Each adaptive process draws from its own child of the run's seed, so a policy
         # that changes one process leaves the others' random draws as they were: common
@@ -106,7 +107,7 @@ class LocalEconomy(mesa.Model):
             for k, name in enumerate(("tenders", "labour", "firms"))
         }
         fast = VectorisedEngine(economy)
-        self.state = opening_state(fast)
+        self.state = opening_state(fast, economy.extra.pop("steady_spent", None))
         self.engine = fast if engine == "vectorised" else ReferenceEngine(economy)
         self.tendering = Tendering(economy, self.spec.behaviour.tenders)
         rules = self.spec.behaviour.adaptation
@@ -124,7 +125,9 @@ class LocalEconomy(mesa.Model):
         )
         self.views = self._views(areas)
         self.recorders = {
-            view.name: Recorder(economy, opening, view, distributions=k == 0)
+            view.name: Recorder(
+                economy, opening, view, distributions=monthly_distributions and k == 0
+            )
             for k, view in enumerate(self.views)
         }
         self.recorder = self.recorders[self.views[0].name]
@@ -143,6 +146,41 @@ class LocalEconomy(mesa.Model):
             if name not in {v.name for v in views}:
                 views.append(View.of(self.economy, codes, name))
         return views
+
+    def _make_agents(self) -> None:
+        """Create the Mesa agents, one handle per row of the arrays, on first use.
+
+        The engines never need them, and a million of them take seconds to make, so
+        ``model.agents``, ``agents_by_type`` and ``agent_types`` create them when first read
+        (in the same order, so with the same ``unique_id`` as if made up front).
+        """
+        if self._agents_made:
+            return
+        self._agents_made = True
+        economy = self.economy
+        Anchor.create_agents(self, len(economy.anchor_idx), idx=economy.anchor_idx.tolist())
+        Firm.create_agents(self, len(economy.firm_idx), idx=economy.firm_idx.tolist())
+        Household.create_agents(
+            self, len(economy.household_idx), idx=economy.household_idx.tolist()
+        )
+
+    @property
+    def agents(self):
+        """Every agent (Mesa's agent set), created on first use."""
+        self._make_agents()
+        return mesa.Model.agents.fget(self)
+
+    @property
+    def agents_by_type(self):
+        """Agents by class (Mesa's agent sets), created on first use."""
+        self._make_agents()
+        return mesa.Model.agents_by_type.fget(self)
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Agent classes, with the agents created on first use."""
+        self._make_agents()
+        return mesa.Model.agent_types.fget(self)
 
     def child_seed(self, k: int) -> np.random.SeedSequence:
         """Child ``k`` of the run's seed, made without changing the seed itself.
@@ -199,6 +237,8 @@ class LocalEconomy(mesa.Model):
             )
         for channel in CHANNELS:
             if channel in channels:
+                revisions = economy.channel_revisions
+                revisions[channel] = revisions.get(channel, 0) + 1
                 self.engine.refresh(channel)
                 if self._graph is not None and channel in EDGE_CHANNELS:
                     sync_channel(self._graph, economy, channel)

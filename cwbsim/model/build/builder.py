@@ -268,8 +268,11 @@ def _open_at_steady_state(
     check_budgets(economy)
     economy.injection["exports"][economy.firm_idx] = _export_demand(economy, target_revenue)
     _income_dependent_spending(economy, target_revenue)
-    revenue = STEPS_PER_YEAR * _steady_spending(economy)[economy.firm_idx]
-    economy.capacity = capacity_multiple * np.maximum(revenue, target_revenue)
+    spent = _steady_spending(economy)
+    economy.capacity = capacity_multiple * np.maximum(
+        STEPS_PER_YEAR * spent[economy.firm_idx], target_revenue
+    )
+    economy.extra["steady_spent"] = spent  # the engine opens from it, not solving it again
 
 
 def _steady_spending(economy: Economy) -> np.ndarray:

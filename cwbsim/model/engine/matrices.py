@@ -15,29 +15,36 @@ from cwbsim.model.state.edges import Edges
 from cwbsim.model.state.structure import Economy
 
 
-def channel_matrix(edges: Edges, n: int) -> sp.csc_matrix:
-    """Payment shares of one channel as an ``n x n`` CSC matrix (payee rows, payer columns).
+def channel_matrix(edges: Edges, n: int, rows: int | None = None) -> sp.csc_matrix:
+    """Payment shares of one channel as a CSC matrix (payee rows, payer columns).
 
-    CSC because a payer has few relationships and a payee may have thousands:
-    building it sorts short columns, not long rows.
+    ``n`` columns (payers) and ``rows`` rows (payees; default ``n``). CSC because a
+    payer has few relationships and a payee may have thousands: building it sorts
+    short columns, not long rows.
     """
-    matrix = sp.csc_matrix((edges.share, (edges.payee, edges.payer)), shape=(n, n))
+    shape = (n if rows is None else rows, n)
+    matrix = sp.csc_matrix((edges.share, (edges.payee, edges.payer)), shape=shape)
     matrix.sum_duplicates()
     return matrix
 
 
-def leak_shares(budget: np.ndarray, matrix: sp.csc_matrix) -> np.ndarray:
+def leak_shares(
+    budget: np.ndarray, matrix: sp.csc_matrix, agents: np.ndarray | None = None
+) -> np.ndarray:
     """Share of each payer's outflow leaving to the outside in one channel.
 
-    ``budget - column sums``, with rounding noise below 1e-12 set to zero.
+    ``budget - column sums``, with rounding noise below 1e-12 set to zero. ``agents``
+    are the agents of the matrix's columns, for the error (default: column ``j`` is
+    agent ``j``).
     """
     placed = np.add.reduceat(np.append(matrix.data, 0.0), matrix.indptr[:-1])
     placed[np.diff(matrix.indptr) == 0] = 0.0
     leak = budget - placed
     if np.any(leak < -1e-9):
         worst = int(np.argmin(leak))
+        agent = worst if agents is None else int(agents[worst])
         raise ValueError(
-            f"agent {worst} pays {placed[worst]:.6g} of its outflow along edges, "
+            f"agent {agent} pays {placed[worst]:.6g} of its outflow along edges, "
             f"above its channel budget {budget[worst]:.6g}"
         )
     leak[np.abs(leak) < 1e-12] = 0.0

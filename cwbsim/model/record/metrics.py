@@ -308,9 +308,14 @@ def local_payment_share(economy, tier: np.ndarray | None = None) -> np.ndarray:
     agent_tier = economy.tier if tier is None else tier
     out = np.zeros(economy.n)
     for edges in economy.edges.values():
-        local = agent_tier[edges.payee] == LOCAL
-        out += np.bincount(edges.payer[local], edges.share[local], minlength=economy.n)
+        out += local_payment_part(edges, agent_tier, economy.n)
     return out
+
+
+def local_payment_part(edges, tier: np.ndarray, n: int) -> np.ndarray:
+    """Share of each agent's outflow paid to local-tier agents in one channel, shape (n,)."""
+    local = tier[edges.payee] == LOCAL
+    return np.bincount(edges.payer[local], edges.share[local], minlength=n)
 
 
 def step_values(

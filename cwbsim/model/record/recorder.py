@@ -10,7 +10,7 @@ from cwbsim.model.engine.flows import AreaFlows
 from cwbsim.model.record.metrics import (
     METRICS,
     income_distribution,
-    local_payment_share,
+    local_payment_part,
     respend_groups,
     step_values,
 )
@@ -61,16 +61,14 @@ class Recorder:
         self.current: dict[str, float] = {}
         self._respend: tuple | None = None
         self._revision = -1
+        self._payment_parts: dict[str, tuple[int, np.ndarray]] = {}
 
     def record(self, area_flows: AreaFlows) -> dict[str, float]:
         """Record one step; return its metric values."""
         economy = self.economy
         flows = self.view.fold(area_flows)
         if self._revision != economy.revision:  # relationships changed: re-read them
-            self._respend = (
-                respend_groups(economy, self.tier),
-                local_payment_share(economy, self.tier),
-            )
+            self._respend = (respend_groups(economy, self.tier), self._local_payment_share())
             self._revision = economy.revision
         values = step_values(
             flows,
@@ -98,6 +96,19 @@ class Recorder:
         self.previous = flows
         self.current = values
         return values
+
+    def _local_payment_share(self) -> np.ndarray:
+        """:func:`~cwbsim.model.record.metrics.local_payment_share`, re-reading changed channels only."""
+        economy = self.economy
+        total = np.zeros(economy.n)
+        for channel, edges in economy.edges.items():
+            revision = economy.channel_revisions.get(channel, 0)
+            kept = self._payment_parts.get(channel)
+            if kept is None or kept[0] != revision:
+                kept = (revision, local_payment_part(edges, self.tier, economy.n))
+                self._payment_parts[channel] = kept
+            total += kept[1]
+        return total
 
     def _close_year(self) -> None:
         """Close a year: every household's income of the year, and the residents' distribution."""

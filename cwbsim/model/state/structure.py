@@ -96,6 +96,8 @@ class Economy:
     extra: dict[str, object] = field(default_factory=dict)
     revision: int = 0
     """Counts changes to relationships, budgets or firms (readers cache by it)."""
+    channel_revisions: dict[str, int] = field(default_factory=dict)
+    """Counts changes to each channel's relationships or budget (readers cache by it)."""
     distance_km: np.ndarray | None = None
     """Distances between the areas' centroids, km (:mod:`cwbsim.model.build.gravity`)."""
 
