@@ -1,4 +1,4 @@
-"""The app's parts that need no browser: levers, explorer model, flow summaries, uploads, assets."""
+"""The app's parts that need no browser: levers, explorer model, areas, flow summaries, uploads, assets."""
 
 import io
 import json
@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import solara
 from economies import small_spec
+from typer.testing import CliRunner
 
 from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.model.codes import CHANNELS, KINDS, N_GROUPS, TIER_NAMES
@@ -20,6 +22,7 @@ from cwbsim.scenarios.parameters import field_bounds
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import Scenario, load_scenario
 from cwbsim.viz import assets, flowdata, levers, options, uploads
+from cwbsim.viz.areas import parse_app_areas
 from cwbsim.viz.explorer import ExplorerEconomy, parse_uploaded_scenario
 
 SPEND = Path(__file__).parent / "data" / "spend" / "1701.csv"
@@ -376,3 +379,134 @@ def test_serving_without_assets_is_a_one_line_error(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and "run `cwbsim assets`" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# Areas (issue 15): `cwbsim app --area` and the area picker. lancashire-2012 takes ~4 s to
+# build, so one model serves these tests.
+
+
+@pytest.fixture(scope="module")
+def lancashire():
+    """lancashire-2012 two months in, recording Preston, Lancashire and the county (E10000017).
+
+    The areas reach the model as ``cwbsim app --area`` hands them to the server.
+    """
+    from cwbsim.cli.browser import app_areas
+
+    areas, groups = parse_app_areas(json.dumps(app_areas(["Preston", "Lancashire", "E10000017"])))
+    model = ExplorerEconomy(
+        "lancashire-2012", "lancashire-2012", rng=5, areas=areas, area_groups=groups
+    )
+    model.step()
+    model.step()
+    return model
+
+
+def _render(card, model, area):
+    """Render ``card(model, area)`` outside a browser: a reader of its KPI HTML, and its selects."""
+    import ipyvuetify as v
+
+    @solara.component
+    def Card():
+        return card(model, area)
+
+    _, rendered = solara.render(Card(), handle_error=False)
+
+    def kpis() -> str:
+        (html,) = [
+            w
+            for w in rendered.find(solara.widgets.HTML).widgets
+            if "cwb-kpis" in w.unsafe_innerHTML
+        ]
+        return html.unsafe_innerHTML
+
+    return kpis, rendered.find(v.Select).widgets
+
+
+def _kpi(html: str, metric: str) -> float:
+    start = html.index(f'data-metric="{metric}" data-value="') + len(
+        f'data-metric="{metric}" data-value="'
+    )
+    return float(html[start : html.index('"', start)])
+
+
+def test_the_app_records_the_areas_asked_and_reset_keeps_them(lancashire):
+    import inspect
+
+    from cwbsim.viz.app import explorer_params
+
+    assert [v.name for v in lancashire.views] == ["Preston", "Lancashire", "E10000017"]
+    assert lancashire.area_error is None and lancashire.input_error is None
+    county = lancashire.spec.groups["E10000017"]  # added by --area, as `cwbsim run` adds it
+    assert len(county) == 12 and "E06000008" not in county  # not Blackburn with Darwen
+    params = explorer_params(lancashire)
+    assert params["areas"] == ["Preston", "Lancashire", "E10000017"]
+    assert params["area_groups"]["lancashire-2012"]["E10000017"] == county
+    inspect.signature(ExplorerEconomy).bind(**params)  # what SolaraViz's Reset passes
+
+
+def test_switching_the_area_changes_what_the_cards_and_charts_read(lancashire):
+    import pandas as pd
+
+    from cwbsim.viz.compare_view import compared_areas
+    from cwbsim.viz.explorer_view import ChartBoard, _frame_bytes, summary_card
+
+    area = solara.reactive(None)
+    kpis, selects = _render(summary_card, lancashire, area)
+    (select,) = selects
+    assert select.items == ["Preston", "Lancashire", "E10000017"] and select.v_model == "Preston"
+    preston = lancashire.recorders["Preston"].current["local_share"]
+    assert 'data-area="Preston"' in kpis() and _kpi(kpis(), "local_share") == preston
+    select.v_model = "Lancashire"  # the user picks Lancashire
+    assert area.value == "Lancashire" and 'data-area="Lancashire"' in kpis()
+    county = lancashire.recorders["Lancashire"].current["local_share"]
+    assert _kpi(kpis(), "local_share") == county and county > 2 * preston
+    board = ChartBoard()
+    for name in ("Preston", "Lancashire"):
+        board.draw(lancashire, "timeseries", name)
+        step, option = board.latest("timeseries")
+        assert (step, board.areas["timeseries"]) == (
+            2,
+            name,
+        ) and f"Over time · {name} · " in option["title"][0]["text"]
+        local = next(s for s in option["series"] if s["name"] == "local")["data"]
+        values = [row["local_share"] * 100 for row in lancashire.recorders[name].values]
+        assert local == pytest.approx(values, rel=1e-6)
+    frame = pd.read_csv(io.BytesIO(_frame_bytes(lancashire, "csv", "Lancashire")))
+    assert list(frame.area) == ["Lancashire"] * 2 and frame.local_share.iloc[-1] == county
+    assert lancashire.shown_area("Atlantis") == "Preston"  # an area it does not record
+    assert compared_areas(lancashire, "Lancashire") == ["Lancashire", "Preston", "E10000017"]
+
+
+def test_an_area_the_economy_lacks_is_a_message_and_one_area_shows_no_picker():
+    from cwbsim.viz.compare_view import compared_areas
+    from cwbsim.viz.explorer_view import summary_card
+
+    model = ExplorerEconomy(rng=3, areas=["Atlantis"])
+    assert model.area_error == (
+        "--area: 'Atlantis' is not an area or group of preston-2012 "
+        "(allowed: places, Preston, Rest of Lancashire, Rest of the UK, or area codes)"
+    )
+    assert model.input_error is None and model.plan.intervention  # the scenario still runs
+    assert len(model.views) == 1 and compared_areas(model, None) is None
+    kpis, selects = _render(summary_card, model, solara.reactive(None))
+    assert selects == [] and "cwb-kpis" in kpis()
+
+
+def test_app_area_is_checked_before_the_server_starts(monkeypatch):
+    from cwbsim.cli import app, browser
+
+    started = []
+    monkeypatch.setattr(browser, "_viz", lambda *args, replace=False: started.append(args))
+    bad = CliRunner().invoke(app, ["app", "--area", "Atlantis"])
+    assert bad.exit_code == 2 and started == []
+    message = bad.stderr.strip()
+    assert message.startswith("error: --area: 'Atlantis' fits no built-in economy: ")
+    assert "not an area or group of preston-2012" in message and "\n" not in message
+    good = CliRunner().invoke(app, ["app", "--area", "Burnley", "--port", "9000"])
+    assert good.exit_code == 0, good.output
+    (args,) = started
+    assert args[:5] == ("serve", "--host", "127.0.0.1", "--port", "9000")
+    assert args[5] == "--areas" and parse_app_areas(args[6]) == (["Burnley"], {})
+    with pytest.raises(InputError, match=r"^CWBSIM_APP_AREAS: '\{\"areas\": \[\]\}' is not of"):
+        parse_app_areas('{"areas": []}')

@@ -53,9 +53,22 @@ def assets(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8765,
+    areas: Annotated[
+        str | None,
+        typer.Option(
+            help='Areas to record, as `cwbsim app --area` writes them: JSON {"areas": '
+            '[names], "groups": {economy: {name: [codes]}}}.'
+        ),
+    ] = None,
 ) -> None:
     """Serve the app with Solara (production mode, no browser opened)."""
     from cwbsim.viz import assets as offline
+    from cwbsim.viz.areas import AREAS_ENV, parse_app_areas
+
+    try:
+        parse_app_areas(areas, "--areas")
+    except InputError as error:
+        _fail(str(error))
 
     missing = offline.missing_assets()
     if missing:
@@ -68,6 +81,9 @@ def serve(
                "--port", str(port), "--production", "--no-open"]  # fmt: skip
     errors.print(f"cwbsim app on http://{host}:{port}/ (Ctrl+C stops it)")
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    env.pop(AREAS_ENV, None)  # the areas are the ones asked for here, or the economy's own
+    if areas:
+        env[AREAS_ENV] = areas
     if os.name == "posix":  # become the server, so that stopping this process stops it
         os.execve(sys.executable, command, env)
     try:

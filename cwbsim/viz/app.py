@@ -6,18 +6,23 @@ metrics, time series, Sankey, flow network and downloads), **Compare** (the scen
 in force against its base economy over paired seeds) and **Spend file**
 (upload and analyse a spend file). The economy and scenario (built in, or an
 uploaded scenario file) are chosen outside SolaraViz, so that choosing a
-scenario sets the levers to its values.
+scenario sets the levers to its values. The areas the model records come from
+``cwbsim app --area`` (:data:`~cwbsim.viz.areas.AREAS_ENV`), else the economy's
+``report``; when there are several, Explore and Compare share the one chosen.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import solara
 from mesa.visualization import SolaraViz
 
+from cwbsim.model.errors import InputError
 from cwbsim.model.spec.files import builtin_specs, decode_toml
 from cwbsim.scenarios.schema import builtin_scenarios
+from cwbsim.viz.areas import AREAS_ENV, parse_app_areas
 from cwbsim.viz.compare_view import ComparePanel
 from cwbsim.viz.explorer import (
     DEFAULT_ECONOMY,
@@ -48,6 +53,18 @@ def _warn_if_assets_missing() -> None:
 
 _warn_if_assets_missing()
 
+
+def _app_areas() -> tuple[list[str] | None, dict]:
+    """The areas ``cwbsim app --area`` asked for (it checks them); a hand-set bad value warns."""
+    try:
+        return parse_app_areas(os.environ.get(AREAS_ENV))
+    except InputError as error:
+        print(f"warning: {error}; the app records each economy's own areas", file=sys.stderr)
+        return None, {}
+
+
+AREAS, AREA_GROUPS = _app_areas()
+
 UPLOADED = "uploaded: "
 """Prefix of an uploaded scenario's entry in the scenario list."""
 
@@ -60,6 +77,8 @@ def explorer_params(model: ExplorerEconomy) -> dict:
         "scenario_name": model.scenario_name,
         "scenario_text": model.scenario_text,
         "scenario_file": model.scenario_file,
+        "areas": model.areas_asked,
+        "area_groups": model.area_groups,
         **model_params(model.plan),
     }
 
@@ -85,14 +104,16 @@ def Page():
     view = solara.use_reactive(VIEWS[0])
     uploaded = solara.use_reactive(None)  # (file name, text) of an uploaded scenario
     problem = solara.use_reactive(None)
+    area = solara.use_reactive(None)  # the recorded area shown (None: the headline view)
 
     def build() -> ExplorerEconomy:
+        where = {"areas": AREAS, "area_groups": AREA_GROUPS}
         if scenario.value.startswith(UPLOADED) and uploaded.value:
             name, text = uploaded.value
             return ExplorerEconomy(
-                economy.value, scenario.value, scenario_text=text, scenario_file=name
+                economy.value, scenario.value, scenario_text=text, scenario_file=name, **where
             )
-        return ExplorerEconomy(economy.value, scenario.value)
+        return ExplorerEconomy(economy.value, scenario.value, **where)
 
     built = solara.use_memo(build, [economy.value, scenario.value, uploaded.value])
     model = solara.use_reactive(built)
@@ -127,9 +148,9 @@ def Page():
                 name="cwbsim: community wealth building",
                 play_interval=150,
             ).key(f"viz-{economy.value}-{scenario.value}-{id(built)}")
-            ExplorerView(current)
+            ExplorerView(current, area)
         elif view.value == "Compare":
-            ComparePanel(current).key(f"compare-{id(current)}")
+            ComparePanel(current, area).key(f"compare-{id(current)}")
         else:
             SpendPanel()
 

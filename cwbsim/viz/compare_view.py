@@ -2,6 +2,8 @@
 
 The comparison runs in a thread (``solara.lab.use_task``) through the same
 code and processes as ``cwbsim compare``; its errors are shown in the page.
+When the model records several areas, the comparison is of the one chosen
+(shared with the Explore view), as ``cwbsim compare --area`` reports it.
 """
 
 from __future__ import annotations
@@ -17,15 +19,34 @@ from cwbsim.scenarios.compare import LEVEL
 from cwbsim.scenarios.report import KEY_METRICS, chart
 from cwbsim.viz.comparing import run_comparison
 from cwbsim.viz.explorer import ExplorerEconomy
-from cwbsim.viz.widgets import read_bytes, safe, task_message, use_temp_folder
+from cwbsim.viz.widgets import area_picker, read_bytes, safe, task_message, use_temp_folder
 
 COMPARISONS = threading.BoundedSemaphore(1)
 """Comparisons run one at a time per server (each spreads over every core)."""
 
 
+def compared_areas(model: ExplorerEconomy, area: str | None) -> list[str] | None:
+    """The ``--area`` texts to compare: the shown area's first, then the model's other views.
+
+    ``None`` when the model records one view (the comparison's default is the same).
+    """
+    if len(model.views) < 2:
+        return None
+    shown = model.shown_area(area)
+    texts = model.area_texts
+    return [texts[shown], *(text for name, text in texts.items() if name != shown)]
+
+
 @solara.component
-def ComparePanel(model: ExplorerEconomy):
-    """Baseline (the base economy) against the scenario in force, over paired seeds."""
+def ComparePanel(model: ExplorerEconomy, area: solara.Reactive[str | None] | None = None):
+    """Baseline (the base economy) against the scenario in force, over paired seeds.
+
+    ``area`` holds the recorded area chosen (shared with the Explore view).
+    """
+    own = solara.use_reactive(None)
+    area = area if area is not None else own
+    shown = model.shown_area(area.value)
+    several = len(model.views) > 1
     seeds = solara.use_reactive(5)
     years = solara.use_reactive(3)
     progress = solara.use_reactive(0.0)
@@ -36,13 +57,17 @@ def ComparePanel(model: ExplorerEconomy):
     def run():
         progress.set(0.0)
         queued.set(True)
+        chosen = model.shown_area(area.value)  # the area chosen when the button was pressed
         with COMPARISONS:  # one comparison at a time on this server: each uses every core
             queued.set(False)
             workers = min(os.cpu_count() or 1, 2 * seeds.value)
-            return run_comparison(
+            comparison, files = run_comparison(
                 plan, seeds.value, years.value, folder,
                 workers=workers, progress=lambda done, total: progress.set(done / total),
+                areas=compared_areas(model, chosen),
+                groups=(model.area_groups or {}).get(model.economy_name),
             )  # fmt: skip
+            return comparison, files, chosen
 
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
     with solara.Column(classes=["cwb-compare"]):
@@ -51,7 +76,9 @@ def ComparePanel(model: ExplorerEconomy):
             f"Both arms run the same seeds (common random numbers), so the difference "
             f"has a narrow {LEVEL:.0%} interval. Interventions: "
             + (", ".join(i.type for i in plan.intervention) or "none")
+            + (f". Metrics of **{safe(shown)}**." if several else "")
         )
+        area_picker([v.name for v in model.views], shown, area.set)
         with solara.Row():
             solara.SliderInt("Seeds", value=seeds, min=2, max=20)
             solara.SliderInt("Years", value=years, min=1, max=10)
@@ -67,11 +94,11 @@ def ComparePanel(model: ExplorerEconomy):
                 f"Comparison failed: {task_message(task.exception)}", classes=["cwb-compare-error"]
             )
         if task.finished and task.value is not None:
-            comparison, files = task.value
-            _comparison_results(comparison, files)
+            comparison, files, compared = task.value
+            _comparison_results(comparison, files, compared if several else None)
 
 
-def _comparison_results(comparison, files: dict) -> None:
+def _comparison_results(comparison, files: dict, area: str | None = None) -> None:
     table = comparison.table
     last = table[(table.year == table.year.max()) & table.metric.isin(KEY_METRICS)]
     rows = [
@@ -88,7 +115,8 @@ def _comparison_results(comparison, files: dict) -> None:
     ]
     frame = pd.DataFrame(rows)
     solara.Markdown(
-        "Final year: means over seeds and the paired difference (scenario − baseline) with its "
+        (f"**{safe(area)}**. " if area else "")
+        + "Final year: means over seeds and the paired difference (scenario − baseline) with its "
         f"{LEVEL:.0%} interval; money in £m a year, shares in %, their differences in "
         "percentage points."
     )

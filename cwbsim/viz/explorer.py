@@ -5,6 +5,10 @@ everything the user chooses (economy, scenario, seed, levers) is a keyword
 argument of :class:`ExplorerEconomy`. Bad choices never raise: the model
 runs the base economy without interventions (or the default economy) and
 keeps the one-line reason in ``input_error`` for the page to show.
+
+``cwbsim app --area`` chooses the areas the model records (as ``cwbsim run
+--area`` does); they reach the app's server process as JSON in the environment
+variable :data:`~cwbsim.viz.areas.AREAS_ENV`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import threading
 
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
+from cwbsim.model.record.recorder import Recorder
+from cwbsim.model.spec.areas import resolve_area
 from cwbsim.model.spec.files import builtin_specs, load_spec, parse_toml
 from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.schema import (
@@ -110,6 +116,14 @@ class ExplorerEconomy(LocalEconomy):
         An uploaded scenario file's text and name, used instead of ``scenario_name``.
     rng : int or str
         The run's one seed (text from the page is parsed).
+    areas : list of str, optional
+        Areas to record, each an area, group or list of the economy
+        (:func:`~cwbsim.model.spec.areas.resolve_area`); default: the economy's
+        ``report``, else its local-tier areas. Those the economy does not have are
+        left out, with the reason in ``area_error``.
+    area_groups : dict, optional
+        Named groups of area codes to add, by economy (``{economy: {name: [codes]}}``):
+        what ``cwbsim app --area`` adds for a county or combined authority.
     scenario : object, optional
         Ignored: Mesa's SolaraViz passes its own scenario object on Reset.
     **levers : float
@@ -124,9 +138,12 @@ class ExplorerEconomy(LocalEconomy):
         scenario_text: str | None = None,
         scenario_file: str = "uploaded scenario",
         scenario=None,
+        areas: list[str] | None = None,
+        area_groups: dict[str, dict[str, list[str]]] | None = None,
         **levers,
     ):
         self.input_error: str | None = None
+        self.area_error: str | None = None
         self.lock = threading.RLock()
         try:
             seed = parse_seed(rng)
@@ -139,7 +156,18 @@ class ExplorerEconomy(LocalEconomy):
             base = economy if economy in builtin_specs() else DEFAULT_ECONOMY
             spec = load_spec(base)
             plan = Scenario(name=f"{base} (no interventions)", base=base)
-        super().__init__(spec, rng=seed)
+        groups = (area_groups or {}).get(spec.name)
+        if groups:
+            spec = spec.model_copy(update={"groups": {**spec.groups, **groups}})
+        self.area_texts = self._area_texts(spec, areas)
+        super().__init__(
+            spec,
+            rng=seed,
+            areas=list(self.area_texts.values()) or None,
+            monthly_distributions=True,  # the app charts the median and Gini by month
+        )
+        self.areas_asked = areas
+        self.area_groups = area_groups
         self.seed = seed
         self.economy_name = plan.base
         self.scenario_name = scenario_name
@@ -148,6 +176,35 @@ class ExplorerEconomy(LocalEconomy):
         self.plan = plan
         self.levers = {k: float(v) for k, v in levers.items() if k in LEVERS}
         self.driver = Driver(self, plan.intervention)
+
+    def _area_texts(self, spec, areas: list[str] | None) -> dict[str, str]:
+        """Each view's name and the text asking for it; what the spec lacks goes to ``area_error``.
+
+        Areas of which the spec has none leave the spec's own views (its ``report``).
+        The text is what :func:`~cwbsim.scenarios.compare.compare` is given to report
+        the same view (a view's name may not resolve: a list's is "A and B").
+        """
+        texts: dict[str, str] = {}
+        missing = []
+        for text in areas or []:
+            try:
+                texts.setdefault(resolve_area(spec, text)[0], text)
+            except InputError as error:
+                missing.append(str(error))
+        if missing:
+            self.area_error = "; ".join(missing)
+        if not texts:
+            for text in spec.report:
+                texts.setdefault(resolve_area(spec, text)[0], text)
+        return texts
+
+    def shown_area(self, name: str | None) -> str:
+        """The view to show: ``name`` if the model records it, else the headline view."""
+        return name if name in self.recorders else self.views[0].name
+
+    def recorder_of(self, name: str | None) -> Recorder:
+        """The recorder of the view :meth:`shown_area` picks for ``name``."""
+        return self.recorders[self.shown_area(name)]
 
     @property
     def months_run(self) -> int:

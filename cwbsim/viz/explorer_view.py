@@ -2,7 +2,9 @@
 
 :func:`ExplorerView` lays them out under Mesa's SolaraViz (which gives the
 play, step and reset controls and the model parameters) and re-renders after
-every step. The headline numbers render at once; the charts are ECharts
+every step. When the model records several areas (``cwbsim app --area``, or the
+economy's ``report``), a select picks the one the numbers, the time series and
+the downloads are of. The headline numbers render at once; the charts are ECharts
 options built in threads, off the render path, by a :class:`ChartBoard` per
 model that builds each chart at most once per step and keeps the previous one
 on screen meanwhile; the browser draws them.
@@ -24,7 +26,7 @@ from cwbsim.scenarios.running import versions
 from cwbsim.viz import flowdata, options
 from cwbsim.viz.explorer import ExplorerEconomy
 from cwbsim.viz.levers import LEVERS, lever_values
-from cwbsim.viz.widgets import safe
+from cwbsim.viz.widgets import area_picker, safe
 
 KPIS = tuple(m for m in display.headlines() if m != "anchor_spend")
 """The headline metrics shown as cards (this month's values; money as a yearly rate)."""
@@ -40,28 +42,38 @@ class ChartBoard:
     :meth:`draw` reads the model under the model's lock (a consistent state,
     never half a step) and builds the option under the board's own lock: calls
     queue, and a call that finds its chart already built for the model's
-    current step returns at once. So however fast the model plays, each chart
-    is built at most once per step, in a thread, off the render path.
+    current step (and, for the time series, area) returns at once. So however
+    fast the model plays, each chart is built at most once per step, in a
+    thread, off the render path.
     """
 
     def __init__(self):
         self.lock = threading.Lock()
         self.built: dict[str, tuple[int, dict]] = {}
+        self.areas: dict[str, str | None] = {}
+        """The recorded area each chart shows (``None`` for the whole economy)."""
 
     def latest(self, name: str) -> tuple[int, dict] | None:
         """The newest option of a chart and its step, whatever step that is."""
         return self.built.get(name)
 
-    def draw(self, model: ExplorerEconomy, name: str) -> None:
-        """Build ``name`` for the model's current step, unless it is built already."""
+    def draw(self, model: ExplorerEconomy, name: str, area: str | None = None) -> None:
+        """Build ``name`` for the model's current step, unless it is built already.
+
+        The time series is of the recorded area ``area`` (default: the headline
+        view); the Sankey and the network show the whole economy by tier.
+        """
         with self.lock:
             with model.lock:
                 step = model.months_run
-                if self.built.get(name, (None,))[0] == step:
+                shown = model.shown_area(area) if name == "timeseries" else None
+                if self.built.get(name, (None,))[0] == step and self.areas[name] == shown:
                     return
                 title = f"{model.plan.name} · step {step}"  # ECharts shows text, not HTML
                 if name == "timeseries":
-                    data = pd.DataFrame(model.recorder.values)
+                    data = pd.DataFrame(model.recorders[shown].values)
+                    if len(model.views) > 1:
+                        title = f"{shown} · {title}"
                 elif name == "sankey":
                     data = flowdata.sankey_links(model)
                     months = min(step, 12)
@@ -77,6 +89,7 @@ class ChartBoard:
             else:
                 option = options.network_option(data, f"Flows this month, £m · {title}")
             self.built[name] = (step, option)
+            self.areas[name] = shown
 
 
 BOARDS: weakref.WeakKeyDictionary[ExplorerEconomy, ChartBoard] = weakref.WeakKeyDictionary()
@@ -92,12 +105,13 @@ def board_for(model: ExplorerEconomy) -> ChartBoard:
 
 
 @solara.component
-def Chart(model: ExplorerEconomy, name: str):
+def Chart(model: ExplorerEconomy, name: str, area: str | None = None):
     """A chart built in a thread after each step; the previous one stays until it is ready."""
     update_counter.get()
     board = board_for(model)
     result = solara.use_thread(
-        lambda: board.draw(model, name), dependencies=[id(model), model.months_run, name]
+        lambda: board.draw(model, name, area),
+        dependencies=[id(model), model.months_run, name, area],
     )
     latest = board.latest(name)
     with solara.Div(
@@ -116,8 +130,8 @@ def Chart(model: ExplorerEconomy, name: str):
     return div
 
 
-def _kpi_html(model: ExplorerEconomy) -> str:
-    values = model.recorder.current
+def _kpi_html(model: ExplorerEconomy, area: str | None = None) -> str:
+    values = model.recorder_of(area).current
     cells = []
     for metric in KPIS:
         value = values.get(metric)
@@ -129,7 +143,8 @@ def _kpi_html(model: ExplorerEconomy) -> str:
             f'<div class="cwb-kpi-value">{shown}</div></div>'
         )
     return (
-        f'<div class="cwb-kpis" data-step="{model.months_run}">{"".join(cells)}</div>'
+        f'<div class="cwb-kpis" data-step="{model.months_run}" '
+        f'data-area="{html.escape(model.shown_area(area))}">{"".join(cells)}</div>'
         "<style>.cwb-kpis{display:flex;flex-wrap:wrap;gap:10px}.cwb-kpi{min-width:140px;"
         "padding:6px 10px;border:1px solid #ddd;border-radius:6px}.cwb-kpi-label{font-size:"
         "0.8em;color:#555}.cwb-kpi-value{font-size:1.3em;font-weight:600}</style>"
@@ -143,18 +158,25 @@ def _levers_in_force(model: ExplorerEconomy) -> str:
     return "; ".join(shown) or "none (the base economy as it is)"
 
 
-def summary_card(model: ExplorerEconomy):
-    """Month, headline metrics of the step just run, the scenario in force and any input error."""
+def summary_card(model: ExplorerEconomy, area: solara.Reactive[str | None]):
+    """Month, headline metrics of the step just run, the scenario in force and any input error.
+
+    With several recorded areas, a select picks the area (``area``) the metrics are of.
+    """
+    shown = model.shown_area(area.value)
     with solara.Card("This month") as card:
         if model.input_error:
             solara.Error(f"Not applied: {model.input_error}", classes=["cwb-input-error"])
+        if model.area_error:
+            solara.Error(f"Not applied: {model.area_error}", classes=["cwb-area-error"])
         done = model.months_run
         year, month = divmod(max(done - 1, 0), 12)
         when = f"Step {done} (year {year + 1}, month {month + 1})" if done else "Step 0"
         solara.Markdown(
             f"**{when}** · {safe(model.plan.name)} on {model.economy_name} · seed {model.seed}"
         )
-        solara.HTML(tag="div", unsafe_innerHTML=_kpi_html(model))
+        area_picker([v.name for v in model.views], shown, area.set)
+        solara.HTML(tag="div", unsafe_innerHTML=_kpi_html(model, shown))
         solara.Markdown("Levers in force: " + _levers_in_force(model))
         with solara.Details("What the levers do"):
             for lever in LEVERS.values():
@@ -162,10 +184,10 @@ def summary_card(model: ExplorerEconomy):
     return card
 
 
-def timeseries_card(model: ExplorerEconomy):
+def timeseries_card(model: ExplorerEconomy, area: str | None = None):
     """Local and local+region share, LM3, local income, jobs, unemployment, leakage by month."""
     with solara.Card("Over time") as card:
-        Chart(model, "timeseries")
+        Chart(model, "timeseries", area)
     return card
 
 
@@ -183,13 +205,15 @@ def network_card(model: ExplorerEconomy):
     return card
 
 
-def _frame_bytes(model: ExplorerEconomy, kind: str) -> bytes:
-    """The months run, one row each, as CSV or Parquet (with provenance in its metadata)."""
+def _frame_bytes(model: ExplorerEconomy, kind: str, area: str | None = None) -> bytes:
+    """The months run, one row each, of one recorded area, as CSV or Parquet (with provenance)."""
+    shown = model.shown_area(area)
     with model.lock:
-        frame = pd.DataFrame(list(model.recorder.values))
+        frame = pd.DataFrame(list(model.recorders[shown].values))
     frame.insert(0, "step", range(1, len(frame) + 1))
     frame.insert(1, "seed", model.seed)
     frame.insert(2, "scenario", model.plan.name)
+    frame.insert(3, "area", shown)
     buffer = io.BytesIO()
     if kind == "csv":
         frame.to_csv(buffer, index=False)
@@ -210,29 +234,38 @@ def _frame_bytes(model: ExplorerEconomy, kind: str) -> bytes:
     return buffer.getvalue()
 
 
-def downloads_card(model: ExplorerEconomy):
-    """The months run so far, as CSV and Parquet (with seed, scenario and versions)."""
+def downloads_card(model: ExplorerEconomy, area: str | None = None):
+    """The months run so far, as CSV and Parquet (with seed, scenario, area and versions)."""
+    shown = model.shown_area(area)
     with solara.Card("Download this run") as card:
         solara.Markdown(
-            f"{model.months_run} months, one row per month; money in £ per month. "
-            "The Parquet file records the scenario, seed and package versions."
+            f"{model.months_run} months, one row per month; money in £ per month"
+            + (f"; the metrics of {safe(shown)}. " if len(model.views) > 1 else ". ")
+            + "The Parquet file records the scenario, seed and package versions."
         )
         with solara.Row():
-            solara.FileDownload(lambda: _frame_bytes(model, "csv"), "cwbsim-run.csv",
+            solara.FileDownload(lambda: _frame_bytes(model, "csv", shown), "cwbsim-run.csv",
                                 label="CSV", mime_type="text/csv")  # fmt: skip
-            solara.FileDownload(lambda: _frame_bytes(model, "parquet"), "cwbsim-run.parquet",
-                                label="Parquet")  # fmt: skip
+            solara.FileDownload(lambda: _frame_bytes(model, "parquet", shown),
+                                "cwbsim-run.parquet", label="Parquet")  # fmt: skip
     return card
 
 
 @solara.component
-def ExplorerView(model: ExplorerEconomy):
-    """The explorer's cards, below SolaraViz's controls; re-rendered after every step."""
+def ExplorerView(model: ExplorerEconomy, area: solara.Reactive[str | None] | None = None):
+    """The explorer's cards, below SolaraViz's controls; re-rendered after every step.
+
+    ``area`` holds the recorded area chosen (the page shares it with the Compare
+    view); ``None`` or an area the model does not record shows the headline view.
+    """
     update_counter.get()
+    own = solara.use_reactive(None)
+    area = area if area is not None else own
+    shown = model.shown_area(area.value)
     with solara.Column(classes=["cwb-explorer"]) as view:
-        summary_card(model)
-        timeseries_card(model)
+        summary_card(model, area)
+        timeseries_card(model, shown)
         sankey_card(model)
         network_card(model)
-        downloads_card(model)
+        downloads_card(model, shown)
     return view

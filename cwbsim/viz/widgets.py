@@ -1,4 +1,4 @@
-"""Small parts the app's views share: file picking, upload checks, temporary folders, messages."""
+"""Small parts the app's views share: the area picker, file picking, upload checks, temporary folders, messages."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def use_temp_folder(prefix: str) -> Path:
     folder = solara.use_memo(lambda: Path(tempfile.mkdtemp(prefix=prefix)), [])
     solara.use_effect(lambda: lambda: shutil.rmtree(folder, ignore_errors=True), [])
     return folder
+
+
+def area_picker(names: list[str], shown: str, on_value: typing.Callable[[str], None]) -> None:
+    """A select of the areas the model records, showing ``shown``; nothing for a single area."""
+    if len(names) > 1:
+        solara.Select(
+            "Area", values=names, value=shown, on_value=on_value, classes=["cwb-area-select"]
+        )
 
 
 class FilePickZone(FileDropZone):
