@@ -129,3 +129,19 @@ def test_each_place_shops_and_works_mostly_at_home():
     home = economy.area[workforce.owner[employed]]
     work = economy.area[workforce.employer[employed]]
     assert np.mean(home == work) > 0.5
+
+
+def test_hiring_after_the_start_keeps_people_working_near_home():
+    """New hires come from where the employer's staff commute from, not a pooled county:
+    with pooled hiring the share working in their own place fell from 87% to 63% in four
+    years here."""
+
+    def own_place(model):
+        workforce, area = model.economy.workforce, model.economy.area
+        employed = workforce.employer >= 0
+        return np.mean(area[workforce.owner[employed]] == area[workforce.employer[employed]])
+
+    model = LocalEconomy(places_spec(places=3), rng=2)
+    opening = own_place(model)
+    model.run_years(4)  # four years of turnover, lay-offs and hiring
+    assert own_place(model) == pytest.approx(opening, abs=0.03)

@@ -99,13 +99,10 @@ class LocalEconomy(mesa.Model):
         economy = self.economy
         self._agents_made = False
 
-        # Each adaptive process draws from its own child of the run's seed, so a policy
-        # that changes one process leaves the others' random draws as they were: common
-        # random numbers survive in paired comparisons.
-        self.streams = {
-            name: np.random.default_rng(self.child_seed(k))
-            for k, name in enumerate(("tenders", "labour", "firms"))
-        }
+        # Each adaptive process draws, each step, from its own child of the run's seed
+        # (stream_of_step), so a policy that changes one process, or how many draws one
+        # step takes, leaves the other draws as they were: common random numbers survive
+        # in paired comparisons.
         fast = VectorisedEngine(economy)
         self.state = opening_state(fast, economy.extra.pop("steady_spent", None))
         self.engine = fast if engine == "vectorised" else ReferenceEngine(economy)
@@ -182,6 +179,19 @@ class LocalEconomy(mesa.Model):
         self._make_agents()
         return mesa.Model.agent_types.fget(self)
 
+    def stream_of_step(self, name: str) -> np.random.Generator:
+        """A generator for process ``name`` at this step alone, from the run's seed.
+
+        Its own seed is the process's child of the run's seed and the step number, so a
+        policy that shifts how many draws one step takes leaves the next steps' draws
+        as they were: paired runs stay paired (common random numbers).
+        """
+        k = ("tenders", "labour", "firms").index(name)
+        seed = self.child_seed(k)
+        return np.random.default_rng(
+            np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, self.steps))
+        )
+
     def child_seed(self, k: int) -> np.random.SeedSequence:
         """Child ``k`` of the run's seed, made without changing the seed itself.
 
@@ -255,23 +265,24 @@ class LocalEconomy(mesa.Model):
 
     def _adapt(self, flows: AreaFlows) -> None:
         """Adaptive rules after the money moved: tenders, firms, jobs, spending."""
-        economy, streams = self.economy, self.streams
+        economy = self.economy
         changed: set[str] = set()
         self.labour.observe(flows.spent)
         before = economy.contracts.supplier.copy()
-        self.tendering.retender(self.steps, streams["tenders"])
+        self.tendering.retender(self.steps, self.stream_of_step("tenders"))
         review = self.steps % self.labour.rules.review_months == 0
         closing = self.firms.exits(self.labour.rules.review_months) if review else []
+        firms_stream = self.stream_of_step("firms") if review else None
         if len(closing):
-            self.firms.close(closing, streams["firms"])
+            self.firms.close(closing, firms_stream)
             contracts = economy.contracts
             orphaned = np.isin(contracts.supplier, closing)
             contracts.supplier[orphaned] = -1
             contracts.end_step[orphaned] = self.steps
             self.tendering.refresh_pools()
-            self.tendering.retender(self.steps, streams["firms"])
+            self.tendering.retender(self.steps, firms_stream)
             changed |= {"consumption", "inputs", "wages"}
-        opened = self.firms.entries(streams["firms"]) if review else []
+        opened = self.firms.entries(firms_stream) if review else []
         if len(opened):
             self.tendering.refresh_pools()
             changed.add("consumption")
@@ -282,7 +293,7 @@ class LocalEconomy(mesa.Model):
         if review:
             if self.firms.expand(self.labour.rules.review_months):
                 self.tendering.refresh_pools()
-            self.labour.adjust(streams["labour"])
+            self.labour.adjust(self.stream_of_step("labour"))
             changed.add("wages")
         if self.labour.enforce_wage_floor():
             changed |= {"wages", "other"}

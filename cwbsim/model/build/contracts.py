@@ -21,7 +21,12 @@ def _portfolio_contracts(
     firm_employees: np.ndarray,
     rng: np.random.Generator,
 ) -> list[tuple]:
-    """Generate one anchor's contracts: tier by share, sector by mix, supplier by size."""
+    """Generate one anchor's contracts: tier by share, sector by mix, supplier by size.
+
+    Suppliers are drawn in one call per sector and tier, durations and months left in
+    one call per tier (not one draw per contract: a million households' economy has
+    tens of thousands of contracts).
+    """
     portfolio = spec.anchors[a].procurement
     targets = np.array(
         [
@@ -57,17 +62,24 @@ def _portfolio_contracts(
                 "or set the share to 0)"
             )
         p = sector_p[usable] / sector_p[usable].sum()
-        sectors = [
-            SECTIONS.index(sector_keys[usable[k]]) for k in rng.choice(len(usable), count, p=p)
-        ]
+        codes = np.array([SECTIONS.index(sector_keys[i]) for i in usable])
+        sectors = codes[rng.choice(len(usable), count, p=p)]
         values = rng.lognormal(0.0, portfolio.value_sigma, size=count)
         values *= targets[t] / values.sum()
-        for sector, value in zip(sectors, values, strict=True):
-            pool = firm_pools[(sector, t)]
+        suppliers = np.zeros(count, dtype=np.int64)
+        for sector in np.unique(sectors):  # one draw per sector's pool, weighted by size
+            pool = firm_pools[(int(sector), t)]
             weights = firm_employees[pool].astype(float)
-            supplier = pool[rng.choice(len(pool), p=weights / weights.sum())]
-            duration = rng.integers(lo, hi + 1)
-            rows.append((supplier, sector, value, int(rng.integers(1, duration + 1))))
+            which = np.flatnonzero(sectors == sector)
+            suppliers[which] = pool[rng.choice(len(pool), len(which), p=weights / weights.sum())]
+        durations = rng.integers(lo, hi + 1, size=count)
+        starts = rng.integers(1, durations + 1)
+        rows += [
+            (int(supplier), int(sector), float(value), int(start))
+            for supplier, sector, value, start in zip(
+                suppliers, sectors, values, starts, strict=True
+            )
+        ]
     return rows
 
 

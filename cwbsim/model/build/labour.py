@@ -128,4 +128,15 @@ def assign_jobs(
         hire_local=np.clip(
             np.divide(filled, jobs, out=np.array(opening, dtype=float), where=jobs > 0), 0.0, 1.0
         ),
+        home_share=None if commuting is None else _home_shares(commuting, household_idx),
     )
+
+
+def _home_shares(commuting: np.ndarray, household_idx: np.ndarray) -> np.ndarray:
+    """Each employer's resident jobs by home area, as shares (rows of employers only).
+
+    Employers (anchors, then firms, dormant ones included) come before the households.
+    """
+    rows = commuting[: int(household_idx.min(initial=len(commuting)))]
+    total = rows.sum(axis=1, keepdims=True)
+    return np.divide(rows, total, out=np.zeros_like(rows), where=total > 0)

@@ -161,12 +161,18 @@ class FirmDynamics:
         With several places, each place's unmet demand draws entrants into that place.
         """
         economy = self.economy
+        taking: list[tuple[int, int, float]] = []
         if not economy.multi_place:
-            return self._entries(None, rng)
-        places = np.flatnonzero(economy.area_tier == LOCAL)
-        return np.concatenate([self._entries(int(p), rng) for p in places])
+            opened = self._entries(None, rng, taking)
+        else:
+            places = np.flatnonzero(economy.area_tier == LOCAL)
+            opened = np.concatenate([self._entries(int(p), rng, taking) for p in places])
+        self._take_customers(taking, rng)
+        return opened
 
-    def _entries(self, area: int | None, rng: np.random.Generator) -> np.ndarray:
+    def _entries(
+        self, area: int | None, rng: np.random.Generator, taking: list[tuple[int, int, float]]
+    ) -> np.ndarray:
         economy = self.economy
         firm = economy.firm_idx
         unmet = self.unmet_demand(area)
@@ -191,7 +197,7 @@ class FirmDynamics:
             self.months_low[row] = 0
             agent = int(firm[row])
             self.labour.revenue_per_job[agent] = self.output_per_job[sector]
-            self._take_customers(agent, sector, size, rng)
+            taking.append((agent, int(sector), size))
             if area is None:
                 self.unmet_tenders[:, sector] = 0.0
             else:
@@ -200,25 +206,41 @@ class FirmDynamics:
         self.entered += len(opened)
         return np.array(opened, dtype=np.int64)
 
-    def _take_customers(self, entrant: int, sector: int, size: float, rng) -> None:
-        """Move shopping worth up to ``size`` (£/yr) from capacity-bound local firms of the sector."""
+    def _take_customers(self, taking: list[tuple[int, int, float]], rng) -> None:
+        """Each entrant takes shopping worth up to its size (£/yr) from capacity-bound firms.
+
+        ``taking`` lists (entrant, sector, size). An entrant's customers come from the
+        active local firms of its sector and place whose revenue is above their capacity,
+        edge by edge in a random order until its size is reached. All entrants at once:
+        one pass over the consumption edges, then running totals per entrant.
+        """
+        if not taking:
+            return
         economy = self.economy
         edges = economy.edges["consumption"]
         firm = economy.firm_idx
-        bound = firm[
+        bound = (
             economy.active
-            & (economy.sector[firm] == sector)
             & (economy.tier[firm] == LOCAL)
-            & (economy.area[firm] == economy.area[entrant])
             & (self.labour.revenue[firm] > economy.capacity)
-        ]
-        bound = bound[bound != entrant]
-        if not len(bound):
-            return
-        candidates = np.flatnonzero(np.isin(edges.payee, bound))
+        )
+        taker = np.full(economy.n, -1, dtype=np.int64)  # the entrant each bound firm loses to
+        for k, (entrant, sector, _) in enumerate(taking):
+            losing = bound & (economy.sector[firm] == sector)
+            losing &= economy.area[firm] == economy.area[entrant]
+            taker[firm[losing & (firm != entrant)]] = k
+        to = taker[edges.payee]
+        candidates = np.flatnonzero(to >= 0)
         if not len(candidates):
             return
-        candidates = rng.permutation(candidates)
+        candidates = candidates[np.lexsort((rng.random(len(candidates)), to[candidates]))]
+        who = to[candidates]
         value = edges.share[candidates] * self.labour.revenue[edges.payer[candidates]]
-        take = candidates[np.cumsum(value) <= size]
-        edges.payee[take] = entrant
+        first = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
+        run = np.repeat(np.arange(len(first)), np.diff(np.r_[first, len(who)]))
+        taken = np.cumsum(value)
+        taken -= (taken - value)[first][run]
+        size = np.array([s for _, _, s in taking])
+        agent = np.array([e for e, _, _ in taking], dtype=np.int64)
+        take = taken <= size[who]
+        edges.payee[candidates[take]] = agent[who[take]]

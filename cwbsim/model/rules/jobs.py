@@ -72,47 +72,60 @@ class LabourMarket:
 
         vacancies = np.zeros(n)
         churn = min(1.0, self.rules.churn_per_year * months / STEPS_PER_YEAR)
-        employed = np.flatnonzero(workforce.employer >= 0)
-        leaving = employed[rng.random(len(employed)) < churn]
+        # draws for every slot, employed or not, so paired runs stay paired (common
+        # random numbers): which slots are drawn never shifts the stream
+        leaves = rng.random(len(workforce.employer)) < churn
+        key = rng.random(len(workforce.employer))  # the order of lay-offs
+        leaving = np.flatnonzero(leaves & (workforce.employer >= 0))
         np.add.at(vacancies, workforce.employer[leaving], workforce.people[leaving])
         workforce.employer[leaving] = UNEMPLOYED
         commuters_leaving = rng.binomial(np.floor(workforce.commuters).astype(np.int64), churn)
         workforce.commuters -= commuters_leaving
         vacancies += commuters_leaving
 
-        self._lay_off(np.maximum(-change, 0.0), vacancies, rng)
+        self._lay_off(np.maximum(-change, 0.0), vacancies, key)
         vacancies += np.maximum(change, 0.0)
         self._hire(np.maximum(vacancies, 0.0), rng)
 
-    def _lay_off(self, cuts: np.ndarray, vacancies: np.ndarray, rng) -> None:
+    def _lay_off(self, cuts: np.ndarray, vacancies: np.ndarray, key: np.ndarray) -> None:
         """Cut jobs (people): first unfilled vacancies, then residents and commuters in proportion.
 
-        A resident slot of ``w`` people is let go while at least ``w / 2`` cuts remain.
+        Each shrinking employer lets go its commuters' share of the cuts (rounded), then
+        resident slots in a random order (``key``, one uniform draw per slot) while at least
+        half a slot's people remain to cut: a slot of ``w`` people goes while ``w / 2`` cuts
+        remain. All employers at once: slots sorted by employer and key, with running
+        totals per employer.
         """
         workforce = self.economy.workforce
         from_vacancies = np.minimum(cuts, vacancies)
         vacancies -= from_vacancies
         cuts = cuts - from_vacancies
-        shrinking = np.flatnonzero(cuts > 0)
+        jobs = workforce.jobs()
+        shrinking = np.flatnonzero((cuts > 0) & (jobs > 0))
         if not len(shrinking):
             return
-        order = np.argsort(workforce.employer, kind="stable")
-        sorted_employer = workforce.employer[order]
-        jobs = workforce.jobs()
-        for e in shrinking:
-            lo, hi = np.searchsorted(sorted_employer, [e, e + 1])
-            total = jobs[e]
-            if total <= 0:
-                continue
-            share = workforce.commuters[e] / total
-            from_commuters = min(workforce.commuters[e], round(cuts[e] * share))
-            workforce.commuters[e] -= from_commuters
-            remaining = cuts[e] - from_commuters
-            for slot in rng.permutation(order[lo:hi]):
-                if remaining < workforce.people[slot] / 2:
-                    break
-                workforce.employer[slot] = UNEMPLOYED
-                remaining -= workforce.people[slot]
+        commuters = workforce.commuters[shrinking]
+        from_commuters = np.minimum(
+            commuters, np.round(cuts[shrinking] * commuters / jobs[shrinking])
+        )
+        workforce.commuters[shrinking] -= from_commuters
+        remaining = np.zeros(len(cuts))
+        remaining[shrinking] = cuts[shrinking] - from_commuters
+        slots = np.flatnonzero(workforce.employer >= 0)
+        slots = slots[remaining[workforce.employer[slots]] > 0]
+        if not len(slots):
+            return
+        order = np.lexsort((key[slots], workforce.employer[slots]))
+        slots = slots[order]
+        employer, people = workforce.employer[slots], workforce.people[slots]
+        first = np.flatnonzero(np.r_[True, employer[1:] != employer[:-1]])
+        run = np.repeat(np.arange(len(first)), np.diff(np.r_[first, len(slots)]))
+        before = np.cumsum(people) - people  # people let go before this slot, if all were
+        before -= before[first][run]
+        fits = remaining[employer] - before >= people / 2
+        misses = np.cumsum(~fits)
+        misses -= (misses - ~fits)[first][run]
+        workforce.employer[slots[misses == 0]] = UNEMPLOYED  # up to the first slot that misses
 
     def _hire(self, vacancies: np.ndarray, rng) -> None:
         """Fill vacancies (people) with local residents, by each employer's chance, or commuters.
@@ -134,6 +147,9 @@ class LabourMarket:
         outside = np.flatnonzero(workforce.employer == OUTSIDE_JOB)
         pool = np.concatenate([rng.permutation(unemployed), rng.permutation(outside)])
         sigma = self.economy.extra["wage_dispersion"]
+        if workforce.home_share is not None:
+            self._hire_by_home(employers, residents, pool, sigma, rng)
+            return
         if len(pool) and np.all(workforce.people[pool] == workforce.people[pool[0]]):
             self._hire_equal_slots(employers, residents, pool, sigma, rng)
             return
@@ -163,6 +179,36 @@ class LabourMarket:
         unfilled = residents - slots * size
         np.add.at(workforce.commuters, wanted[taken:], size)
         workforce.commuters[employers] += np.maximum(unfilled, 0.0)
+
+    def _hire_by_home(self, employers, residents, pool, sigma, rng) -> None:
+        """``_hire`` in an economy of several places: residents come from where they commute.
+
+        Each resident job an employer fills draws its holder's home area from the
+        employer's opening commuting pattern (``workforce.home_share``: a gravity model
+        of distance and workers); the free residents of that area take the jobs drawn
+        there, the unemployed first, a slot of ``w`` people taking ``w`` jobs. Jobs an
+        area cannot fill go to commuters from outside the economy.
+        """
+        workforce, economy = self.economy.workforce, self.economy
+        wanted = np.repeat(employers, residents.astype(np.int64))  # one entry per person
+        wanted = wanted[rng.permutation(len(wanted))]
+        cumulative = np.cumsum(workforce.home_share[wanted], axis=1)
+        draw = rng.random(len(wanted)) * cumulative[:, -1]
+        home = np.minimum((cumulative <= draw[:, None]).sum(axis=1), cumulative.shape[1] - 1)
+        unfilled = np.zeros(economy.n)
+        pool_home = economy.area[workforce.owner[pool]]
+        for area in np.unique(home):
+            jobs = wanted[home == area]
+            free = pool[pool_home == area]
+            sizes = workforce.people[free]
+            start = (np.cumsum(sizes) - sizes).astype(np.int64)
+            hired = start < len(jobs)
+            chosen = free[hired]
+            workforce.employer[chosen] = jobs[start[hired]]
+            workforce.rate[chosen] = rng.lognormal(0.0, sigma, size=len(chosen))
+            left = jobs[int(sizes[hired].sum()) :]
+            np.add.at(unfilled, left, 1.0)
+        workforce.commuters += unfilled
 
     def pay_per_rate(self) -> np.ndarray:
         """£ a year each employer pays per unit of wage rate: wage budget x revenue / total rate.

@@ -45,6 +45,10 @@ class Workforce:
         Wage rate of each employer's commuters.
     hire_local : numpy.ndarray, shape (n,)
         Chance that an employer's new hire is a local resident (policy lever).
+    home_share : numpy.ndarray, shape (employers, areas), optional
+        In an economy of several places: of the jobs each employer (agents
+        ``0 .. employers - 1``) fills with residents, the share by home area (the
+        opening commuting pattern, :func:`cwbsim.model.build.builder.commuting_shares`).
     """
 
     owner: np.ndarray
@@ -55,6 +59,7 @@ class Workforce:
     commuters: np.ndarray
     commuter_rate: np.ndarray
     hire_local: np.ndarray
+    home_share: np.ndarray | None = None
 
     def jobs(self) -> np.ndarray:
         """Headcount of each employer (residents and commuters), shape (n,)."""
