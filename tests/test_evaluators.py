@@ -78,11 +78,31 @@ def test_dask_local_cluster_gives_the_serial_results():
         ({"scheduler": "tcp://127.0.0.1:1", "dask_local": 2}, "not both"),
         ({"dask_local": 0}, "--dask-local: 0"),
         ({"workers": 0}, "--workers: 0"),
+        ({"worker_memory": "8GB"}, "--worker-memory: only with --dask-local"),
+        ({"dask_local": 2, "worker_memory": "lots"}, "--worker-memory: 'lots'"),
+        ({"dask_local": 2, "worker_memory": "1MB"}, "at least 100MB"),
     ],
 )
 def test_contradictory_options_are_refused(options, message):
     with pytest.raises(InputError, match=message):
         evaluators.make(**options)
+
+
+def hog(size: int, seed: Seed) -> int:
+    """A task that holds ``size`` bytes for two seconds."""
+    block = np.ones(size, dtype=np.uint8)
+    time.sleep(2)
+    return int(block[::4096].sum())
+
+
+def test_a_worker_killed_for_memory_is_a_one_line_error():
+    import dask
+
+    tasks = [Task(10_000_000, Seed(1)), Task(1_500_000_000, Seed(2))]
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with evaluators.make(dask_local=1, worker_memory="500MB") as evaluator:
+            with pytest.raises(InputError, match=r"Dask worker died.*limit 0.5 GB"):
+                evaluator.map(hog, tasks)
 
 
 SLEEPER = textwrap.dedent(

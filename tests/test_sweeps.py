@@ -249,3 +249,72 @@ def test_sensitivity_waits_for_every_run(tmp_path):
 
     result = analyse_store(tmp_path / "store", "local_share", 1)
     assert result["table"] is None and "63 of 64 runs finished" in result["warnings"][0]
+
+
+def _city_region(folder: Path) -> tuple[Path, Path]:
+    """A three-place economy spec file (as ``cwbsim place`` writes one) and a policy on it."""
+    from economies import places_data
+
+    data = places_data(3)
+    data["groups"] = {"All places": ["P0", "P1", "P2"]}
+    data["report"] = ["All places", "Place 1"]
+    spec = folder / "three-places.toml"
+    spec.write_text(tomli_w.dumps(data))
+    policy = folder / "policy.toml"
+    policy.write_text(
+        tomli_w.dumps(
+            {
+                "name": "policy",
+                "base": spec.name,
+                "intervention": [{"type": "procurement_preference", "weight": 4.0}],
+            }
+        )
+    )
+    return spec, policy
+
+
+def test_city_region_sweep_and_comparison_on_local_dask_equal_serial(tmp_path):
+    from cwbsim.scenarios.compare import compare
+    from cwbsim.scenarios.schema import load_scenario
+
+    spec, policy = _city_region(tmp_path)
+    scenario, economy = load_scenario(spec)  # an economy spec is its own baseline
+    assert scenario.intervention == [] and economy.name == "places"
+    path = _sweep(
+        tmp_path, name="city", scenario=spec.name, design="grid", points=2, seeds=2,
+        parameter=[{"path": "spec.households.*.local_share", "range": [0.25, 0.45]}],
+    )  # fmt: skip
+    run_sweep(path, tmp_path / "serial", areas=["Place 1"])
+    arms = (str(spec), str(policy))
+    serial = compare(*arms, seeds=2, years=1, areas=["Place 1", "All places"])
+    with evaluators.make(dask_local=2, worker_memory="1GB") as evaluator:
+        assert evaluator.memory_limit() == 1_000_000_000
+        figures = run_sweep(path, tmp_path / "dask", evaluator, areas=["Place 1"])
+        on_dask = compare(*arms, 2, 1, evaluator, areas=["Place 1", "All places"])
+        peaks = [w["peak_rss"] for w in evaluator.worker_memory()]
+    assert figures["runs"] == 4 and figures["workers"] == 2
+    assert len(peaks) == 2 and all(p > 0 for p in peaks)
+    assert Store(tmp_path / "dask").manifest()["area"] == "Place 1"
+    pd.testing.assert_frame_equal(_results(tmp_path / "dask"), _results(tmp_path / "serial"))
+    pd.testing.assert_frame_equal(on_dask.by_area, serial.by_area)
+    assert set(on_dask.by_area.area) == {"Place 1", "All places"}
+
+
+def test_workers_too_small_for_the_economy_are_refused_before_anything_runs(tmp_path):
+    from cwbsim.scenarios import limits
+    from cwbsim.scenarios.evaluation import Evaluator
+
+    spec, _ = _city_region(tmp_path)
+    path = _sweep(
+        tmp_path, name="small", scenario=spec.name, points=2, seeds=1,
+        parameter=[{"path": "spec.households.*.local_share", "range": [0.25, 0.45]}],
+    )  # fmt: skip
+
+    class Tiny(Evaluator):
+        def memory_limit(self):
+            return 200_000  # bytes: less than a thousand agents' estimate
+
+    with pytest.raises(InputError, match="each Dask worker may use"):
+        run_sweep(path, tmp_path / "store", Tiny())
+    assert not (tmp_path / "store").exists()
+    limits.worker_memory(load_sweep(path)[2], None)  # no limit: nothing to check

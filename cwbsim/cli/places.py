@@ -15,7 +15,11 @@ from cwbsim.model.errors import InputError
 def place(
     where: Annotated[str, typer.Argument(help="A district: name (Hyndburn) or code (E07000120).")],
     out: Annotated[
-        Path | None, typer.Option(help="The spec file to write (default: NAME.toml here).")
+        str | None,
+        typer.Option(
+            help="The spec file to write, or a folder (an existing one, or a path ending "
+            "in /) to write NAME.toml in (default: NAME.toml here)."
+        ),
     ] = None,
     region: Annotated[
         list[str] | None,
@@ -57,16 +61,10 @@ def place(
             codes = places.region_districts(district, region)
             anchors_from_spend(spend, district, codes, options, body=body)
         spec, notes = places.build_place(where, options)
-        path = places.write_place(spec, notes, out or Path(f"{spec['name']}.toml"))
+        path = places.write_place(spec, notes, _target(out, spec["name"]))
     except InputError as error:
         _fail(str(error))
-    households = spec["households"][0]
-    local = [f for f in spec["firms"] if f["area"] == spec["areas"][0]["code"]]
-    console.print(
-        f"{spec['areas'][0]['name']}: {households['count']:,} households "
-        f"({households['household_weight']} per agent), {sum(f['count'] for f in local):,} "
-        f"local firms, {len(spec['anchors'])} anchor(s); region: {spec['areas'][1]['name']}"
-    )
+    console.print(_described(spec))
     if options.unplaced and options.unplaced[0] > 0:
         unplaced, total, why = options.unplaced
         console.print(
@@ -80,3 +78,28 @@ def place(
             f"'{UNNAMED_BODY}' (name it with --body)"
         )
     console.print(f"wrote {path}; run it with: cwbsim run {path}")
+
+
+def _target(out: str | None, name: str) -> Path:
+    """The file to write: ``out``, or ``NAME.toml`` in it when it is a folder (or ends in /)."""
+    if out is None:
+        return Path(f"{name}.toml")
+    if Path(out).is_dir() or out.endswith(("/", "\\")):
+        return Path(out) / f"{name}.toml"
+    return Path(out)
+
+
+def _described(spec: dict) -> str:
+    """One line on what was built: its places' households, local firms, anchors and region."""
+    places = [a for a in spec["areas"] if a["tier"] == "local"]
+    codes = {a["code"] for a in places}
+    households = [h for h in spec["households"] if h["area"] in codes]
+    weights = sorted({h["household_weight"] for h in households})
+    firms = sum(f["count"] for f in spec["firms"] if f["area"] in codes)
+    region = [a["name"] for a in spec["areas"] if a["tier"] == "region"]
+    where = places[0]["name"] if len(places) == 1 else f"{spec['name']} ({len(places)} places)"
+    return (
+        f"{where}: {sum(h['count'] for h in households):,} households "
+        f"({'/'.join(map(str, weights))} per agent), {firms:,} local firms, "
+        f"{len(spec['anchors'])} anchor(s); region: {', '.join(region) or 'none'}"
+    )

@@ -31,6 +31,13 @@ def sweep(
     scheduler: Scheduler = None,
     dask_local: DaskLocal = None,
     area: AreaOption = None,
+    worker_memory: Annotated[
+        str | None,
+        typer.Option(
+            help="With --dask-local: each worker's memory limit, e.g. 8GB (default: the "
+            "machine's memory shared equally). Dask restarts a worker at 95% of it."
+        ),
+    ] = None,
 ) -> None:
     """Run a sweep (or resume it), committing each run to a Parquet store as it finishes."""
     from cwbsim.scenarios import evaluators
@@ -42,7 +49,10 @@ def sweep(
         if area:
             economy = with_areas(load_sweep(sweep_file)[2], area[:1])[0]
             groups = economy.groups
-        with evaluators.make(workers, scheduler, dask_local) as evaluator:
+        with evaluators.make(
+            workers, scheduler, dask_local, worker_memory=worker_memory
+        ) as evaluator:
+            limit = evaluator.memory_limit()
             with _progress(f"Sweep {sweep_file.name}", None, "runs") as tick:
                 figures = run_sweep(
                     sweep_file, out, evaluator, tick, areas=area[:1] if area else None,
@@ -55,10 +65,15 @@ def sweep(
             f"interrupted: finished runs are kept in {out}; run the same command to resume"
         )
         raise typer.Exit(130) from None
+    skipped = f"; {figures['skipped']} already stored were skipped" if figures["skipped"] else ""
+    if not figures["runs"]:
+        console.print(f"nothing to run{skipped}; results in {out}")
+        return
+    within = f", {limit / 1e9:.1f} GB each" if limit else ""
     console.print(
         f"{figures['runs']} runs in {figures['wall_seconds']:.1f} s on {figures['workers']} "
-        f"worker(s) ({figures['runs'] / max(figures['wall_seconds'], 1e-9) * 60:.0f} runs a "
-        f"minute); results in {out}"
+        f"worker(s){within} ({figures['runs'] / max(figures['wall_seconds'], 1e-9) * 60:.0f} "
+        f"runs a minute){skipped}; results in {out}"
     )
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 from cwbsim.model.record import display
 from cwbsim.model.record.metrics import METRICS
 from cwbsim.model.spec.schema import EconomySpec
-from cwbsim.scenarios import parameters, uncertainty
+from cwbsim.scenarios import limits, parameters, uncertainty
 from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.running import run_scenario
 from cwbsim.scenarios.schema import Scenario, load_scenario
@@ -250,7 +250,8 @@ def compare(
     Parameters
     ----------
     baseline, scenario : str
-        Built-in scenario names or scenario TOML paths.
+        Built-in scenario names or scenario TOML paths; an economy spec file stands
+        for itself with no intervention (:func:`~cwbsim.scenarios.schema.load_scenario`).
     seeds, years : int
         Replications per arm, and years per run.
     evaluator : Evaluator, optional
@@ -274,6 +275,8 @@ def compare(
         the economy's ``report`` (every group is compared in ``by_area``).
     """
     arms = arms or resolve_arms(baseline, scenario)
+    if evaluator is not None:
+        limits.worker_memory(arms[1][1], evaluator.memory_limit())
     areas = list(areas or arms[1][1].report) or None
     root = arms[1][0].seed if entropy is None else entropy
     children = replicates(root, seeds)

@@ -74,6 +74,10 @@ class Evaluator:
     def close(self) -> None:
         """Stop the workers (nothing to stop when serial)."""
 
+    def memory_limit(self) -> int | None:
+        """The memory each worker may use, bytes, where the backend sets one (else ``None``)."""
+        return None
+
     def map(
         self,
         function: Callable,

@@ -36,24 +36,31 @@ def make(
     scheduler: str | None = None,
     dask_local: int | None = None,
     preload: tuple[str, ...] = (),
+    worker_memory: str | int | None = None,
 ) -> Evaluator:
     """The evaluator the command-line options ask for.
 
     ``--scheduler ADDRESS`` uses an existing Dask cluster, ``--dask-local N`` starts
-    one of N workers, ``--workers 1`` runs in this process, and anything else
-    uses local processes (default: one per core). ``preload`` names the modules
-    of the functions to be mapped, for local workers to import once.
+    one of N workers (each limited to ``worker_memory``, e.g. ``"8GB"``; default:
+    the machine's memory shared equally), ``--workers 1`` runs in this process, and
+    anything else uses local processes (default: one per core). ``preload`` names
+    the modules of the functions to be mapped, for local workers to import once.
     """
     if scheduler and dask_local:
         raise InputError("--scheduler and --dask-local: give one or the other, not both")
+    if worker_memory is not None and not dask_local:
+        raise InputError(
+            "--worker-memory: only with --dask-local (an existing cluster's workers keep "
+            "the limit they were started with: dask worker --memory-limit)"
+        )
     if dask_local is not None and dask_local < 1:
         raise InputError(f"--dask-local: {dask_local} (allowed: a whole number >= 1)")
     if workers is not None and workers < 1:
         raise InputError(f"--workers: {workers} (allowed: a whole number >= 1)")
     if scheduler or dask_local:
-        from cwbsim.scenarios.dask_cluster import DaskEvaluator  # imports distributed (slow)
+        from cwbsim.scenarios.dask_cluster import DaskEvaluator, parse_memory  # slow import
 
-        return DaskEvaluator(scheduler, dask_local)
+        return DaskEvaluator(scheduler, dask_local, parse_memory(worker_memory))
     if (workers or os.cpu_count() or 1) == 1:
         return Evaluator()
     return ProcessEvaluator(workers, preload)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from cwbsim.model.errors import InputError
+from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.scenarios.schema import SEEDS_MAX, YEARS_MAX
 from cwbsim.scenarios.seeds import SEED_MAX
 
 INTERVAL_SEEDS_MIN = 2
 """A confidence interval of a mean needs at least two replications."""
+TERMINATE_FRACTION = 0.95
+"""Dask restarts a worker whose memory passes this share of its limit (its default)."""
 
 
 def years(value: int, option: str = "--years") -> int:
@@ -36,3 +39,25 @@ def interval_seeds(value: int, option: str = "--seeds") -> int:
     if value > SEEDS_MAX:
         raise InputError(f"{option}: {value} (allowed: {INTERVAL_SEEDS_MIN} to {SEEDS_MAX})")
     return value
+
+
+def worker_memory(spec: EconomySpec, limit: int | None) -> None:
+    """Refuse runs of ``spec`` on workers whose memory limit (bytes) is below its estimate.
+
+    The estimate is the one that refuses an economy larger than the machine's free
+    memory (:func:`cwbsim.model.build.size.check_fits`); a worker's limit would
+    otherwise show only when Dask restarts the worker in the middle of a run.
+    """
+    if not limit:
+        return
+    from cwbsim.model.build.size import BYTES_PER_AGENT, agent_count
+
+    agents, households = agent_count(spec)
+    needed = agents * BYTES_PER_AGENT
+    if needed > TERMINATE_FRACTION * limit:
+        raise InputError(
+            f"spec {spec.name}: about {needed / 1e9:,.2f} GB of memory needed per run for "
+            f"{agents:,} agents ({households:,} household agents), but each Dask worker may "
+            f"use {limit / 1e9:,.2f} GB (give the workers more: --worker-memory, or dask "
+            "worker --memory-limit; or raise household_weight)"
+        )

@@ -295,8 +295,27 @@ def parse_scenario(
     return scenario, spec
 
 
+def as_scenario(spec: EconomySpec, base: str) -> Scenario:
+    """An economy as a scenario of itself: no intervention, the schema's years and seeds.
+
+    What a comparison's baseline or a sweep is when it names an economy spec
+    (``base``: the spec's name or path) rather than a scenario.
+    """
+    return Scenario(
+        name=spec.name,
+        description=spec.description or f"{spec.name}, with no intervention",
+        base=base,
+        assumptions=["No intervention: the economy as its spec describes it."],
+    )
+
+
 def load_scenario(name_or_path: str | Path) -> tuple[Scenario, EconomySpec]:
-    """Load a built-in scenario by name, or a scenario TOML file, with its base economy."""
+    """Load a scenario with its base economy: a built-in one, a scenario file, or an economy.
+
+    An economy spec (a built-in spec, or a TOML file with neither ``base`` nor
+    ``intervention``, such as ``cwbsim place`` writes) stands for itself with no
+    intervention (:func:`as_scenario`).
+    """
     text = str(name_or_path)
     if text in builtin_scenarios():
         resource = library_folder() / f"{text}.toml"
@@ -304,11 +323,18 @@ def load_scenario(name_or_path: str | Path) -> tuple[Scenario, EconomySpec]:
             return parse_scenario(read_toml(path), f"{text} (built-in scenario)", None)
     path = Path(text)
     if not path.exists() and not text.endswith(".toml"):
+        if text in builtin_specs():
+            spec = load_spec(text)
+            return as_scenario(spec, text), spec
         raise InputError(
-            f"{text}: no such scenario (allowed: a TOML path or a built-in scenario: "
-            f"{', '.join(builtin_scenarios())})"
+            f"{text}: no such scenario (allowed: a TOML path, a built-in scenario "
+            f"({', '.join(builtin_scenarios())}) or a built-in spec)"
         )
-    return parse_scenario(read_toml(path), str(path), path.parent)
+    data = read_toml(path)
+    if "base" not in data and "intervention" not in data:
+        spec = load_spec(path)
+        return as_scenario(spec, str(path)), spec
+    return parse_scenario(data, str(path), path.parent)
 
 
 def is_scenario_file(path: Path) -> bool:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.scenarios import limits
 from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.parameters import set_value
 from cwbsim.scenarios.running import run_scenario
@@ -77,6 +78,9 @@ def tasks(sweep_path, only: set[int] | None = None, areas: list[str] | None = No
         )
     manifest = {
         "sweep": sweep.model_dump(mode="json"),
+        "scenario": scenario.name,
+        "spec": spec.name,
+        "area": (areas or spec.report or ["the local-tier areas"])[0],  # whose metrics
         "design": sweep.design,
         "points": len(points),
         "runs": len(plan),
@@ -110,12 +114,19 @@ def run_sweep(
 ) -> dict:
     """Run (or resume) a sweep into the store at ``out``; return timing figures.
 
-    ``areas`` chooses whose metrics are stored (default: the economy's headline).
+    Figures: ``runs`` run now, ``skipped`` (already stored), ``wall_seconds``,
+    ``run_seconds`` (the runs' own time), ``workers`` and ``batches``.
+
+    ``areas`` chooses whose metrics are stored (default: the economy's headline); the
+    manifest names them. On workers with a memory limit (Dask), an economy whose
+    estimated memory passes it is refused before anything runs.
 
     Run ``r`` has seed :func:`~cwbsim.scenarios.evaluators.replicate` ``(sweep.seed, r)``.
     Each finished batch of runs is committed to the store before the next is read.
     """
     sweep, manifest, points, todo = tasks(sweep_path, areas=areas, groups=groups)
+    if todo and evaluator is not None:
+        limits.worker_memory(EconomySpec.model_validate(todo[0]["spec"]), evaluator.memory_limit())
     store = Store(out)
     with store.lock():
         store.open(sweep_fingerprint(sweep_path, todo), manifest, points)
@@ -145,6 +156,7 @@ def run_sweep(
         wall = time.perf_counter() - started
     return {
         "runs": len(pending),
+        "skipped": len(todo) - len(pending),
         "wall_seconds": wall,
         "run_seconds": evaluator.run_seconds - before,
         "workers": evaluator.workers,
