@@ -2,10 +2,13 @@
 
 import numpy as np
 import pandas as pd
+import pytest
+import scipy.sparse as sp
 from conftest import ENGINES
 from economies import small_spec
 
 from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.engine.pattern import replace_columns
 from cwbsim.model.engine.vectorised import VectorisedEngine
 
 
@@ -94,3 +97,18 @@ def test_columns_patched_after_edges_move_equal_a_rebuild_exactly():
             engine.grouped[channel].toarray(), rebuilt.grouped[channel].toarray()
         )
         np.testing.assert_array_equal(engine.leaks[channel], rebuilt.leaks[channel])
+
+
+@pytest.mark.parametrize("replaced", [5, 1500])
+def test_replacing_columns_gives_the_matrix_a_rebuild_gives(replaced):
+    rng = np.random.default_rng(replaced)
+    shape = (60, 3000)
+    matrix = sp.random(*shape, density=0.02, format="csc", random_state=1)
+    patch = sp.random(*shape, density=0.02, format="csc", random_state=2)
+    columns = np.zeros(shape[1], dtype=bool)
+    columns[rng.choice(shape[1], replaced, replace=False)] = True
+    got = replace_columns(matrix, patch, columns)
+    keep = sp.diags((~columns).astype(float))
+    expected = (matrix @ keep + patch @ sp.diags(columns.astype(float))).toarray()
+    np.testing.assert_array_equal(got.toarray(), expected)
+    assert got.has_sorted_indices and got.nnz == (expected != 0).sum()

@@ -23,6 +23,13 @@ Scheduler = Annotated[
     str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")
 ]
 DaskLocal = Annotated[int | None, typer.Option(help="Start a local Dask cluster of N workers.")]
+WorkerMemory = Annotated[
+    str | None,
+    typer.Option(
+        help="With --dask-local: each worker's memory limit, e.g. 8GB (default: the "
+        "machine's memory shared equally). Dask restarts a worker at 95% of it."
+    ),
+]
 """Where a batch of runs goes (:func:`cwbsim.scenarios.evaluators.make`); shared by commands."""
 errors = Console(stderr=True)
 AreaOption = Annotated[

@@ -12,6 +12,7 @@ from cwbsim.cli.common import (
     AreaOption,
     DaskLocal,
     Scheduler,
+    WorkerMemory,
     Workers,
     _fail,
     _number,
@@ -210,6 +211,7 @@ def compare(
         ),
     ] = True,
     area: AreaOption = None,
+    worker_memory: WorkerMemory = None,
 ) -> None:
     """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
     try:
@@ -233,7 +235,9 @@ def compare(
         writable_folder(out)
         drawing = uncertain and bool(uncertainty.declared(*arms[1]))
         runs = (4 if drawing else 2) * n_seeds
-        with evaluators.make(workers, scheduler, dask_local) as evaluator:
+        with evaluators.make(
+            workers, scheduler, dask_local, worker_memory=worker_memory
+        ) as evaluator:
             with _progress(f"{scenario} vs {baseline}", runs, "runs") as tick:
                 result = run_compare(
                     baseline, scenario, n_seeds, n_years, evaluator, tick, arms=arms,

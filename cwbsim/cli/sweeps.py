@@ -12,6 +12,7 @@ from cwbsim.cli.common import (
     AreaOption,
     DaskLocal,
     Scheduler,
+    WorkerMemory,
     Workers,
     _fail,
     _progress,
@@ -31,13 +32,7 @@ def sweep(
     scheduler: Scheduler = None,
     dask_local: DaskLocal = None,
     area: AreaOption = None,
-    worker_memory: Annotated[
-        str | None,
-        typer.Option(
-            help="With --dask-local: each worker's memory limit, e.g. 8GB (default: the "
-            "machine's memory shared equally). Dask restarts a worker at 95% of it."
-        ),
-    ] = None,
+    worker_memory: WorkerMemory = None,
 ) -> None:
     """Run a sweep (or resume it), committing each run to a Parquet store as it finishes."""
     from cwbsim.scenarios import evaluators

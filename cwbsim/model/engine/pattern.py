@@ -80,22 +80,39 @@ class KeptPattern:
         return (payer != self.payer) | (payee != self.payee)
 
 
+FEW_COLUMNS = 1_000
+"""Up to this many replaced columns, the kept ones are copied as runs (a loop per column)."""
+
+
 def replace_columns(
     matrix: sp.csc_matrix, patch: sp.csc_matrix, columns: np.ndarray
 ) -> sp.csc_matrix:
     """``matrix`` with its ``columns`` (a mask over columns) taken from ``patch`` instead.
 
     Both are canonical CSC of the same shape; so is the result, entry for entry what a
-    rebuild gives (explicit zeros kept). The two column-sorted runs are merged by a
-    stable sort, which finds them as runs.
+    rebuild gives (explicit zeros kept). Few replaced columns: the runs of kept columns
+    are copied whole; many: each entry goes to its column's new start plus its place in
+    the column. No sorting either way.
     """
-    old_column = np.repeat(np.arange(matrix.shape[1]), np.diff(matrix.indptr))
-    new_column = np.repeat(np.arange(patch.shape[1]), np.diff(patch.indptr))
-    keep_old = ~columns[old_column]
-    keep_new = columns[new_column]
-    column = np.concatenate([old_column[keep_old], new_column[keep_new]])
-    order = np.argsort(column, kind="stable")
-    data = np.concatenate([matrix.data[keep_old], patch.data[keep_new]])[order]
-    indices = np.concatenate([matrix.indices[keep_old], patch.indices[keep_new]])[order]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(column, minlength=matrix.shape[1]))])
+    counts = np.where(columns, np.diff(patch.indptr), np.diff(matrix.indptr))
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    replaced = np.flatnonzero(columns)
+    if len(replaced) <= FEW_COLUMNS:  # copy the runs of kept columns whole
+        pieces, start = [], 0
+        for c in replaced:
+            pieces.append((matrix, matrix.indptr[start], matrix.indptr[c]))
+            pieces.append((patch, patch.indptr[c], patch.indptr[c + 1]))
+            start = c + 1
+        pieces.append((matrix, matrix.indptr[start], matrix.indptr[-1]))
+        data = np.concatenate([m.data[a:b] for m, a, b in pieces])
+        indices = np.concatenate([m.indices[a:b] for m, a, b in pieces])
+        return sp.csc_matrix((data, indices, indptr), shape=matrix.shape)
+    data = np.empty(indptr[-1], dtype=matrix.data.dtype)
+    indices = np.empty(indptr[-1], dtype=np.result_type(matrix.indices, patch.indices))
+    for source, keep in ((matrix, ~columns), (patch, columns)):
+        column = np.repeat(np.arange(source.shape[1]), np.diff(source.indptr))
+        taken = np.flatnonzero(keep[column])
+        at = indptr[column[taken]] + taken - source.indptr[column[taken]]
+        data[at] = source.data[taken]
+        indices[at] = source.indices[taken]
     return sp.csc_matrix((data, indices, indptr), shape=matrix.shape)

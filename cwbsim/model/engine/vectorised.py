@@ -112,8 +112,8 @@ class VectorisedEngine:
         """Rebuild one channel's matrices after its edges or budget changed.
 
         A channel's matrices have a column only for the agents that pay in it (their
-        budget in it is not zero, or they have an edge in it): procurement is paid by a
-        few dozen anchors, so re-tendering each month costs little even with a million
+        budget in it is not zero, or they have an edge in it) when they are fewer than half
+        the agents: procurement is paid by a few dozen anchors, so re-tendering each month costs little even with a million
         households. Columns keep the agents' order, so every sum adds in the same order
         as over all agents. When every edge keeps its payer and payee and only shares or
         budgets changed, the values are refreshed in place on the kept pattern
@@ -137,8 +137,10 @@ class VectorisedEngine:
                 return
         column = np.cumsum(pays) - 1
         payers = np.flatnonzero(pays)
-        m = len(payers)
-        everyone = m == n
+        # most agents pay (households' channels): a column for every agent, which spares
+        # the step gathering the payers' outflows; few pay: a column for each payer
+        everyone = 2 * len(payers) > n
+        m = n if everyone else len(payers)
         self.payers[channel] = None if everyone else payers
         payer = edges.payer if everyone else column[edges.payer]
         own_budget = budget if everyone else budget[payers]
