@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
@@ -156,7 +157,7 @@ def run_economy(
     frame.insert(0, "month", (steps - 1) % 12 + 1)
     frame.insert(0, "year", (steps - 1) // 12 + 1)
     frame.insert(0, "step", steps)
-    return RunResult(
+    result = RunResult(
         spec=resolved,
         spec_source=str(label or source),
         seed=seed.record(),
@@ -168,6 +169,13 @@ def run_economy(
         analytic=start,
         areas={name: recorder.years() for name, recorder in model.recorders.items()},
     )
+    # A Mesa model holds reference cycles (its agents and scheduled events point back at
+    # it), so its arrays wait for Python's cycle collector, which counts objects, not
+    # bytes: a worker running Greater Manchester runs one after another held two or
+    # three finished models (6.5 GB against 2.2 GB for one run). Collect them now.
+    del model
+    gc.collect()
+    return result
 
 
 def run_scenario(
