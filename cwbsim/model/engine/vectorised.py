@@ -112,12 +112,13 @@ class VectorisedEngine:
         """Rebuild one channel's matrices after its edges or budget changed.
 
         A channel's matrices have a column only for the agents that pay in it (their
-        budget in it is not zero, or they have an edge in it) when they are fewer than half
-        the agents: procurement is paid by a few dozen anchors, so re-tendering each month costs little even with a million
-        households. Columns keep the agents' order, so every sum adds in the same order
-        as over all agents. When every edge keeps its payer and payee and only shares or
-        budgets changed, the values are refreshed in place on the kept pattern
-        (:mod:`cwbsim.model.engine.pattern`).
+        budget in it is not zero, or they have an edge in it) when they are fewer than
+        half the agents: procurement is paid by a few dozen anchors, so re-tendering each
+        month costs little even with a million households. Columns keep the agents'
+        order, so every sum adds in the same order as over all agents. When every edge
+        keeps its payer and payee and only shares or budgets changed, the values are
+        refreshed in place on the kept pattern (:mod:`cwbsim.model.engine.pattern`);
+        when a few edges moved, only their payers' columns are rebuilt.
         """
         economy, n = self.economy, self.economy.n
         budget = economy.budget[channel]

@@ -98,7 +98,7 @@ class Recorder:
         return values
 
     def _local_payment_share(self) -> np.ndarray:
-        """:func:`~cwbsim.model.record.metrics.local_payment_share`, re-reading changed channels only."""
+        """:func:`~cwbsim.model.record.metrics.local_payment_share`, re-reading changed channels."""
         economy = self.economy
         total = np.zeros(economy.n)
         for channel, edges in economy.edges.items():

@@ -195,9 +195,10 @@ class LabourMarket:
         cumulative = np.cumsum(workforce.home_share[wanted], axis=1)
         draw = rng.random(len(wanted)) * cumulative[:, -1]
         home = np.minimum((cumulative <= draw[:, None]).sum(axis=1), cumulative.shape[1] - 1)
-        unfilled = np.zeros(economy.n)
+        home[cumulative[:, -1] <= 0] = -1  # an employer no place's residents work for
+        unfilled = np.bincount(wanted[home < 0], minlength=economy.n).astype(float)
         pool_home = economy.area[workforce.owner[pool]]
-        for area in np.unique(home):
+        for area in np.unique(home[home >= 0]):
             jobs = wanted[home == area]
             free = pool[pool_home == area]
             sizes = workforce.people[free]
