@@ -133,7 +133,7 @@ def test_each_place_shops_and_works_mostly_at_home():
 
 def test_hiring_after_the_start_keeps_people_working_near_home():
     """New hires come from where the employer's staff commute from, not a pooled county:
-    with pooled hiring the share working in their own place fell from 87% to 63% in four
+    with pooled hiring the share working in their own place fell from 87% to 64% in four
     years here."""
 
     def own_place(model):

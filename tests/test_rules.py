@@ -1,4 +1,4 @@
-"""The adaptive rules, vectorised: new firms taking customers, lay-offs."""
+"""The adaptive rules, vectorised (new firms taking customers, lay-offs), and lazy agents."""
 
 import numpy as np
 from economies import small_spec
@@ -47,3 +47,11 @@ def test_lay_offs_cut_whole_slots_from_shrinking_employers_only():
     from_commuters = commuters - workforce.commuters
     assert np.all(people + from_commuters <= cuts + 0.5)
     np.testing.assert_allclose((people + from_commuters)[employers[:2]], 2.0, atol=0.5)
+
+
+def test_mesa_agents_are_made_on_first_use_and_stay_removed():
+    model = LocalEconomy(small_spec(), rng=5)
+    assert len(model.agents) == model.economy.n
+    other = LocalEconomy(small_spec(), rng=5)
+    other.remove_all_agents()  # before first use: none are made later either
+    assert len(other.agents) == 0

@@ -192,6 +192,11 @@ class LocalEconomy(mesa.Model):
             np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, self.steps))
         )
 
+    def remove_all_agents(self) -> None:
+        """Remove every agent (Mesa's), first marking them made so none are made later."""
+        self._agents_made = True
+        super().remove_all_agents()
+
     def child_seed(self, k: int) -> np.random.SeedSequence:
         """Child ``k`` of the run's seed, made without changing the seed itself.
 

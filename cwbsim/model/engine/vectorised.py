@@ -371,7 +371,10 @@ class VectorisedEngine:
         area = self.economy.area
         # round 3: round-2 money held in area j (last step), paid to area k (this step)
         held = state.round2_anchor * n_areas + area[state.round2_payee]
-        paid_to = self.area_receipt_share[self.share_row[state.round2_payee]]
+        rows = self.share_row[state.round2_payee]
+        if len(rows) and rows.min() < 0:
+            raise ValueError("round-2 payees without receipt shares: a state from another engine?")
+        paid_to = self.area_receipt_share[rows]
         round3 = np.bincount(
             (held[:, None] * n_areas + np.arange(n_areas)).ravel(),
             (paid_to * state.round2_value[:, None]).ravel(),

@@ -224,6 +224,9 @@ class FirmDynamics:
             & (economy.tier[firm] == LOCAL)
             & (self.labour.revenue[firm] > economy.capacity)
         )
+        kinds = {(sector, int(economy.area[entrant])) for entrant, sector, _ in taking}
+        if len(kinds) < len(taking):
+            raise ValueError("two entrants of one sector and place in one review")
         taker = np.full(economy.n, -1, dtype=np.int64)  # the entrant each bound firm loses to
         for k, (entrant, sector, _) in enumerate(taking):
             losing = bound & (economy.sector[firm] == sector)

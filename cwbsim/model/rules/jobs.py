@@ -198,8 +198,11 @@ class LabourMarket:
         home[cumulative[:, -1] <= 0] = -1  # an employer no place's residents work for
         unfilled = np.bincount(wanted[home < 0], minlength=economy.n).astype(float)
         pool_home = economy.area[workforce.owner[pool]]
+        employer_order = rng.random(economy.n)  # employers take their turn at random
         for area in np.unique(home[home >= 0]):
             jobs = wanted[home == area]
+            # each employer's jobs together, so a slot of w people fills w of one employer's
+            jobs = jobs[np.lexsort((jobs, employer_order[jobs]))]
             free = pool[pool_home == area]
             sizes = workforce.people[free]
             start = (np.cumsum(sizes) - sizes).astype(np.int64)
