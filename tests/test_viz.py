@@ -510,3 +510,31 @@ def test_app_area_is_checked_before_the_server_starts(monkeypatch):
     assert args[5] == "--areas" and parse_app_areas(args[6]) == (["Burnley"], {})
     with pytest.raises(InputError, match=r"^CWBSIM_APP_AREAS: '\{\"areas\": \[\]\}' is not of"):
         parse_app_areas('{"areas": []}')
+
+
+def test_chart_axes_never_draw_noise_as_a_cliff():
+    import pandas as pd
+
+    months = 12
+    frame = pd.DataFrame(
+        {
+            "local_jobs": [98_517.0] * 6 + [98_516.0] * 6,
+            "lm3": np.linspace(1.1739, 1.1757, months),
+            "local_share": np.full(months, 0.18),
+            "region_share": np.full(months, 0.39),
+            "local_income": np.full(months, 207e6),
+            "unemployment_rate": np.full(months, 0.045),
+            "leakage": np.linspace(639e6, 640e6, months),
+        }
+    )
+    axes = options.timeseries_option(frame, "t")["yAxis"]
+    share, lm3, income, jobs, unemployment, leakage = axes
+    assert share["min"] == 0 and unemployment["min"] == 0  # shares start at 0
+    assert jobs["max"] - jobs["min"] >= 0.1 * 98_517  # a one-job change is not a cliff
+    assert jobs["min"] == int(jobs["min"]) and jobs["minInterval"] == 1
+    assert jobs["min"] <= 98_516 and jobs["max"] >= 98_517
+    assert lm3["max"] - lm3["min"] >= 0.1 * 1.1757 and lm3["min"] <= 1.1739
+    assert income["max"] - income["min"] >= 0.1 * 207 and income["min"] >= 0
+    assert leakage["min"] <= 639 and leakage["max"] >= 640
+    assert options.value_axis([], "count", 0)["min"] == 0
+    assert options.value_axis([0.0, 0.0], "money", 0)["min"] == 0

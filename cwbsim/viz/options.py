@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from cwbsim.model.record.metrics import METRICS
 from cwbsim.viz.flowdata import FlowNetwork
 
 SERIES = (
@@ -31,6 +32,41 @@ SERIES = (
 COLOURS = {"anchor": "#e7298a", "firm": "#1b9e77", "household": "#7570b3", "outside": "#999999"}
 
 
+MIN_SPAN = 0.1
+"""A panel's y-axis spans at least this share of its largest value, so a month's noise
+is not drawn as a cliff (jobs going from 98,517 to 98,516 drew as a fall; LM3's axis ran
+from 1.1739 to 1.1757)."""
+
+
+def value_axis(values: list, kind: str, grid: int) -> dict:
+    """A y-axis that never exaggerates noise, from the metric's display format.
+
+    Shares start at 0. Other values span at least :data:`MIN_SPAN` of their largest
+    value, around their middle (never below 0 if none is), with limits on round
+    numbers; counts get whole-number ticks.
+    """
+    axis: dict = {"type": "value", "gridIndex": grid}
+    finite = [v for v in values if v is not None]
+    if kind == "share" or not finite:
+        axis["min"] = 0
+        return axis
+    lo, hi = min(finite), max(finite)
+    span = max(hi - lo, MIN_SPAN * max(abs(lo), abs(hi)))
+    if span == 0:
+        axis["min"] = 0
+        return axis
+    middle = (lo + hi) / 2
+    lo, hi = min(lo, middle - span / 2), max(hi, middle + span / 2)
+    if min(finite) >= 0:
+        lo = max(lo, 0.0)
+    step = 10 ** math.floor(math.log10(span / 5))
+    axis["min"] = round(math.floor(lo / step) * step, 10)
+    axis["max"] = round(math.ceil(hi / step) * step, 10)
+    if kind == "count":
+        axis["minInterval"] = 1
+    return axis
+
+
 def _clean(values) -> list:
     return [None if v is None or not math.isfinite(v) else round(float(v), 6) for v in values]
 
@@ -48,11 +84,13 @@ def timeseries_option(frame: pd.DataFrame, title: str) -> dict:
                        "textAlign": "center", "textStyle": {"fontSize": 12}})  # fmt: skip
         xs.append({"type": "category", "data": months, "gridIndex": i, "name": "month",
                    "nameLocation": "middle", "nameGap": 22})  # fmt: skip
-        ys.append({"type": "value", "gridIndex": i, "scale": True})
+        shown = []
         for metric, label in pairs:
             values = frame[metric].astype(float) * scale if metric in frame else []
+            shown += _clean(values)
             series.append({"type": "line", "name": label, "xAxisIndex": i, "yAxisIndex": i,
                            "showSymbol": False, "data": _clean(values)})  # fmt: skip
+        ys.append(value_axis(shown, METRICS[pairs[0][0]].format, i))
     titles.insert(0, {"text": title, "left": "center", "textStyle": {"fontSize": 13}})
     return {
         "animation": False,
