@@ -538,3 +538,25 @@ def test_chart_axes_never_draw_noise_as_a_cliff():
     assert leakage["min"] <= 639 and leakage["max"] >= 640
     assert options.value_axis([], "count", 0)["min"] == 0
     assert options.value_axis([0.0, 0.0], "money", 0)["min"] == 0
+
+
+def test_the_glossary_defines_each_measure_and_every_intervention_with_a_source():
+    from typing import get_args
+
+    from cwbsim.scenarios.schema import Intervention
+    from cwbsim.viz import glossary
+
+    entries = glossary.glossary()
+    terms = " ".join(e.term for e in entries)
+    for term in ("LM3", "Local multiplier", "Local share", "Procurement base", "Leakage"):
+        assert term in terms
+    types = [
+        get_args(k.model_fields["type"].annotation)[0] for k in get_args(get_args(Intervention)[0])
+    ]
+    assert set(types) == set(glossary.INTERVENTION_SOURCES)  # a new type needs an entry
+    assert len(glossary.interventions()) == len(types)
+    for entry in entries:
+        assert entry.meaning and entry.source
+        assert "_" not in entry.term  # plain names, not code names
+    text = glossary.glossary_html()
+    assert "Sacks (2002)" in text and "<dl" in text

@@ -25,6 +25,7 @@ from cwbsim.model.record import display
 from cwbsim.scenarios.running import versions
 from cwbsim.viz import flowdata, options
 from cwbsim.viz.explorer import ExplorerEconomy
+from cwbsim.viz.glossary import glossary_html
 from cwbsim.viz.levers import LEVERS, lever_values
 from cwbsim.viz.widgets import area_picker, safe
 
@@ -251,6 +252,14 @@ def downloads_card(model: ExplorerEconomy, area: str | None = None):
     return card
 
 
+def glossary_card():
+    """What the measures and the levers mean, in plain words, each with its source."""
+    with solara.Card("What the numbers mean") as card:
+        with solara.Details("Show the glossary", expand=False):
+            solara.HTML(tag="div", unsafe_innerHTML=glossary_html())
+    return card
+
+
 @solara.component
 def ExplorerView(model: ExplorerEconomy, area: solara.Reactive[str | None] | None = None):
     """The explorer's cards, below SolaraViz's controls; re-rendered after every step.
@@ -268,4 +277,5 @@ def ExplorerView(model: ExplorerEconomy, area: solara.Reactive[str | None] | Non
         sankey_card(model)
         network_card(model)
         downloads_card(model, shown)
+        glossary_card()
     return view
