@@ -560,3 +560,20 @@ def test_the_glossary_defines_each_measure_and_every_intervention_with_a_source(
         assert "_" not in entry.term  # plain names, not code names
     text = glossary.glossary_html()
     assert "Sacks (2002)" in text and "<dl" in text
+
+
+def test_spend_tables_name_districts_and_sectors_and_explain_an_empty_gap():
+    import pandas as pd
+
+    from cwbsim.viz import spend_view
+
+    frame = pd.DataFrame(
+        {"supplier": ["A", "B", "C"], "district": ["E07000123", None, ""],
+         "sector": ["F", None, "Z"]}
+    )  # fmt: skip
+    before = frame.copy()
+    shown = spend_view.readable(frame)
+    assert list(shown["district"]) == ["Preston", "unknown", "unknown"]
+    assert list(shown["sector"]) == ["F Construction", "unknown", "unknown"]
+    pd.testing.assert_frame_equal(frame, before)  # the analysis itself is not changed
+    assert "lookup" in spend_view.EMPTY_GAP and "--" not in spend_view.EMPTY_GAP

@@ -13,6 +13,8 @@ import pandas as pd
 import solara
 
 from cwbsim.calibration.analysis_report import write_analysis
+from cwbsim.calibration.areas import areas
+from cwbsim.model.spec.types import SECTION_NAMES
 from cwbsim.viz.uploads import MAX_UPLOAD_MB, Upload, analyse_upload
 from cwbsim.viz.widgets import FilePick, read_bytes, task_message, upload_receiver, use_temp_folder
 
@@ -72,6 +74,28 @@ def SpendPanel():
             _analysis_results(*task.value)
 
 
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """District codes as council names and sector letters as section names; gaps as "unknown"."""
+    shown = frame.copy()
+    names = {code: area.name for code, area in areas().items()}
+    if "district" in shown:
+        shown["district"] = [
+            names.get(c, c) if isinstance(c, str) and c else "unknown" for c in shown["district"]
+        ]
+    if "sector" in shown:
+        shown["sector"] = [
+            f"{c} {SECTION_NAMES[c]}" if c in SECTION_NAMES else "unknown" for c in shown["sector"]
+        ]
+    return shown
+
+
+EMPTY_GAP = (
+    "No gap to show: no spend outside the place fell in a sector where the place has "
+    "suppliers. Without a supplier lookup most suppliers have no known place, so they "
+    "cannot be counted as outside it; add a lookup to see the gap."
+)
+
+
 def _table(frame: pd.DataFrame, css: str, rows: int = 20) -> None:
     money = {c: (lambda v: f"{v:,.0f}") for c in frame.columns if c in ("spend", "total")}
     shares = {c: (lambda v: f"{v:.1%}") for c in frame.columns if c == "share"}
@@ -111,6 +135,9 @@ def _analysis_results(prepared, files: dict) -> None:
     solara.Markdown("#### Top suppliers")
     columns = [c for c in ("supplier", "spend", "share", "tier", "district", "sector", "matched_by")
                if c in analysis.top_suppliers.columns]  # fmt: skip
-    _table(analysis.top_suppliers[columns], "cwb-top-suppliers")
+    _table(readable(analysis.top_suppliers[columns]), "cwb-top-suppliers")
     solara.Markdown("#### Gap analysis: spend outside the place in sectors where it has suppliers")
-    _table(analysis.gap, "cwb-gap")
+    if len(analysis.gap):
+        _table(readable(analysis.gap), "cwb-gap")
+    else:
+        solara.Info(EMPTY_GAP, classes=["cwb-gap-empty"])

@@ -9,6 +9,36 @@ from pydantic import BaseModel, ConfigDict, Field
 from cwbsim.model.codes import TIER_NAMES
 
 SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTU")
+SECTION_NAMES = dict(
+    zip(
+        SECTIONS,
+        (
+            "Agriculture, forestry and fishing",
+            "Mining and quarrying",
+            "Manufacturing",
+            "Electricity, gas, steam and air conditioning",
+            "Water, sewerage and waste",
+            "Construction",
+            "Wholesale and retail; motor repair",
+            "Transport and storage",
+            "Accommodation and food",
+            "Information and communication",
+            "Finance and insurance",
+            "Real estate",
+            "Professional, scientific and technical",
+            "Administrative and support services",
+            "Public administration and defence",
+            "Education",
+            "Health and social work",
+            "Arts, entertainment and recreation",
+            "Other services",
+            "Households as employers",
+            "Extraterritorial organisations",
+        ),
+        strict=True,
+    )
+)
+"""Short titles of the UK SIC 2007 sections (ONS), for people."""
 TIERS = TIER_NAMES
 SIZE_BANDS = ("micro", "small", "medium", "large")
 OWNERSHIPS = ("local", "external", "cooperative")
