@@ -318,3 +318,22 @@ def test_workers_too_small_for_the_economy_are_refused_before_anything_runs(tmp_
         run_sweep(path, tmp_path / "store", Tiny())
     assert not (tmp_path / "store").exists()
     limits.worker_memory(load_sweep(path)[2], None)  # no limit: nothing to check
+
+
+def test_a_sweep_that_grows_the_economy_is_refused_if_any_point_would_not_fit(tmp_path):
+    from cwbsim.scenarios.evaluation import Evaluator
+
+    spec, _ = _city_region(tmp_path)
+    path = _sweep(
+        tmp_path, name="growing", scenario=spec.name, points=2, seeds=1,
+        parameter=[{"path": "spec.households.*.count", "range": [100, 50_000]}],
+    )  # fmt: skip
+
+    class Small(Evaluator):
+        def memory_limit(self):
+            return 10_000_000  # bytes: the 100-household point fits, the 50,000 one not
+
+    with pytest.raises(InputError, match="each Dask worker may use") as refused:
+        run_sweep(path, tmp_path / "store", Small())
+    assert "83,349 household agents" in str(refused.value)  # the second point, not the first
+    assert not (tmp_path / "store").exists()

@@ -276,7 +276,8 @@ def compare(
     """
     arms = arms or resolve_arms(baseline, scenario)
     if evaluator is not None:
-        limits.worker_memory(arms[1][1], evaluator.memory_limit())
+        for _, economy in arms:  # the arms may be different economies
+            limits.worker_memory(economy, evaluator.memory_limit())
     areas = list(areas or arms[1][1].report) or None
     root = arms[1][0].seed if entropy is None else entropy
     children = replicates(root, seeds)

@@ -45,6 +45,20 @@ def run_task(task: dict, rng) -> list[dict]:
     ]
 
 
+def _sized_specs(todo: list[dict]):
+    """The economy of each design point whose ``spec.*`` values differ (sizes may differ)."""
+    seen = set()
+    for task in todo:
+        values = tuple(sorted((k, v) for k, v in task["values"].items() if k.startswith("spec.")))
+        if values in seen:
+            continue
+        seen.add(values)
+        spec = EconomySpec.model_validate(task["spec"])
+        for path, value in values:
+            set_value(None, spec, path, value)
+        yield spec
+
+
 def tasks(sweep_path, only: set[int] | None = None, areas: list[str] | None = None, groups=None):
     """The sweep, its store manifest and design, and the tasks not yet done.
 
@@ -126,7 +140,8 @@ def run_sweep(
     """
     sweep, manifest, points, todo = tasks(sweep_path, areas=areas, groups=groups)
     if todo and evaluator is not None:
-        limits.worker_memory(EconomySpec.model_validate(todo[0]["spec"]), evaluator.memory_limit())
+        for spec in _sized_specs(todo):
+            limits.worker_memory(spec, evaluator.memory_limit())
     store = Store(out)
     with store.lock():
         store.open(sweep_fingerprint(sweep_path, todo), manifest, points)
