@@ -300,9 +300,19 @@ def test_city_region_sweep_and_comparison_on_local_dask_equal_serial(tmp_path):
     assert set(on_dask.by_area.area) == {"Place 1", "All places"}
 
 
+def _limited(limit: int):
+    """A serial evaluator whose workers may use ``limit`` bytes each."""
+    from cwbsim.scenarios.evaluation import Evaluator
+
+    class Limited(Evaluator):
+        def memory_limit(self):
+            return limit
+
+    return Limited()
+
+
 def test_workers_too_small_for_the_economy_are_refused_before_anything_runs(tmp_path):
     from cwbsim.scenarios import limits
-    from cwbsim.scenarios.evaluation import Evaluator
 
     spec, _ = _city_region(tmp_path)
     path = _sweep(
@@ -310,30 +320,21 @@ def test_workers_too_small_for_the_economy_are_refused_before_anything_runs(tmp_
         parameter=[{"path": "spec.households.*.local_share", "range": [0.25, 0.45]}],
     )  # fmt: skip
 
-    class Tiny(Evaluator):
-        def memory_limit(self):
-            return 200_000  # bytes: less than a thousand agents' estimate
-
     with pytest.raises(InputError, match="each Dask worker may use"):
-        run_sweep(path, tmp_path / "store", Tiny())
+        run_sweep(path, tmp_path / "store", _limited(200_000))  # under a thousand agents
     assert not (tmp_path / "store").exists()
     limits.worker_memory(load_sweep(path)[2], None)  # no limit: nothing to check
 
 
 def test_a_sweep_that_grows_the_economy_is_refused_if_any_point_would_not_fit(tmp_path):
-    from cwbsim.scenarios.evaluation import Evaluator
-
     spec, _ = _city_region(tmp_path)
     path = _sweep(
         tmp_path, name="growing", scenario=spec.name, points=2, seeds=1,
         parameter=[{"path": "spec.households.*.count", "range": [100, 50_000]}],
     )  # fmt: skip
 
-    class Small(Evaluator):
-        def memory_limit(self):
-            return 10_000_000  # bytes: the 100-household point fits, the 50,000 one not
-
     with pytest.raises(InputError, match="each Dask worker may use") as refused:
-        run_sweep(path, tmp_path / "store", Small())
+        # 10 MB: the 100-household point fits, the 50,000 one not
+        run_sweep(path, tmp_path / "store", _limited(10_000_000))
     assert "83,349 household agents" in str(refused.value)  # the second point, not the first
     assert not (tmp_path / "store").exists()

@@ -136,32 +136,23 @@ class VectorisedEngine:
             if done:
                 self._after_refresh(channel)
                 return
-        column = np.cumsum(pays) - 1
         payers = np.flatnonzero(pays)
         # most agents pay (households' channels): a column for every agent, which spares
         # the step gathering the payers' outflows; few pay: a column for each payer
         everyone = 2 * len(payers) > n
         m = n if everyone else len(payers)
         self.payers[channel] = None if everyone else payers
-        payer = edges.payer if everyone else column[edges.payer]
-        own_budget = budget if everyone else budget[payers]
+        part = Edges(self._column(channel, pays, edges.payer), edges.payee, edges.share)
+        own_budget = self._own(channel, budget)
         if channel in EDGE_CHANNELS:
-            matrix = channel_matrix(Edges(payer, edges.payee, edges.share), m, rows=n)
+            matrix = channel_matrix(part, m, rows=n)
             self.compact[channel] = matrix
-            leak = leak_shares(own_budget, matrix, None if everyone else payers)
+            leak = leak_shares(own_budget, matrix, self.payers[channel])
         else:
             leak = own_budget.copy()
         self._set_leak(channel, leak)
         leakers = np.flatnonzero(leak)
-        groups = self.n_groups
-        group = self.group if everyone else self.group[payers]
-        rows = np.concatenate(
-            [group[payer] * groups + self.group[edges.payee], group[leakers] * groups + self.world]
-        )
-        cols = np.concatenate([payer, leakers])
-        data = np.concatenate([edges.share, leak[leakers]])
-        # CSC: each payer's column holds a few groups, so building it sorts short columns
-        self.grouped[channel] = sp.csc_matrix((data, (rows, cols)), shape=(groups * groups, m))
+        self.grouped[channel] = self._grouped(channel, part, leakers, leak, m)
         self._patterns[channel] = KeptPattern.of(
             edges.payer, edges.payee, edges.share, pays, own_budget, leakers
         )
@@ -179,12 +170,10 @@ class VectorisedEngine:
         if channel not in EDGE_CHANNELS:
             return False
         payers = self.payers[channel]
-        everyone = payers is None
-        m = self.economy.n if everyone else len(payers)
-        own_budget = budget if everyone else budget[payers]
-        column_of = None if everyone else np.cumsum(kept.pays) - 1
-        column = edges.payer if everyone else column_of[edges.payer]
-        old_column = kept.payer if everyone else column_of[kept.payer]
+        m = self.economy.n if payers is None else len(payers)
+        own_budget = self._own(channel, budget)
+        column = self._column(channel, kept.pays, edges.payer)
+        old_column = self._column(channel, kept.pays, kept.payer)
         changed = moved | (edges.share != kept.share)
         affected = own_budget != kept.budget
         affected[column[changed]] = True
@@ -197,20 +186,8 @@ class VectorisedEngine:
         leak = leak_shares(own_budget, matrix, payers)
         self._set_leak(channel, leak)
         leakers = np.flatnonzero(leak)
-        fresh = leakers[affected[leakers]]
-        groups = self.n_groups
-        group = self.group if everyone else self.group[payers]
-        rows = np.concatenate(
-            [
-                group[part.payer] * groups + self.group[part.payee],
-                group[fresh] * groups + self.world,
-            ]
-        )
-        cols = np.concatenate([part.payer, fresh])
-        data = np.concatenate([part.share, leak[fresh]])
-        grouped = self.grouped[channel]
-        patch = sp.csc_matrix((data, (rows, cols)), shape=grouped.shape)
-        self.grouped[channel] = replace_columns(grouped, patch, affected)
+        patch = self._grouped(channel, part, leakers[affected[leakers]], leak, m)
+        self.grouped[channel] = replace_columns(self.grouped[channel], patch, affected)
         self._patterns[channel] = KeptPattern.of(
             edges.payer, edges.payee, edges.share, kept.pays, own_budget, leakers
         )
@@ -219,12 +196,11 @@ class VectorisedEngine:
     def _refresh_values(self, channel: str, kept: KeptPattern, edges: Edges, budget) -> bool:
         """New shares and budgets on the kept pattern; ``False`` if the leaking payers changed."""
         payers = self.payers[channel]
-        everyone = payers is None
-        own_budget = budget if everyone else budget[payers]
+        own_budget = self._own(channel, budget)
         grouped = self.grouped[channel]
-        payer = edges.payer if everyone else (np.cumsum(kept.pays) - 1)[edges.payer]
+        payer = self._column(channel, kept.pays, edges.payer)
         if kept.entries is None:
-            group = self.group if everyone else self.group[payers]
+            group = self._own(channel, self.group)
             groups = self.n_groups
             in_matrix = (
                 entry_of(self.compact[channel], edges.payee, payer)
@@ -257,6 +233,36 @@ class VectorisedEngine:
         kept.share = edges.share.copy()
         kept.budget = own_budget.copy()
         return True
+
+    def _own(self, channel: str, values: np.ndarray) -> np.ndarray:
+        """Per-agent ``values`` for the channel's columns (its payers, or every agent)."""
+        payers = self.payers[channel]
+        return values if payers is None else values[payers]
+
+    def _column(self, channel: str, pays: np.ndarray, agents: np.ndarray) -> np.ndarray:
+        """The channel's column of each of ``agents`` (``pays`` marks its paying agents)."""
+        return agents if self.payers[channel] is None else (np.cumsum(pays) - 1)[agents]
+
+    def _grouped(
+        self, channel: str, part: Edges, leakers: np.ndarray, leak: np.ndarray, m: int
+    ) -> sp.csc_matrix:
+        """Edges ``part`` (payer as column) and the ``leakers``' leaks as grouped flows.
+
+        Rows are (payer group, payee group) pairs, the leaks paid to the rest of the world;
+        CSC, because each payer's column holds a few groups, so building it sorts short
+        columns.
+        """
+        groups = self.n_groups
+        group = self._own(channel, self.group)
+        rows = np.concatenate(
+            [
+                group[part.payer] * groups + self.group[part.payee],
+                group[leakers] * groups + self.world,
+            ]
+        )
+        cols = np.concatenate([part.payer, leakers])
+        data = np.concatenate([part.share, leak[leakers]])
+        return sp.csc_matrix((data, (rows, cols)), shape=(groups * groups, m))
 
     def _set_leak(self, channel: str, leak: np.ndarray) -> None:
         """Keep the channel's leak shares over all agents (``leak`` is over its payers)."""
