@@ -15,19 +15,28 @@ seeds) plus the variance of the effect across parameters, ``max(s_d^2 - s_c^2, 0
 the interval is the drawn mean ± t × sqrt(that variance + max(s_c^2, s_d^2) / n),
 so it is never narrower than the seed-only interval of the same seeds. It is centred
 on the mean over the parameter draws, which need not be the central run's.
+
+Several scenarios (:func:`compare_many`, up to :data:`MAX_SCENARIOS`) share one
+baseline: it runs once per seed, every scenario runs on the same children, and each
+scenario's comparison is handed over as soon as its runs and the baseline's are done.
+With parameter uncertainty, one draw per seed serves every arm: ``spec.*`` parameters
+declared by any compared scenario are set in the baseline and in every scenario (so the
+drawn runs stay paired), and each ``scenario.*`` parameter in the scenarios declaring it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from cwbsim.model.errors import InputError
 from cwbsim.model.record import display
 from cwbsim.model.record.metrics import METRICS
 from cwbsim.model.spec.schema import EconomySpec
+from cwbsim.model.spec.uncertain import UncertainParameter
 from cwbsim.scenarios import limits, parameters, uncertainty
 from cwbsim.scenarios.evaluation import Evaluator, Task
 from cwbsim.scenarios.running import run_scenario
@@ -36,6 +45,8 @@ from cwbsim.scenarios.seeds import Seed, replicates
 
 LEVEL = 0.90
 ARMS = ("baseline", "scenario")
+MAX_SCENARIOS = 5
+"""Most scenarios compared with one baseline."""
 
 
 def run_arm(task: tuple, seed: Seed) -> list[dict]:
@@ -63,16 +74,49 @@ def resolve_arms(
     ``scenario.*`` paths change the compared scenario only; ``spec.*`` paths change
     the economy of both arms, so that the comparison stays paired.
     """
-    arms = [load_scenario(baseline), load_scenario(scenario)]
+    return resolve_many(baseline, [scenario], settings)
+
+
+def resolve_many(
+    baseline: str, scenarios: Sequence[str], settings: list[tuple[str, float]] = ()
+) -> list[tuple[Scenario, EconomySpec]]:
+    """The baseline and every compared scenario, loaded, with ``settings`` (path, value) applied.
+
+    ``scenario.*`` paths change every compared scenario (never the baseline);
+    ``spec.*`` paths change every arm's economy, so that the comparison stays paired.
+    """
+    check_count(len(scenarios))
+    arms = [load_scenario(baseline), *(load_scenario(s) for s in scenarios)]
     policy = [(p, v) for p, v in settings if p.startswith("scenario.")]
     economy = [(p, v) for p, v in settings if not p.startswith("scenario.")]
     resolved = []
     for index, (plan, spec) in enumerate(arms):
         plan, spec = parameters.apply(plan, spec, economy, "--set")
-        if index == 1:
+        if index >= 1:
             plan, spec = parameters.apply(plan, spec, policy, "--set")
         resolved.append((plan, spec))
     return resolved
+
+
+def check_count(count: int) -> None:
+    """Refuse fewer than one or more than :data:`MAX_SCENARIOS` compared scenarios (one line)."""
+    if not 1 <= count <= MAX_SCENARIOS:
+        raise InputError(
+            f"scenarios: {count} given (allowed: 1 to {MAX_SCENARIOS} scenarios compared "
+            "with one baseline)"
+        )
+
+
+def display_names(arms: list[tuple[Scenario, EconomySpec]]) -> list[str]:
+    """Each arm's name for people (its ``name``), made unique with " (2)", " (3)"..."""
+    names: list[str] = []
+    for plan, _ in arms:
+        name, n = plan.name, 1
+        while name in names:
+            n += 1
+            name = f"{plan.name} ({n})"
+        names.append(name)
+    return names
 
 
 @dataclass
@@ -100,6 +144,13 @@ class Comparison:
     by_area : pandas.DataFrame or None
         ``area`` and the ``table`` columns for every group of areas reported (one run
         serves them all); ``runs`` and ``table`` hold the first.
+    names : tuple of str
+        The baseline's and the scenario's names for people (never a file path).
+    arms : list or None
+        ``[(baseline, its economy), (scenario, its economy)]`` as run at the central
+        values (the scenarios' descriptions, interventions, sources and assumptions).
+    declared : list of UncertainParameter
+        The uncertain parameters drawn for this comparison (empty when none were).
     """
 
     baseline: str
@@ -111,6 +162,9 @@ class Comparison:
     draws: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
     by_area: pd.DataFrame | None = None
+    names: tuple[str, str] = ("baseline", "scenario")
+    arms: list[tuple[Scenario, EconomySpec]] | None = None
+    declared: list[UncertainParameter] = field(default_factory=list)
 
 
 def _paired(runs: pd.DataFrame):
@@ -274,35 +328,218 @@ def compare(
         Groups of areas to report (``--area``); the first is the headline. Default:
         the economy's ``report`` (every group is compared in ``by_area``).
     """
-    arms = arms or resolve_arms(baseline, scenario)
+    return compare_many(
+        baseline, [scenario], seeds, years, evaluator, progress, entropy=entropy,
+        paired=paired, arms=arms, uncertain=uncertain, areas=areas,
+    )[0]  # fmt: skip
+
+
+def compare_many(
+    baseline: str,
+    scenarios: Sequence[str],
+    seeds: int,
+    years: int,
+    evaluator: Evaluator | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_arm: Callable[[int, Comparison], None] | None = None,
+    entropy: int | None = None,
+    paired: bool = True,
+    arms: list[tuple[Scenario, EconomySpec]] | None = None,
+    uncertain: bool = True,
+    areas: list[str] | None = None,
+    names: Sequence[str] | None = None,
+) -> list[Comparison]:
+    """Compare 1 to :data:`MAX_SCENARIOS` scenarios with one baseline over the same seeds.
+
+    The baseline runs once per seed and serves every scenario; scenario ``k`` runs on
+    the same children as the baseline (common random numbers). Runs go to the
+    evaluator in arm order (the baseline and the first scenario, then the second
+    scenario, ...), so the first comparison is complete long before the last.
+
+    Parameters
+    ----------
+    baseline : str
+        Built-in scenario or spec name, or a TOML path (as :func:`compare`).
+    scenarios : sequence of str
+        The compared scenarios, in order (names or paths).
+    seeds, years : int
+        Replications per arm, and years per run.
+    evaluator : Evaluator, optional
+        Where the runs go (default: this process).
+    progress : callable, optional
+        Called with (runs done, runs in all): at the start and as each run finishes.
+    on_arm : callable, optional
+        Called in this process as ``on_arm(k, comparison)`` as soon as scenario ``k``
+        (0-based) and the baseline have run every seed (and every parameter draw).
+    entropy : int, optional
+        Root of the seeds (default: the first scenario's ``seed``).
+    paired : bool
+        Common random numbers (default); ``False`` gives scenario ``k`` (1-based)
+        the seeds of root + k.
+    arms : list, optional
+        The baseline and every scenario already resolved (:func:`resolve_many`).
+    uncertain : bool
+        Draw the uncertain parameters the scenarios and their economies declare
+        (default; the module notes say how one draw serves every arm). Doubles the runs.
+    areas : list of str, optional
+        Groups of areas to report (as :func:`compare`).
+    names : sequence of str, optional
+        Names for people of the baseline and each scenario (default:
+        :func:`display_names`).
+
+    Returns
+    -------
+    list of Comparison
+        One per scenario, in the order given, each against the shared baseline runs.
+
+    Raises
+    ------
+    InputError
+        Too many or too few scenarios, a bad declaration, or two scenarios declaring
+        the same uncertain parameter differently (one line).
+    """
+    scenarios = list(scenarios)
+    check_count(len(scenarios))
+    arms = arms or resolve_many(baseline, scenarios)
+    if len(arms) != len(scenarios) + 1:
+        raise ValueError(f"arms: {len(arms)} given for {len(scenarios)} scenarios plus a baseline")
+    names = list(names) if names is not None else display_names(arms)
     if evaluator is not None:
+        checked = set()
         for _, economy in arms:  # the arms may be different economies
-            limits.worker_memory(economy, evaluator.memory_limit())
+            if id(economy) not in checked:
+                checked.add(id(economy))
+                limits.worker_memory(economy, evaluator.memory_limit())
     areas = list(areas or arms[1][1].report) or None
     root = arms[1][0].seed if entropy is None else entropy
     children = replicates(root, seeds)
-    other = replicates(root + 1, seeds) if not paired else children
-    items = uncertainty.declared(*arms[1]) if uncertain else []
+    own = [children if paired else replicates(root + k, seeds) for k in range(1, len(arms))]
+    declared = [uncertainty.declared(*arm) for arm in arms[1:]] if uncertain else []
+    items = _union(declared, scenarios)
     draws = None
     if items:
-        uncertainty.check(*arms[1], scenario)
+        for arm, source in zip(arms[1:], scenarios, strict=True):
+            uncertainty.check(*arm, source)
         draws = uncertainty.draw(items, seeds, root)
-    runs = []
-    for i in range(seeds):
-        variants = [("central", arms)]
+    policy_paths = [{u.path for u in d if u.path.startswith("scenario.")} for d in declared]
+    extra = (areas,) if areas else ()
+    variants = ("central", "drawn") if draws is not None else ("central",)
+    central = _dumped(arms)
+
+    def payload(variant: str, i: int, k: int) -> tuple:
+        if variant == "central":
+            return central[k]
+        row = draws.values.iloc[i].to_dict()
+        return _dumped([_with_draw(arms[k], row, policy_paths[k - 1] if k else set())])[0]
+
+    plan: list[tuple[str, int, int, Task]] = []  # (variant, arm, seed index, task)
+    for k in range(1, len(arms)):
+        for i in range(seeds):
+            for variant in variants:
+                if k == 1:
+                    base = Task((*payload(variant, i, 0), years, *extra), children[i])
+                    plan.append((variant, 0, i, base))
+                task = Task((*payload(variant, i, k), years, *extra), own[k - 1][i])
+                plan.append((variant, k, i, task))
+    tasks = [entry[-1] for entry in plan]
+    where = {id(task): n for n, task in enumerate(tasks)}
+    outputs: list = [None] * len(tasks)
+    finished = [False] * len(tasks)
+    needed = {k: [n for n, e in enumerate(plan) if e[1] in (0, k)] for k in range(1, len(arms))}
+    built: dict[int, Comparison] = {}
+
+    def assemble(k: int) -> Comparison:
+        columns = None
         if draws is not None:
-            variants.append(("drawn", uncertainty.with_draw(arms, draws.values.iloc[i].to_dict())))
-        for kind, pair in variants:
-            data = [(p.model_dump(mode="json"), s.model_dump(mode="json")) for p, s in pair]
-            extra = (areas,) if areas else ()
-            runs += [
-                (kind, arm, i, Task((*data[k], years, *extra), seed))
-                for k, arm, seed in ((0, "baseline", children[i]), (1, "scenario", other[i]))
-            ]
-    results = (evaluator or Evaluator()).map(run_arm, [r[-1] for r in runs], progress)
+            columns = [c for c in draws.values.columns
+                       if not c.startswith("scenario.") or c in policy_paths[k - 1]]  # fmt: skip
+        return _assemble(
+            [(plan[n], outputs[n]) for n in needed[k]],
+            baseline,
+            scenarios[k - 1],
+            int(root),
+            areas,
+            draws.values[columns] if draws is not None else None,
+            (names[0], names[k]),
+            [arms[0], arms[k]],
+            [
+                u
+                for u in items
+                if not u.path.startswith("scenario.") or u.path in policy_paths[k - 1]
+            ],
+        )
+
+    def on_batch(pairs) -> None:
+        for task, result in pairs:
+            n = where[id(task)]
+            outputs[n], finished[n] = result, True
+        for k in needed:
+            if k not in built and all(finished[n] for n in needed[k]):
+                built[k] = assemble(k)
+                if on_arm is not None:
+                    on_arm(k - 1, built[k])
+
+    (evaluator or Evaluator()).map(run_arm, tasks, progress, on_batch)
+    for k in needed:  # an evaluator that never called on_batch (none does, but be safe)
+        if k not in built:
+            if not all(finished[n] for n in needed[k]):
+                raise RuntimeError(f"scenario {scenarios[k - 1]}: not every run came back")
+            built[k] = assemble(k)
+    return [built[k] for k in range(1, len(arms))]
+
+
+def _dumped(arms: list[tuple[Scenario, EconomySpec]]) -> list[tuple[dict, dict]]:
+    return [(p.model_dump(mode="json"), s.model_dump(mode="json")) for p, s in arms]
+
+
+def _union(
+    declared: list[list[UncertainParameter]], sources: list[str]
+) -> list[UncertainParameter]:
+    """Every declared parameter once; the same path declared differently is refused."""
+    found: dict[str, tuple[UncertainParameter, str]] = {}
+    for items, source in zip(declared, sources, strict=False):
+        for item in items:
+            if item.path in found and found[item.path][0] != item:
+                raise InputError(
+                    f"{source}: uncertain {item.path}: declared differently by "
+                    f"{found[item.path][1]} (expected one declaration of each parameter across "
+                    "the compared scenarios, or a comparison without parameter uncertainty)"
+                )
+            found.setdefault(item.path, (item, source))
+    return [item for item, _ in found.values()]
+
+
+def _with_draw(
+    arm: tuple[Scenario, EconomySpec], row: dict[str, float], policy: set[str]
+) -> tuple[Scenario, EconomySpec]:
+    """One arm with one replicate's draw: every ``spec.*`` value, and the ``policy`` paths.
+
+    The baseline gets no ``scenario.*`` path (``policy`` empty); each scenario gets the
+    ones it declares, so one draw per seed serves every arm and keeps them paired.
+    """
+    plan, spec = arm
+    economy = [(p, v) for p, v in row.items() if not p.startswith("scenario.")]
+    plan, spec = parameters.apply(plan, spec, economy, "uncertain")
+    return parameters.apply(
+        plan, spec, [(p, v) for p, v in row.items() if p in policy], "uncertain"
+    )
+
+
+def _assemble(
+    done: list,
+    baseline: str,
+    scenario: str,
+    root: int,
+    areas: list[str] | None,
+    draws: pd.DataFrame | None,
+    names: tuple[str, str],
+    arms: list[tuple[Scenario, EconomySpec]],
+    declared: list[UncertainParameter],
+) -> Comparison:
+    """One scenario's comparison from its finished runs and the baseline's."""
     records = {"central": [], "drawn": []}
-    for (kind, arm, i, task), years_out in zip(runs, results, strict=True):
-        records[kind] += _tag(years_out, arm, i, task.seed)
+    for (variant, arm, i, task), years_out in done:
+        records[variant] += _tag(years_out, ARMS[min(arm, 1)], i, task.seed)
     order = ["arm", "seed_index", "year"]
     central = pd.DataFrame(records["central"]).sort_values(order, ignore_index=True)
     by_area, headline = None, None
@@ -318,15 +555,32 @@ def compare(
         central = central[central.area == headline].drop(columns="area").reset_index(drop=True)
     comparison = Comparison(baseline, scenario, int(root), central, summarise(central))
     comparison.by_area = by_area
+    comparison.names, comparison.arms = names, arms
     if draws is not None:
         drawn = pd.DataFrame(records["drawn"]).sort_values(order, ignore_index=True)
         if areas:
             headline_rows = drawn.area == headline
             drawn = drawn[headline_rows].drop(columns="area").reset_index(drop=True)
-        comparison.drawn, comparison.draws = drawn, draws.values
+        comparison.drawn, comparison.draws = drawn, draws
+        comparison.declared = declared
         comparison.table = with_parameters(comparison.table, central, drawn)
-        comparison.sensitivity = parameter_sensitivity(draws.values, drawn, display.compared())
+        comparison.sensitivity = parameter_sensitivity(draws, drawn, display.compared())
     return comparison
+
+
+def stacked(comparisons: Sequence[Comparison], column: str = "table") -> pd.DataFrame:
+    """One table of several comparisons (``table`` or ``by_area``) with a ``scenario`` column first.
+
+    ``scenario`` holds each comparison's name for people.
+    """
+    frames = []
+    for comparison in comparisons:
+        frame = getattr(comparison, column)
+        if frame is not None:
+            frames.append(frame.assign(scenario=comparison.names[1]))
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "scenario", out.pop("scenario"))
+    return out
 
 
 def _tag(years: list[dict], arm: str, index: int, seed: Seed) -> list[dict]:
