@@ -3,12 +3,15 @@
 Both read what the engine recorded; neither moves money. The Sankey sums the
 ledger over the latest year (or the months run so far) and scales it to £ per
 year. The network aggregates one step's agent-to-agent payments, as sparse
-products of the channel matrices with an agent-to-node indicator matrix.
+products of the channel matrices with an agent-to-node indicator matrix. Nodes
+are named in plain words, with the places' names from the spec ("Construction
+(firms in Preston)", "Suppliers in the rest of Lancashire"); the chart options
+(:mod:`cwbsim.viz.options`) turn them into text people read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -35,7 +38,14 @@ from cwbsim.model.codes import (
     tier_of_group,
 )
 from cwbsim.model.economy import LocalEconomy
-from cwbsim.model.spec.types import SECTIONS
+from cwbsim.model.spec.types import SECTION_NAMES, SECTIONS
+
+ROOT = "Anchor spend"
+"""The Sankey's first node: everything the anchors paid out in the window."""
+
+BUDGET_NODES = {"procurement": "Procurement", "wages": "Staff wages"}
+"""The anchors' spending by purpose (second column); every other channel is :data:`OTHER`."""
+OTHER = "Other spending"
 
 ANCHOR_TARGETS = {
     ("procurement", FIRM, LOCAL): "Local suppliers",
@@ -43,7 +53,8 @@ ANCHOR_TARGETS = {
     ("wages", HOUSEHOLD, LOCAL): "Local staff",
     ("wages", HOUSEHOLD, REGION): "Region staff",
 }
-"""Stage-1 destinations by (channel, payee kind, payee tier); the rest are named below."""
+"""Third-column destinations by (channel, payee kind, payee tier); the rest go elsewhere."""
+ELSEWHERE = {"procurement": "Outside suppliers", "wages": "Staff living outside"}
 
 LEAKAGE_NAMES = {
     "tax": "Tax",
@@ -55,9 +66,99 @@ LEAKAGE_NAMES = {
     "consumption": "Imports",
     "other": "Other out",
 }
-"""Stage-2 leakage by channel (paid to non-local agents or the outside)."""
+"""Re-spending that leaves the place, by channel (paid to non-local agents or the outside)."""
 
 RESPENT = "Re-spent locally"
+
+SANKEY_NODES = {
+    ROOT: (
+        "All anchor spending",
+        "Everything the anchor institutions paid out: their income from grants, fees and "
+        "funding, spent on contracts, staff and the rest.",
+    ),
+    "Procurement": (
+        "Procurement",
+        "What the anchors pay suppliers under contracts for goods, works and services: the "
+        "spending a procurement spend analysis studies.",
+    ),
+    "Staff wages": ("Staff wages", "Wages the anchors pay their own staff."),
+    OTHER: (
+        "Other spending",
+        "The rest of the anchors' income, neither contracts nor wages: capital projects, "
+        "pensions, debt and payments to other public bodies. The model counts it as leaving "
+        "the place.",
+    ),
+    "Local suppliers": ("Suppliers in {local}", "Suppliers based in {local}."),
+    "Region suppliers": ("Suppliers in {region}", "Suppliers based in {region}."),
+    "Outside suppliers": ("Suppliers elsewhere", "Suppliers based outside {around}."),
+    "Local staff": ("Staff living in {local}", "Anchor staff who live in {local}."),
+    "Region staff": ("Staff living in {region}", "Anchor staff who live in {region}."),
+    "Staff living outside": (
+        "Staff living elsewhere",
+        "Anchor staff who live outside {around}: their wages are spent where they live.",
+    ),
+    RESPENT: (
+        "Re-spent in {local}",
+        "What local suppliers and local staff pay on to businesses, households and anchors "
+        "in {local}: the third round of LM3.",
+    ),
+    "Imports": (
+        "Bought from elsewhere",
+        "What local suppliers buy, and local households shop for, from businesses outside {local}.",
+    ),
+    "Out-of-area wages": (
+        "Wages to staff elsewhere",
+        "Wages local suppliers pay to staff who live outside {local}.",
+    ),
+    "Profit out": (
+        "Profit to owners elsewhere",
+        "Profits of local suppliers paid to owners outside {local}.",
+    ),
+    "Tax": ("Tax", "Taxes paid to the government, out of the place."),
+    "Savings": ("Savings", "The part of their income local households save rather than spend."),
+    "Other out": ("Other payments out", "Other payments to people and bodies outside {local}."),
+}
+"""Each Sankey node's label and the sentence that explains it, with ``{local}``,
+``{region}`` and ``{around}`` (the place, or the place and its region) filled in from
+:func:`place_names`."""
+
+GENERIC_PLACES = {"local": "the place", "region": "the region", "outside": "elsewhere"}
+"""Names of the tiers when the spec has no area, or several, in a tier."""
+
+
+def place_names(model: LocalEconomy) -> dict[str, str]:
+    """The name of each tier as a person reads it after "in": "Preston", "the rest of Lancashire".
+
+    A tier with one area takes its name; a tier with several is "the 14 local areas";
+    a tier with none keeps a generic name. ``around`` names the place with its region.
+    """
+    names = {}
+    for tier, generic in GENERIC_PLACES.items():
+        areas = [area.name for area in model.spec.areas if area.tier == tier]
+        if len(areas) == 1:
+            name = areas[0]
+            names[tier] = (
+                "the " + name[0].lower() + name[1:] if name.startswith("Rest of ") else name
+            )
+        elif areas:
+            names[tier] = f"the {len(areas)} {tier} areas"
+        else:
+            names[tier] = generic
+    has_region = any(area.tier == "region" for area in model.spec.areas)
+    names["around"] = f"{names['local']} and {names['region']}" if has_region else names["local"]
+    return names
+
+
+class SankeyLinks(list):
+    """Sankey links ``(source, target, £ per year)``, with the names of the places they mean.
+
+    A list, so it reads like the links it holds; ``places`` (:func:`place_names`) fills
+    the place names into the node labels and explanations of :data:`SANKEY_NODES`.
+    """
+
+    def __init__(self, links=(), places: dict[str, str] | None = None):
+        super().__init__(links)
+        self.places = dict(places or {**GENERIC_PLACES, "around": GENERIC_PLACES["local"]})
 
 
 def _is_local(group: int) -> bool:
@@ -72,25 +173,21 @@ def window_ledger(model: LocalEconomy, months: int = STEPS_PER_YEAR) -> tuple[np
     return np.sum(ledgers, axis=0) * (STEPS_PER_YEAR / len(ledgers)), len(ledgers)
 
 
-def _stage_one(ledger: np.ndarray) -> dict[str, float]:
-    out: dict[str, float] = {}
+def _anchor_payments(ledger: np.ndarray) -> list[tuple[str, str, float]]:
+    """The anchors' payments as (purpose, destination, £ per year), summed over anchors."""
+    out: dict[tuple[str, str], float] = {}
     for c, channel in enumerate(CHANNELS):
         for payer_tier in range(N_TIERS):
             for payee in range(N_GROUPS):
                 value = ledger[c, group_of(ANCHOR, payer_tier), payee]
                 if value == 0:
                     continue
+                purpose = BUDGET_NODES.get(channel, OTHER)
                 kind, tier = int(kind_of_group(payee)), int(tier_of_group(payee))
-                name = ANCHOR_TARGETS.get((channel, kind, tier))
-                if name is None:
-                    if channel == "procurement":
-                        name = "Outside suppliers"
-                    elif channel == "wages":
-                        name = "Staff living outside"
-                    else:
-                        name = f"Anchors' {channel}"
-                out[name] = out.get(name, 0.0) + float(value)
-    return out
+                target = ANCHOR_TARGETS.get((channel, kind, tier), ELSEWHERE.get(channel))
+                key = (purpose, target or purpose)
+                out[key] = out.get(key, 0.0) + float(value)
+    return [(purpose, target, value) for (purpose, target), value in out.items()]
 
 
 def _respend(ledger: np.ndarray, group: int, received: float) -> dict[str, float]:
@@ -110,27 +207,37 @@ def _respend(ledger: np.ndarray, group: int, received: float) -> dict[str, float
     return out
 
 
-def sankey_links(model: LocalEconomy, months: int = STEPS_PER_YEAR) -> list[tuple[str, str, float]]:
+def sankey_links(model: LocalEconomy, months: int = STEPS_PER_YEAR) -> SankeyLinks:
     """Links (source, target, £ per year) from anchor spend to where it is re-spent or leaks.
 
-    Stage 1 splits everything the anchors paid out (procurement by supplier
-    tier, wages by where staff live, and the anchors' other channels). Stage 2
-    follows the money that reached local suppliers and local staff: it is paid
-    on in proportion to what each of those groups paid out in the same window,
-    to local agents ("Re-spent locally") or out of the place by channel
-    (tax, imports, out-of-area wages, profit, savings). This is the
-    proportional attribution LM3's third round uses (Sacks 2002).
+    The first column is everything the anchors paid out (:data:`ROOT`). The
+    second splits it by purpose: procurement (contracts), staff wages and other
+    spending (every other channel, which leaves the place). The third splits
+    procurement by where suppliers are and wages by where staff live. The
+    fourth follows the money that reached local suppliers and local staff: it
+    is paid on in proportion to what each of those groups paid out in the same
+    window, to local agents ("Re-spent locally") or out of the place by
+    channel (tax, imports, out-of-area wages, profit, savings). This is the
+    proportional attribution LM3's third round uses (Sacks 2002). Other
+    spending has no onward link: it ends in the second column.
     """
     ledger, used = window_ledger(model, months)
+    places = place_names(model)
     if not used:
-        return []
-    links = [("Anchor spend", target, value) for target, value in _stage_one(ledger).items()]
-    received = dict((target, value) for _, target, value in links)
+        return SankeyLinks(places=places)
+    payments = _anchor_payments(ledger)
+    purposes: dict[str, float] = {}
+    for purpose, _, value in payments:
+        purposes[purpose] = purposes.get(purpose, 0.0) + value
+    order = [*BUDGET_NODES.values(), OTHER]
+    links = [(ROOT, p, purposes[p]) for p in order if p in purposes]
+    links += [(p, t, v) for p, t, v in payments if t != p]
+    received = {target: value for _, target, value in payments}
     for name, group in (("Local suppliers", group_of(FIRM, LOCAL)),
                         ("Local staff", group_of(HOUSEHOLD, LOCAL))):  # fmt: skip
         for target, value in _respend(ledger, group, received.get(name, 0.0)).items():
             links.append((name, target, value))
-    return [(s, t, v) for s, t, v in links if v > 0]
+    return SankeyLinks([(s, t, v) for s, t, v in links if v > 0], places)
 
 
 @dataclass
@@ -140,33 +247,49 @@ class FlowNetwork:
     Attributes
     ----------
     graph : networkx.DiGraph
-        Nodes carry ``kind`` and ``tier``; edges carry ``amount`` (£ per step);
-        self-loops are payments within a node (e.g. between local firms of one sector).
+        Nodes carry ``kind`` (anchor, firm, household, outside), ``tier`` and ``label``
+        (the short name drawn beside the node: an anchor's name, a sector's name);
+        edges carry ``amount`` (£ per step); self-loops are payments within a node
+        (e.g. between local firms of one sector).
     total : float
-        All money that moves in the step, injections included.
+        All money that moves in the step, injections included, £ per step.
+    places : dict
+        The tiers' names as read after "in" (:func:`place_names`).
     """
 
     graph: nx.DiGraph
     total: float
+    places: dict[str, str] = field(
+        default_factory=lambda: {**GENERIC_PLACES, "around": GENERIC_PLACES["local"]}
+    )
 
 
-def node_labels(model: LocalEconomy) -> tuple[list[str], np.ndarray, list[tuple[str, str]]]:
-    """Node names, each agent's node, and each node's (kind, tier).
+OUTSIDE_WORLD = "Outside world"
+"""The node of the rest of the world: where leaks go and injections come from."""
 
-    Nodes: each anchor; local and region firms by sector; outside firms as one;
-    households by tier; and the outside world. Agents are grouped with numpy
-    (a key per agent), not a loop over 60,000 households.
+
+def _in(place: str) -> str:
+    return "elsewhere" if place == GENERIC_PLACES["outside"] else f"in {place}"
+
+
+def node_labels(
+    model: LocalEconomy,
+) -> tuple[list[str], np.ndarray, list[tuple[str, str, str]]]:
+    """Node names, each agent's node, and each node's (kind, tier, short label).
+
+    Nodes: each anchor; local and region firms by sector ("Construction (firms in
+    Preston)", label "Construction"); firms outside as one node; households by tier;
+    and the outside world. Agents are grouped with numpy (a key per agent), not a
+    loop over 60,000 households.
     """
     economy = model.economy
+    places = place_names(model)
     keys = np.full(economy.n, -1, dtype=np.int64)
-    names: dict[int, tuple[str, str, str]] = {}
+    names: dict[int, tuple[str, str, str, str]] = {}
     for position, agent in enumerate(economy.anchor_idx):
         keys[agent] = position
-        names[position] = (
-            economy.anchor_names[position],
-            "anchor",
-            TIER_NAMES[economy.tier[agent]],
-        )
+        name = economy.anchor_names[position]
+        names[position] = (name, "anchor", TIER_NAMES[economy.tier[agent]], name)
     base = len(economy.anchor_idx)
     firms = economy.firm_idx
     tier = economy.tier[firms].astype(np.int64)
@@ -175,21 +298,32 @@ def node_labels(model: LocalEconomy) -> tuple[list[str], np.ndarray, list[tuple[
     outside = base + N_TIERS * len(SECTIONS)  # one node for all firms outside
     keys[firms] = np.where(inside, base + tier * len(SECTIONS) + sector, outside)
     for t in (LOCAL, REGION):
+        where = _in(places[TIER_NAMES[t]])
         for s, section in enumerate(SECTIONS):
+            sector_name = SECTION_NAMES[section]
             names[base + t * len(SECTIONS) + s] = (
-                f"{TIER_NAMES[t].capitalize()} firms {section}",
+                f"{sector_name} (firms {where})",
                 "firm",
                 TIER_NAMES[t],
+                sector_name,
             )
-    names[outside] = ("Outside firms", "firm", TIER_NAMES[OUTSIDE_TIER])
+    where = _in(places["outside"])
+    names[outside] = (f"Firms {where}", "firm", TIER_NAMES[OUTSIDE_TIER], "Firms")
     households = economy.household_idx
     house_base = outside + 1
     keys[households] = house_base + economy.tier[households]
     for t, tier_name in enumerate(TIER_NAMES):
-        names[house_base + t] = (f"{tier_name.capitalize()} households", "household", tier_name)
+        names[house_base + t] = (
+            f"Households {_in(places[tier_name])}",
+            "household",
+            tier_name,
+            "Households",
+        )
     used, of = np.unique(keys, return_inverse=True)
-    labels = [names[int(k)][0] for k in used] + ["Outside world"]
-    attributes = [names[int(k)][1:] for k in used] + [(KINDS[OUTSIDE], TIER_NAMES[OUTSIDE_TIER])]
+    labels = [names[int(k)][0] for k in used] + [OUTSIDE_WORLD]
+    attributes = [names[int(k)][1:] for k in used] + [
+        (KINDS[OUTSIDE], TIER_NAMES[OUTSIDE_TIER], OUTSIDE_WORLD)
+    ]
     return labels, of.astype(np.int64), attributes
 
 
@@ -223,8 +357,9 @@ def flow_network(model: LocalEconomy) -> FlowNetwork:
     matrix[:, outside] += np.bincount(of, injected, minlength=n_nodes)
     graph = nx.DiGraph()
     for i, name in enumerate(names):
-        graph.add_node(name, kind=attributes[i][0], tier=attributes[i][1])
+        kind, tier, label = attributes[i]
+        graph.add_node(name, kind=kind, tier=tier, label=label)
     payees, payers = np.nonzero(matrix)
     for payee, payer in zip(payees, payers, strict=True):
         graph.add_edge(names[payer], names[payee], amount=float(matrix[payee, payer]))
-    return FlowNetwork(graph=graph, total=float(matrix.sum()))
+    return FlowNetwork(graph=graph, total=float(matrix.sum()), places=place_names(model))
