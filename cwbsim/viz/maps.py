@@ -41,11 +41,22 @@ NOTE = (
 )
 
 
-def _money(value: float, signed: bool = False) -> str:
-    """£ as £m: two decimals under £10m, one above; ``+`` on gains when ``signed``."""
-    digits = 2 if abs(value) < 10e6 else 1
-    text = f"£{abs(value) / 1e6:,.{digits}f}m"
-    if text in ("£0.00m", "£0.0m"):
+SMALL = 100_000.0
+"""Amounts under this (£) are written in whole pounds: "£0.00m" would hide them."""
+
+
+def pounds_m(value: float, signed: bool = False) -> str:
+    """£ for people: £m (two decimals under £10m, one above), whole £ under £100,000.
+
+    ``1_234_567`` -> ``"£1.23m"``; ``-25e6`` -> ``"-£25.0m"``; ``4_030`` -> ``"£4,030"``;
+    ``+`` on gains when ``signed``.
+    """
+    size = abs(value)
+    if size < SMALL:
+        text = f"£{size:,.0f}"
+    else:
+        text = f"£{size / 1e6:,.{2 if size < 10e6 else 1}f}m"
+    if text == "£0":
         return text
     return ("-" if value < 0 else "+" if signed else "") + text
 
@@ -142,7 +153,7 @@ def district_bubbles(values: pd.Series, title: str = "", change: bool = False,
         table = areas()
         parts = [
             f"{named.get(code, table[code].name if code in table else code)} "
-            f"{_money(value, change)}"
+            f"{pounds_m(value, change)}"
             for code, value in rest.sort_values(key=abs, ascending=False).items()
         ]
         notes.append(
@@ -208,7 +219,7 @@ def district_bubbles(values: pd.Series, title: str = "", change: bool = False,
                 "symbolSize": round(size, 1),
                 "label": {"show": rank < LABELLED},  # the largest are named on the map
                 "tooltip": {
-                    "formatter": f"{html.escape(row.name)}: {_money(row.value, change)}{percent}"
+                    "formatter": f"{html.escape(row.name)}: {pounds_m(row.value, change)}{percent}"
                 },
             }
         )

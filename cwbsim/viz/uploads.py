@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cwbsim.calibration.analysis import Options, Prepared, prepare
+from cwbsim.calibration.spend_session import SpendSession
 from cwbsim.model.errors import InputError
 
 MAX_UPLOAD_MB = float(os.environ.get("CWBSIM_MAX_UPLOAD_MB", "20"))
@@ -104,6 +105,28 @@ def check_upload(
     return Upload(safe_name(name), data)
 
 
+def _places(local: str, region: str) -> tuple[list[str], list[str]]:
+    """The place and region as typed (comma-separated codes, names or groups)."""
+    places = [p.strip() for p in local.split(",") if p.strip()]
+    wider = [p.strip() for p in region.split(",") if p.strip()]
+    if not places:
+        raise InputError("place: empty (expected LAD codes or district names, e.g. Preston)")
+    return places, wider
+
+
+def _readable_errors(run, folder: str, name: str):
+    """``run()``, with input errors stripped of the folder and any other failure one line."""
+    try:
+        return run()
+    except InputError as error:
+        raise InputError(str(error).replace(folder + os.sep, "")) from None
+    except Exception as error:  # a reader bug must not reach the page as a traceback
+        raise InputError(
+            f"{name}: could not be read ({type(error).__name__}: {error}); "
+            "expected a council spend file (CSV, XLSX or XLS)"
+        ) from None
+
+
 def analyse_upload(
     spend: Upload, local: str, region: str, suppliers: Upload | None = None
 ) -> Prepared:
@@ -111,10 +134,7 @@ def analyse_upload(
 
     ``local`` and ``region`` are comma-separated LAD codes, district names or groups.
     """
-    places = [p.strip() for p in local.split(",") if p.strip()]
-    wider = [p.strip() for p in region.split(",") if p.strip()]
-    if not places:
-        raise InputError("place: empty (expected LAD codes or district names, e.g. Preston)")
+    places, wider = _places(local, region)
     with tempfile.TemporaryDirectory(prefix="cwbsim-upload-") as folder:
         path = Path(folder) / spend.name
         path.write_bytes(spend.data)
@@ -122,12 +142,33 @@ def analyse_upload(
         if suppliers is not None:
             lookup = Path(folder) / f"suppliers-{suppliers.name}"
             lookup.write_bytes(suppliers.data)
-        try:
-            return prepare(Options([path], places, wider, suppliers=lookup))
-        except InputError as error:
-            raise InputError(str(error).replace(folder + os.sep, "")) from None
-        except Exception as error:  # a reader bug must not reach the page as a traceback
-            raise InputError(
-                f"{spend.name}: could not be read ({type(error).__name__}: {error}); "
-                "expected a council spend file (CSV, XLSX or XLS)"
-            ) from None
+        return _readable_errors(
+            lambda: prepare(Options([path], places, wider, suppliers=lookup)), folder, spend.name
+        )
+
+
+def start_upload(
+    spend: Upload,
+    local: str,
+    region: str,
+    folder: Path,
+    suppliers: Upload | None = None,
+    register: Path | None = None,
+) -> SpendSession:
+    """Analyse an uploaded spend file into a session that can be worked on (places, economy).
+
+    The files are written into ``folder``, which must outlive the session (the economy
+    is built from them). ``register`` is the supplier register (default: the user's, in
+    the data folder). Raises InputError, one line naming the file, on bad input.
+    """
+    places, wider = _places(local, region)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / spend.name
+    path.write_bytes(spend.data)
+    lookup = None
+    if suppliers is not None:
+        lookup = folder / f"suppliers-{suppliers.name}"
+        lookup.write_bytes(suppliers.data)
+    options = Options([path], places, wider, suppliers=lookup, register=register)
+    return _readable_errors(lambda: SpendSession.start(options), str(folder), spend.name)
