@@ -43,10 +43,12 @@ def test_every_intervention_type_has_one_lever_inside_its_schema_bounds():
 
 def test_levers_default_to_the_scenario_and_change_it_through_the_schema():
     plan, _ = load_scenario("preston-cwb")
-    params = levers.model_params(plan)
+    values = levers.lever_values(plan)
     shift = next(i for i in plan.intervention if i.type == "procurement_preference")
-    assert params["procurement_preference__weight"]["value"] == shift.weight
-    assert params["anchor_budget__percent_per_year"]["value"] == 0.0
+    hiring = next(i for i in plan.intervention if i.type == "local_hiring")
+    assert values["procurement_preference__weight"] == shift.weight
+    assert values["local_hiring__share"] == round(hiring.share * 100, 9)  # a share shown as %
+    assert values["anchor_budget__percent_per_year"] == 0.0
     changed = levers.with_levers(
         plan,
         {
@@ -67,7 +69,10 @@ def test_levers_default_to_the_scenario_and_change_it_through_the_schema():
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"local_hiring__share": 1.5}, "local_hiring__share: 1.5 is out of range (allowed: 0 to 1"),
+        (
+            {"local_hiring__share": 150},
+            "local_hiring__share: 150 is out of range (allowed: 0 to 100",
+        ),
         ({"procurement_preference__weight": -2}, "out of range"),
         ({"wage_floor__hourly": "lots"}, "'lots' is not a number"),
         ({"buy_local__shift": float("nan")}, "not a finite number"),
@@ -94,9 +99,9 @@ def test_explorer_runs_exactly_what_run_scenario_runs():
 
 
 def test_explorer_turns_bad_input_into_a_message_and_runs_the_base_economy():
-    crafted = ExplorerEconomy(rng=11, local_hiring__share=4.0)
+    crafted = ExplorerEconomy(rng=11, local_hiring__share=400.0)
     assert crafted.input_error == (
-        "levers: local_hiring__share: 4 is out of range (allowed: 0 to 1, or 0 for none)"
+        "levers: local_hiring__share: 400 is out of range (allowed: 0 to 100, or 0 for none)"
     )
     assert crafted.plan.intervention == [] and crafted.seed == 11
     crafted.step()
@@ -119,10 +124,11 @@ def test_levers_left_alone_leave_the_scenario_as_written():
             {"type": "procurement_preference", "weight": 0.0, "max_lot": 5e5},
         ],
     )
-    untouched = {k: v["value"] for k, v in levers.model_params(phased).items()}
+    untouched = levers.lever_values(phased)
     assert levers.with_levers(phased, untouched) == phased  # what Reset sends unchanged
-    params = levers.model_params(phased)["anchor_budget__percent_per_year"]
-    assert params["min"] == -20 and params["value"] == -20  # the slider reaches the value
+    budget = levers.LEVERS["anchor_budget__percent_per_year"]
+    assert untouched[budget.key] == -20
+    assert levers.slider_range(budget, -20)[0] == -20  # the slider reaches the value
     moved = levers.with_levers(phased, {"anchor_budget__percent_per_year": -5})
     budgets = [i.percent_per_year for i in moved.intervention if i.type == "anchor_budget"]
     assert budgets == [-5, 3]  # the first phase changes, the second is kept
@@ -159,7 +165,7 @@ def test_an_uploaded_scenario_runs_like_the_same_file_from_the_cli(tmp_path):
     plan, spec = load_scenario(tmp_path / "mine.toml")
     result = run_scenario(plan, spec, 5, years=1)
     assert model.recorder.current["local_income"] == result.timeseries["local_income"].iloc[2]
-    assert levers.lever_values(model.plan)["buy_local__shift"] == 0.05
+    assert levers.lever_values(model.plan)["buy_local__shift"] == 5  # percentage points
 
 
 @pytest.fixture(scope="module")
@@ -304,7 +310,7 @@ def test_chart_board_builds_each_chart_once_per_step_and_downloads_carry_provena
     model.step()
     for name in ("timeseries", "sankey", "network"):
         board.draw(model, name)
-        step, option = board.latest(name)
+        step, option, _heading = board.latest(name)
         assert step == 2
         board.draw(model, name)
         assert board.latest(name)[1] is option  # not rebuilt for the same step
@@ -431,18 +437,12 @@ def _kpi(html: str, metric: str) -> float:
 
 
 def test_the_app_records_the_areas_asked_and_reset_keeps_them(lancashire):
-    import inspect
-
-    from cwbsim.viz.app import explorer_params
-
     assert [v.name for v in lancashire.views] == ["Preston", "Lancashire", "E10000017"]
     assert lancashire.area_error is None and lancashire.input_error is None
     county = lancashire.spec.groups["E10000017"]  # added by --area, as `cwbsim run` adds it
     assert len(county) == 12 and "E06000008" not in county  # not Blackburn with Darwen
-    params = explorer_params(lancashire)
-    assert params["areas"] == ["Preston", "Lancashire", "E10000017"]
-    assert params["area_groups"]["lancashire-2012"]["E10000017"] == county
-    inspect.signature(ExplorerEconomy).bind(**params)  # what SolaraViz's Reset passes
+    assert lancashire.areas_asked == ["Preston", "Lancashire", "E10000017"]
+    assert lancashire.area_groups["lancashire-2012"]["E10000017"] == county
 
 
 def test_switching_the_area_changes_what_the_cards_and_charts_read(lancashire):
@@ -464,11 +464,9 @@ def test_switching_the_area_changes_what_the_cards_and_charts_read(lancashire):
     board = ChartBoard()
     for name in ("Preston", "Lancashire"):
         board.draw(lancashire, "timeseries", name)
-        step, option = board.latest("timeseries")
-        assert (step, board.areas["timeseries"]) == (
-            2,
-            name,
-        ) and f"Over time · {name} · " in option["title"][0]["text"]
+        step, option, heading = board.latest("timeseries")
+        assert (step, board.areas["timeseries"]) == (2, name)
+        assert heading.startswith(f"Each month · {name} · ")
         local = next(s for s in option["series"] if s["name"] == "local")["data"]
         values = [row["local_share"] * 100 for row in lancashire.recorders[name].values]
         assert local == pytest.approx(values, rel=1e-6)

@@ -44,6 +44,7 @@ def lever(
     low: float | None = None,
     high: float | None = None,
     scale: float = 1.0,
+    unit: str = "",
 ) -> dict:
     """Marks a field as the lever of its intervention in the app (``json_schema_extra``).
 
@@ -51,10 +52,11 @@ def lever(
     slider needs beyond them: a ``label``, the value meaning "no intervention"
     (``off``), a ``step``, a practical range (``low``/``high``, inside the
     field's bounds, for fields whose bounds are wide or open) and a display
-    ``scale`` (1e6 shows £ as £m).
+    ``scale`` (schema units per display unit: 1e6 shows £ as £m, 0.01 a share as %)
+    and the display ``unit`` written beside the lever's number box.
     """
     return {"lever": {"label": label, "off": off, "step": step, "low": low, "high": high,
-                      "scale": scale}}  # fmt: skip
+                      "scale": scale, "unit": unit}}  # fmt: skip
 
 
 class InterventionBase(Strict):
@@ -75,7 +77,9 @@ class ProcurementPreference(InterventionBase):
     type: Literal["procurement_preference"]
     weight: SocialValueWeight = Field(
         description="Weight on social value in award scores (0 = price only; Preston: see docs/validation.md).",
-        json_schema_extra=lever("Procurement: social-value weight", off=0.0, step=0.01),
+        json_schema_extra=lever(
+            "Procurement: social-value weight", off=0.0, step=0.01, unit="weight"
+        ),
     )
     max_lot: float | None = Field(
         None, gt=0.0, description="Split contracts above this value into lots, £ per year."
@@ -100,7 +104,9 @@ class LocalHiring(InterventionBase):
     type: Literal["local_hiring"]
     share: Share = Field(
         description="Chance that a new hire is a local resident.",
-        json_schema_extra=lever("Local hiring: share of new hires", off=0.0, step=0.01),
+        json_schema_extra=lever(
+            "Local hiring: share of new hires", off=0.0, step=1.0, scale=0.01, unit="%"
+        ),
     )
     include_suppliers: bool = Field(False, description="Also the anchors' contracted suppliers.")
 
@@ -113,7 +119,7 @@ class WageFloor(InterventionBase):
         gt=0.0,
         le=200.0,
         description="Floor, £ per hour.",
-        json_schema_extra=lever("Living wage, £ per hour", off=0.0, step=0.05, high=15.0),
+        json_schema_extra=lever("Living wage", off=0.0, step=0.05, high=15.0, unit="£ an hour"),
     )
     include_suppliers: bool = Field(False, description="Also the anchors' contracted suppliers.")
 
@@ -124,7 +130,9 @@ class CooperativeConversion(InterventionBase):
     type: Literal["cooperative_conversion"]
     share: Share = Field(
         description="Share of the targeted local firms converted.",
-        json_schema_extra=lever("Co-operatives: share of firms converted", off=0.0, step=0.005),
+        json_schema_extra=lever(
+            "Co-operatives: share of firms converted", off=0.0, step=0.5, scale=0.01, unit="%"
+        ),
     )
     ownership: list[Literal["local", "external"]] = Field(
         default_factory=lambda: ["external"],
@@ -144,7 +152,7 @@ class AnchorBudget(InterventionBase):
         le=50.0,
         description="Change, % per year.",
         json_schema_extra=lever(
-            "Anchor budget, % a year", off=0.0, step=0.25, low=-10.0, high=10.0
+            "Anchor budget", off=0.0, step=0.25, low=-10.0, high=10.0, unit="% a year"
         ),
     )
     years_of_change: int | None = Field(
@@ -170,7 +178,13 @@ class BuyLocal(InterventionBase):
         le=1.0,
         description="Change in the local share of consumption (0.05 = 5 points).",
         json_schema_extra=lever(
-            "Buy local: shift in households' local share", off=0.0, step=0.01, low=-0.2, high=0.2
+            "Buy local: change in households' local share, percentage points",
+            off=0.0,
+            step=1.0,
+            low=-20.0,
+            high=20.0,
+            scale=0.01,
+            unit="pp",
         ),
     )
 
@@ -182,7 +196,9 @@ class LocalInvestment(InterventionBase):
     amount: float = Field(
         gt=0.0,
         description="Total invested, £, spread over the ramp years.",
-        json_schema_extra=lever("Local investment, £m", off=0.0, step=1.0, high=200.0, scale=1e6),
+        json_schema_extra=lever(
+            "Local investment", off=0.0, step=1.0, high=200.0, scale=1e6, unit="£m"
+        ),
     )
     sectors: list[Section] = Field(default_factory=list, description="Sectors (empty = all).")
     capacity_per_pound: float = Field(

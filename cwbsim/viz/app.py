@@ -1,14 +1,19 @@
 """The cwbsim browser app: ``cwbsim app``, or ``solara run cwbsim.viz.app``.
 
-Three views share one model per browser session: **Explore** (Mesa's
-SolaraViz for play, step, reset and the levers; our cards for the headline
-metrics, time series, Sankey, flow network and downloads), **Compare** (the scenario
-in force against its base economy over paired seeds) and **Spend file**
-(upload and analyse a spend file). The economy and scenario (built in, or an
-uploaded scenario file) are chosen outside SolaraViz, so that choosing a
-scenario sets the levers to its values. The areas the model records come from
-``cwbsim app --area`` (:data:`~cwbsim.viz.areas.AREAS_ENV`), else the economy's
-``report``; when there are several, Explore and Compare share the one chosen.
+Views share one model per browser session: **Explore** (run controls always on
+the page; the headline numbers with their change against the baseline, time
+series, Sankey, flow network, downloads and glossary), **Compare** (scenarios
+against the base economy over paired seeds) and **Spend file** (upload and
+analyse a spend file). The side panel holds the choices: economy and scenario
+(built in, saved in the scenario folder, or an uploaded file), the levers (a
+draft until Apply), saving the scenario in force, and the Advanced settings
+(seed, play speed). It is open on a wide screen and closed on a phone, where
+the run controls stay reachable without it. The areas the model records come
+from ``cwbsim app --area`` (:data:`~cwbsim.viz.areas.AREAS_ENV`), else the
+economy's ``report``; when there are several, Explore and Compare share the one
+chosen. The model is Mesa's (:class:`~cwbsim.viz.explorer.ExplorerEconomy`); the
+page uses Solara directly rather than Mesa's SolaraViz, whose controls live in
+the side panel (out of a phone's reach) and cannot be hidden from users.
 """
 
 from __future__ import annotations
@@ -17,13 +22,13 @@ import os
 import sys
 
 import solara
-from mesa.visualization import SolaraViz
 
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec.files import builtin_specs, decode_toml
 from cwbsim.scenarios.schema import builtin_scenarios
 from cwbsim.viz.areas import AREAS_ENV, parse_app_areas
 from cwbsim.viz.compare_view import ComparePanel
+from cwbsim.viz.controls import PLAY_INTERVAL_MS, RunControls, Viewport
 from cwbsim.viz.explorer import (
     DEFAULT_ECONOMY,
     DEFAULT_SCENARIO,
@@ -31,11 +36,29 @@ from cwbsim.viz.explorer import (
     parse_uploaded_scenario,
 )
 from cwbsim.viz.explorer_view import ExplorerView
-from cwbsim.viz.levers import model_params
+from cwbsim.viz.lever_panel import LeverPanel
+from cwbsim.viz.levers import lever_values
+from cwbsim.viz.saved import save_scenario, saved_scenarios, scenario_toml
 from cwbsim.viz.spend_view import SpendPanel
-from cwbsim.viz.widgets import FilePick, upload_receiver
+from cwbsim.viz.widgets import FilePick, safe, upload_receiver
 
 VIEWS = ["Explore", "Compare", "Spend file"]
+WIDE_PX = 960
+"""Windows at least this wide open the side panel at first (Vuetify's own break point)."""
+
+PAGE_CSS = """
+.v-navigation-drawer { max-width: 100vw !important; }
+@media (max-width: 600px) {
+  .v-navigation-drawer { min-width: 0 !important; width: 92vw !important; }
+  .solara-content-main { padding: 6px !important; }
+  .v-toolbar__title { font-size: 1rem !important; white-space: normal !important; }
+}
+.cwb-controls { position: sticky; top: 0; z-index: 5; background: white; padding: 6px 0; }
+.cwb-chart-title { font-size: 0.85em; color: #333; overflow-wrap: anywhere; }
+.cwb-views { flex-wrap: wrap; }
+.cwb-explorer, .cwb-compare, .cwb-spend { max-width: 100%; overflow-x: hidden; }
+table { max-width: 100%; }
+"""
 
 
 def _warn_if_assets_missing() -> None:
@@ -67,20 +90,17 @@ AREAS, AREA_GROUPS = _app_areas()
 
 UPLOADED = "uploaded: "
 """Prefix of an uploaded scenario's entry in the scenario list."""
+BUILT = "built: "
+"""Prefix of an economy built from a spend file in the economy list."""
+
+wide = solara.reactive(False)
+"""Whether this session's window is wide enough for the side panel to start open."""
 
 
-def explorer_params(model: ExplorerEconomy) -> dict:
-    """SolaraViz model parameters: the seed, the fixed choices and the levers in force."""
-    return {
-        "rng": {"type": "InputText", "value": str(model.seed), "label": "Seed"},
-        "economy": model.economy_name,
-        "scenario_name": model.scenario_name,
-        "scenario_text": model.scenario_text,
-        "scenario_file": model.scenario_file,
-        "areas": model.areas_asked,
-        "area_groups": model.area_groups,
-        **model_params(model.plan),
-    }
+@solara.component
+def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
+    """Solara's app layout, its side panel closed until the page finds the window wide."""
+    return solara.AppLayout(children=children, sidebar_open=wide.value, title="cwbsim")
 
 
 def _scenario_receiver(uploaded, scenario, problem):
@@ -96,58 +116,163 @@ def _scenario_receiver(uploaded, scenario, problem):
     return upload_receiver((".toml",), problem.set, use, convert)
 
 
+def scenario_source(choice: str, uploaded, saved: dict) -> tuple[str, str | None, str]:
+    """The scenario list's entry as (built-in name, file text or None, file name)."""
+    if choice.startswith(UPLOADED) and uploaded:
+        return choice, uploaded[1], uploaded[0]
+    if choice in saved:
+        path = saved[choice]
+        try:
+            return choice, path.read_text(encoding="utf-8"), path.name
+        except (OSError, UnicodeDecodeError) as error:
+            return choice, f"# {error}", path.name  # the page shows the parse error
+    return choice, None, "scenario"
+
+
+@solara.component
+def SaveScenario(model: ExplorerEconomy, pending: bool, on_saved):
+    """Save the scenario in force (its levers) in the scenario folder, and download it as TOML."""
+    name = solara.use_reactive(model.plan.name)
+    message = solara.use_reactive(None)
+    problem = solara.use_reactive(None)
+
+    def save():
+        try:
+            path = save_scenario(model.plan, name.value)
+        except InputError as error:
+            problem.set(str(error))
+            message.set(None)
+            return
+        problem.set(None)
+        message.set(f"Saved as “{safe(name.value)}”: it is in the scenario list.")
+        on_saved("saved: " + " ".join(name.value.split()), path)
+
+    with solara.Column(classes=["cwb-save"], gap="4px") as column:
+        if pending:
+            solara.Text("Saving keeps the levers in force: Apply first to keep the new ones.")
+        solara.InputText("Scenario name", value=name, classes=["cwb-save-name"])
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            solara.Button("Save scenario", on_click=save, classes=["cwb-save-button"])
+            solara.FileDownload(
+                lambda: scenario_toml(model.plan.model_copy(update={"name": name.value})),
+                filename="scenario.toml",
+                label="Download .toml",
+                mime_type="application/toml",
+            )
+        if message.value:
+            solara.Success(message.value, dense=True, classes=["cwb-save-done"])
+        if problem.value:
+            solara.Error(problem.value, dense=True, classes=["cwb-save-error"])
+    return column
+
+
 @solara.component
 def Page():
     """The whole app."""
     economy = solara.use_reactive(DEFAULT_ECONOMY)
+    built_economies = solara.use_reactive({})  # name -> spec TOML text, from the Spend view
     scenario = solara.use_reactive(DEFAULT_SCENARIO)
     view = solara.use_reactive(VIEWS[0])
     uploaded = solara.use_reactive(None)  # (file name, text) of an uploaded scenario
     problem = solara.use_reactive(None)
     area = solara.use_reactive(None)  # the recorded area shown (None: the headline view)
+    saved_version = solara.use_reactive(0)  # bumped when a scenario is saved
+    draft = solara.use_reactive({})  # lever values as typed (display units)
+    seed_text = solara.use_reactive(None)  # the seed as typed (None: the model's)
+    play_interval = solara.use_reactive(PLAY_INTERVAL_MS)
 
-    def build() -> ExplorerEconomy:
-        where = {"areas": AREAS, "area_groups": AREA_GROUPS}
-        if scenario.value.startswith(UPLOADED) and uploaded.value:
-            name, text = uploaded.value
-            return ExplorerEconomy(
-                economy.value, scenario.value, scenario_text=text, scenario_file=name, **where
-            )
-        return ExplorerEconomy(economy.value, scenario.value, **where)
+    saved = solara.use_memo(saved_scenarios, [saved_version.value])
 
-    built = solara.use_memo(build, [economy.value, scenario.value, uploaded.value])
+    def build(levers: dict | None = None, seed=None) -> ExplorerEconomy:
+        name, text, file_name = scenario_source(scenario.value, uploaded.value, saved)
+        economy_name = economy.value.removeprefix(BUILT)
+        return ExplorerEconomy(
+            economy_name,
+            name,
+            **({"rng": seed} if seed is not None else {}),
+            scenario_text=text,
+            scenario_file=file_name,
+            areas=AREAS,
+            area_groups=AREA_GROUPS,
+            economy_text=built_economies.value.get(economy.value),
+            **(levers or {}),
+        )
+
+    built = solara.use_memo(build, [economy.value, scenario.value, uploaded.value, saved])
     model = solara.use_reactive(built)
     current = model.value
+    applied = lever_values(current.plan)
+
+    def forget_typed() -> None:  # a new model: the levers show what it runs
+        draft.set(applied)
+        seed_text.set(None)
+
+    solara.use_effect(forget_typed, [id(current)])
+    levers_typed = {**applied, **draft.value}
+    pending = levers_typed != applied or (
+        seed_text.value is not None and seed_text.value.strip() != str(current.seed)
+    )
+
+    def apply():
+        seed = seed_text.value if seed_text.value is not None else current.seed
+        model.set(build(levers_typed, seed))
+
+    def reset():
+        model.set(build(applied, current.seed))
+
+    def saved_now(choice: str, path) -> None:
+        saved_version.set(saved_version.value + 1)
 
     solara.Title("cwbsim")
-    if view.value != "Explore":  # SolaraViz sets the title bar in the Explore view
-        with solara.AppBar():
-            solara.AppBarTitle("cwbsim: community wealth building")
-    with solara.Sidebar(), solara.Card("Economy and scenario"):
-        solara.Select("Base economy", values=builtin_specs(), value=economy)
-        choices = builtin_scenarios() + ([UPLOADED + uploaded.value[0]] if uploaded.value else [])
-        solara.Select("Scenario", values=choices, value=scenario)
-        FilePick(
-            "or drop a scenario file (.toml)",
-            ".toml",
-            _scenario_receiver(uploaded, scenario, problem),
-        )
-        if problem.value:
-            solara.Error(problem.value, classes=["cwb-scenario-error"])
-        solara.Markdown(
-            "Choosing a scenario sets the levers to its values. Move levers, then **Reset** "
-            "to apply them."
-        )
-    with solara.Column(style={"width": "100%"}):
+    with solara.AppBar():
+        solara.AppBarTitle("cwbsim: community wealth building")
+    with solara.Sidebar():
+        with solara.Card("Economy and scenario"):
+            economies = builtin_specs() + [BUILT + n for n in built_economies.value]
+            solara.Select("Base economy", values=economies, value=economy)
+            choices = builtin_scenarios() + list(saved)
+            if uploaded.value:
+                choices.append(UPLOADED + uploaded.value[0])
+            solara.Select("Scenario", values=choices, value=scenario)
+            FilePick(
+                "or drop a scenario file (.toml)",
+                ".toml",
+                _scenario_receiver(uploaded, scenario, problem),
+            )
+            if problem.value:
+                solara.Error(problem.value, classes=["cwb-scenario-error"])
+        with solara.Card("Levers"):
+            solara.Markdown(
+                "Choosing a scenario sets the levers to its values. Move them, then **Apply**."
+            )
+            LeverPanel(current.plan, draft).key(f"levers-{id(current)}")
+        with solara.Card("Keep this scenario"):
+            SaveScenario(current, pending, saved_now).key(f"save-{id(current)}")
+        with solara.Card("Advanced"), solara.Details("Seed and play speed", expand=False):
+            solara.InputText(
+                "Seed",
+                value=seed_text.value if seed_text.value is not None else str(current.seed),
+                on_value=seed_text.set,
+                continuous_update=False,
+                classes=["cwb-seed"],
+            )
+            solara.SliderInt(
+                "Pause between steps when playing (ms)",
+                value=play_interval,
+                min=0,
+                max=1000,
+                step=50,
+            )
+            solara.Markdown(
+                f"Saved scenarios are kept in {len(saved)} file(s) of your scenario folder.",
+                style={"font-size": "0.8em"},
+            )
+    with solara.Column(style={"width": "100%", "max-width": "100%"}):
+        Viewport(on_width=lambda width: wide.set(width >= WIDE_PX))
+        solara.Style(PAGE_CSS)
         solara.ToggleButtonsSingle(value=view, values=VIEWS, classes=["cwb-views"])
         if view.value == "Explore":
-            SolaraViz(
-                model,
-                components=[],  # the cards are laid out by ExplorerView, below
-                model_params=explorer_params(current),
-                name="cwbsim: community wealth building",
-                play_interval=150,
-            ).key(f"viz-{economy.value}-{scenario.value}-{id(built)}")
+            RunControls(model, pending, apply, reset, play_interval.value)
             ExplorerView(current, area)
         elif view.value == "Compare":
             ComparePanel(current, area).key(f"compare-{id(current)}")

@@ -1,10 +1,13 @@
 """The model the app steps: a base economy running a scenario with the levers applied.
 
-SolaraViz rebuilds the model on Reset as ``type(model)(**params)``, so
-everything the user chooses (economy, scenario, seed, levers) is a keyword
-argument of :class:`ExplorerEconomy`. Bad choices never raise: the model
-runs the base economy without interventions (or the default economy) and
-keeps the one-line reason in ``input_error`` for the page to show.
+Everything the user chooses (economy, scenario, seed, levers) is a keyword
+argument of :class:`ExplorerEconomy`; Apply and Reset build a new one. Bad
+choices never raise: the model runs the base economy without interventions
+(or the default economy) and keeps the one-line reason in ``input_error`` for
+the page to show. Alongside it runs its baseline: the same economy and seed
+with no interventions, stepped with it, so each headline number can show its
+change against doing nothing (common random numbers: the same draws until the
+interventions act).
 
 ``cwbsim app --area`` chooses the areas the model records (as ``cwbsim run
 --area`` does); they reach the app's server process as JSON in the environment
@@ -20,6 +23,7 @@ from cwbsim.model.errors import InputError
 from cwbsim.model.record.recorder import Recorder
 from cwbsim.model.spec.areas import resolve_area
 from cwbsim.model.spec.files import builtin_specs, load_spec, parse_toml
+from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.schema import (
     Scenario,
@@ -66,22 +70,32 @@ def parse_uploaded_scenario(text: str, source: str) -> Scenario:
     return scenario
 
 
+def economy_spec(economy: str, economy_text: str | None = None) -> EconomySpec:
+    """A built-in economy spec, or one built in the page (its TOML text); raise InputError."""
+    if economy_text is not None:
+        return EconomySpec.model_validate(parse_toml(economy_text, economy))
+    if economy not in builtin_specs():
+        raise InputError(
+            f"economy: {economy!r} is not a built-in economy (allowed: {', '.join(builtin_specs())})"
+        )
+    return load_spec(economy)
+
+
 def resolve(
     economy: str,
     scenario_name: str,
     levers: dict,
     scenario_text: str | None = None,
     scenario_file: str = "uploaded scenario",
+    economy_text: str | None = None,
 ) -> tuple[Scenario, object]:
     """The scenario (levers applied) on the chosen base economy; raise InputError on bad input.
 
-    ``scenario_text`` (an uploaded scenario file) takes the place of the
-    built-in ``scenario_name``.
+    ``scenario_text`` (an uploaded or saved scenario file) takes the place of the
+    built-in ``scenario_name``; ``economy_text`` (an economy built in the page,
+    named ``economy``) the place of a built-in economy.
     """
-    if economy not in builtin_specs():
-        raise InputError(
-            f"economy: {economy!r} is not a built-in economy (allowed: {', '.join(builtin_specs())})"
-        )
+    base_spec = economy_spec(economy, economy_text)
     if scenario_text is not None:
         scenario = parse_uploaded_scenario(scenario_text, scenario_file)
         spec = load_spec(scenario.base)
@@ -92,9 +106,9 @@ def resolve(
             f"scenario: {scenario_name!r} is not a built-in scenario "
             f"(allowed: {', '.join(builtin_scenarios())})"
         )
-    if scenario.base != economy:
+    if scenario.base != economy or economy_text is not None:
         start = scenario.start
-        spec = load_spec(economy)
+        spec = base_spec
         if start is not None:
             spec = spec.model_copy(update={"start": start})
         scenario = scenario.model_copy(update={"base": economy})
@@ -124,8 +138,10 @@ class ExplorerEconomy(LocalEconomy):
     area_groups : dict, optional
         Named groups of area codes to add, by economy (``{economy: {name: [codes]}}``):
         what ``cwbsim app --area`` adds for a county or combined authority.
-    scenario : object, optional
-        Ignored: Mesa's SolaraViz passes its own scenario object on Reset.
+    economy_text : str, optional
+        An economy spec built in the page (TOML text), named ``economy``.
+    baseline : bool
+        Run the baseline alongside (the same economy and seed, no interventions).
     **levers : float
         Lever values by key (:data:`cwbsim.viz.levers.LEVERS`), display units.
     """
@@ -137,9 +153,10 @@ class ExplorerEconomy(LocalEconomy):
         rng: int | str = DEFAULT_SEED,
         scenario_text: str | None = None,
         scenario_file: str = "uploaded scenario",
-        scenario=None,
         areas: list[str] | None = None,
         area_groups: dict[str, dict[str, list[str]]] | None = None,
+        economy_text: str | None = None,
+        baseline: bool = True,
         **levers,
     ):
         self.input_error: str | None = None
@@ -150,11 +167,15 @@ class ExplorerEconomy(LocalEconomy):
         except InputError as error:
             self.input_error, seed = str(error), DEFAULT_SEED
         try:
-            plan, spec = resolve(economy, scenario_name, levers, scenario_text, scenario_file)
+            plan, spec = resolve(
+                economy, scenario_name, levers, scenario_text, scenario_file, economy_text
+            )
         except InputError as error:
             self.input_error = self.input_error or str(error)
-            base = economy if economy in builtin_specs() else DEFAULT_ECONOMY
-            spec = load_spec(base)
+            try:
+                spec, base = economy_spec(economy, economy_text), economy
+            except InputError:
+                spec, base = load_spec(DEFAULT_ECONOMY), DEFAULT_ECONOMY
             plan = Scenario(name=f"{base} (no interventions)", base=base)
         groups = (area_groups or {}).get(spec.name)
         if groups:
@@ -166,10 +187,17 @@ class ExplorerEconomy(LocalEconomy):
             areas=list(self.area_texts.values()) or None,
             monthly_distributions=True,  # the app charts the median and Gini by month
         )
+        self.baseline = None
+        if baseline and plan.intervention:
+            self.baseline = LocalEconomy(
+                spec, rng=seed, areas=list(self.area_texts.values()) or None,
+                monthly_distributions=True,
+            )  # fmt: skip
         self.areas_asked = areas
         self.area_groups = area_groups
         self.seed = seed
         self.economy_name = plan.base
+        self.economy_text = economy_text
         self.scenario_name = scenario_name
         self.scenario_text = scenario_text
         self.scenario_file = scenario_file
@@ -206,6 +234,11 @@ class ExplorerEconomy(LocalEconomy):
         """The recorder of the view :meth:`shown_area` picks for ``name``."""
         return self.recorders[self.shown_area(name)]
 
+    def baseline_of(self, name: str | None) -> Recorder:
+        """The baseline's recorder of the same view (this model's own when it has no interventions)."""
+        model = self.baseline if self.baseline is not None else self
+        return model.recorders[self.shown_area(name)]
+
     @property
     def months_run(self) -> int:
         """Steps completed (Mesa counts a step as soon as it starts)."""
@@ -219,3 +252,5 @@ class ExplorerEconomy(LocalEconomy):
         with self.lock:
             self.driver.apply(self.steps)
             super().step()
+            if self.baseline is not None:
+                self.baseline.step()

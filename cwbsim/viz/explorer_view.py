@@ -50,12 +50,12 @@ class ChartBoard:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.built: dict[str, tuple[int, dict]] = {}
+        self.built: dict[str, tuple[int, dict, str]] = {}
         self.areas: dict[str, str | None] = {}
         """The recorded area each chart shows (``None`` for the whole economy)."""
 
-    def latest(self, name: str) -> tuple[int, dict] | None:
-        """The newest option of a chart and its step, whatever step that is."""
+    def latest(self, name: str) -> tuple[int, dict, str] | None:
+        """The newest option of a chart, its step and its heading, whatever step that is."""
         return self.built.get(name)
 
     def draw(self, model: ExplorerEconomy, name: str, area: str | None = None) -> None:
@@ -81,15 +81,16 @@ class ChartBoard:
                 else:
                     data = flowdata.flow_network(model)
             if name == "timeseries":
-                option = options.timeseries_option(data, f"Over time · {title}")
+                heading = f"Each month · {title}"
+                option = options.timeseries_option(data, "")
             elif name == "sankey":
                 window = f"latest {months} months" if months != 1 else "the first month"
-                option = options.sankey_option(
-                    data, f"Anchor spend, £m a year ({window}) · {title}"
-                )
+                heading = f"£m a year ({window}) · {title}"
+                option = options.sankey_option(data, "")
             else:
-                option = options.network_option(data, f"Flows this month, £m · {title}")
-            self.built[name] = (step, option)
+                heading = f"This month's flows, £m a year · {title}"
+                option = options.network_option(data, "")
+            self.built[name] = (step, option, heading)
             self.areas[name] = shown
 
 
@@ -123,6 +124,8 @@ def Chart(model: ExplorerEconomy, name: str, area: str | None = None):
         if latest is None:
             solara.Text("Drawing…")
         else:
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(latest[2]),
+                        classes=["cwb-chart-title"])  # fmt: skip
             solara.FigureEcharts(
                 option=latest[1],
                 attributes={"style": f"height: {CHART_HEIGHTS[name]}px; width: 100%;"},
@@ -131,31 +134,51 @@ def Chart(model: ExplorerEconomy, name: str, area: str | None = None):
     return div
 
 
+def _change_text(metric: str, value, base) -> str:
+    """The change against the baseline, in the metric's difference units ("+1.2 pp")."""
+    if value is None or base is None:
+        return ""
+    change = display.per_year(metric, value) - display.per_year(metric, base)
+    return display.text(metric, change, difference=True)
+
+
 def _kpi_html(model: ExplorerEconomy, area: str | None = None) -> str:
     values = model.recorder_of(area).current
+    base = model.baseline_of(area).current if model.baseline is not None else None
     cells = []
     for metric in KPIS:
         value = values.get(metric)
         label = display.short(metric)
+        unit = display.unit(metric)
         shown = "–" if value is None else display.text(metric, display.per_year(metric, value))
+        if base is None:
+            change = "no interventions: this is the baseline"
+        elif value is None:
+            change = ""
+        else:
+            change = f"{_change_text(metric, value, base.get(metric))} against no interventions"
         cells.append(
-            f'<div class="cwb-kpi" data-metric="{metric}" data-value="{value!r}">'
-            f'<div class="cwb-kpi-label">{html.escape(label)}</div>'
-            f'<div class="cwb-kpi-value">{shown}</div></div>'
+            f'<div class="cwb-kpi" data-metric="{metric}" data-value="{value!r}" '
+            f'data-baseline="{(base or {}).get(metric)!r}">'
+            f'<div class="cwb-kpi-label">{html.escape(label)}'
+            + (f' <span class="cwb-kpi-unit">({html.escape(unit)})</span>' if unit else "")
+            + f'</div><div class="cwb-kpi-value">{shown}</div>'
+            f'<div class="cwb-kpi-change">{html.escape(change)}</div></div>'
         )
     return (
         f'<div class="cwb-kpis" data-step="{model.months_run}" '
         f'data-area="{html.escape(model.shown_area(area))}">{"".join(cells)}</div>'
-        "<style>.cwb-kpis{display:flex;flex-wrap:wrap;gap:10px}.cwb-kpi{min-width:140px;"
-        "padding:6px 10px;border:1px solid #ddd;border-radius:6px}.cwb-kpi-label{font-size:"
-        "0.8em;color:#555}.cwb-kpi-value{font-size:1.3em;font-weight:600}</style>"
+        "<style>.cwb-kpis{display:flex;flex-wrap:wrap;gap:10px}.cwb-kpi{flex:1 1 150px;"
+        "max-width:100%;padding:6px 10px;border:1px solid #ddd;border-radius:6px}"
+        ".cwb-kpi-label{font-size:0.8em;color:#444}.cwb-kpi-value{font-size:1.3em;"
+        "font-weight:600}.cwb-kpi-change{font-size:0.75em;color:#333}</style>"
     )
 
 
 def _levers_in_force(model: ExplorerEconomy) -> str:
     values = lever_values(model.plan)
-    shown = [f"{lever.label} {values[key]:g}" for key, lever in LEVERS.items()
-             if values[key] != lever.off]  # fmt: skip
+    shown = [f"{lever.label} {values[key]:g}" + (f" {lever.unit}" if lever.unit else "")
+             for key, lever in LEVERS.items() if values[key] != lever.off]  # fmt: skip
     return "; ".join(shown) or "none (the base economy as it is)"
 
 
@@ -179,9 +202,12 @@ def summary_card(model: ExplorerEconomy, area: solara.Reactive[str | None]):
         area_picker([v.name for v in model.views], shown, area.set)
         solara.HTML(tag="div", unsafe_innerHTML=_kpi_html(model, shown))
         solara.Markdown("Levers in force: " + _levers_in_force(model))
-        with solara.Details("What the levers do"):
-            for lever in LEVERS.values():
-                solara.Markdown(f"**{lever.label}** — {lever.help} Off at {lever.off:g}.")
+        solara.Markdown(
+            "Money is shown as a yearly rate (this month's flow × 12). Under each number: its "
+            "change against the baseline, the same economy and seed with no interventions, "
+            "run alongside. The glossary below says what each measure means.",
+            style={"font-size": "0.85em"},
+        )
     return card
 
 

@@ -45,7 +45,9 @@ class Lever:
     off : float
         Display value meaning "no intervention of this type".
     scale : float
-        Schema units per display unit (1e6 for £ shown as £m).
+        Schema units per display unit (1e6 for £ shown as £m, 0.01 for a share shown as %).
+    unit : str
+        Display unit written beside the number box ("%", "£m", "£ an hour").
     """
 
     key: str
@@ -58,6 +60,7 @@ class Lever:
     step: float
     off: float
     scale: float
+    unit: str = ""
 
     @property
     def type_name(self) -> str:
@@ -82,8 +85,8 @@ def levers() -> list[Lever]:
                 continue
             low, high = field_bounds(info)
             scale = mark["scale"]
-            low = mark["low"] if mark["low"] is not None else low / scale
-            high = mark["high"] if mark["high"] is not None else high / scale
+            low = mark["low"] if mark["low"] is not None else round(low / scale, 9)
+            high = mark["high"] if mark["high"] is not None else round(high / scale, 9)
             low = min(low, mark["off"])
             if not (math.isfinite(low) and math.isfinite(high)):
                 raise ValueError(f"{kind.__name__}.{name}: a lever needs a finite range")
@@ -101,6 +104,7 @@ def levers() -> list[Lever]:
                     step=mark["step"],
                     off=mark["off"],
                     scale=scale,
+                    unit=mark.get("unit", ""),
                 )
             )
     return found
@@ -109,29 +113,30 @@ def levers() -> list[Lever]:
 LEVERS = {lever.key: lever for lever in levers()}
 
 
+def to_display(lever: Lever, value: float) -> float:
+    """A schema value in the lever's display units (rounded off float noise: 0.3 shows as 30 %)."""
+    return round(value / lever.scale, 9)
+
+
+def to_schema(lever: Lever, value: float) -> float:
+    """A display value in the schema's units (rounded off float noise)."""
+    return round(value * lever.scale, 12)
+
+
 def lever_values(scenario: Scenario) -> dict[str, float]:
     """Each lever's display value in a scenario (its ``off`` value where the type is absent)."""
     values = {}
     for lever in LEVERS.values():
         items = [i for i in scenario.intervention if isinstance(i, lever.kind)]
-        values[lever.key] = getattr(items[0], lever.field) / lever.scale if items else lever.off
+        values[lever.key] = (
+            to_display(lever, getattr(items[0], lever.field)) if items else lever.off
+        )
     return values
 
 
-def model_params(scenario: Scenario) -> dict[str, dict]:
-    """SolaraViz ``model_params`` for the levers, defaulting to the scenario's values."""
-    values = lever_values(scenario)
-    return {
-        lever.key: {
-            "type": "SliderFloat",
-            "label": lever.label,
-            "value": values[lever.key],
-            "min": min(lever.low, values[lever.key]),
-            "max": max(lever.high, values[lever.key]),
-            "step": lever.step,
-        }
-        for lever in LEVERS.values()
-    }
+def slider_range(lever: Lever, value: float) -> tuple[float, float]:
+    """The slider's range: the lever's practical range, widened to include ``value``."""
+    return min(lever.low, value), max(lever.high, value)
 
 
 def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Scenario:
@@ -155,10 +160,11 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
         if not math.isfinite(value):
             raise InputError(f"{source}: {key}: {raw!r} is not a finite number")
         low, high = field_bounds(lever.kind.model_fields[lever.field])
-        if value != lever.off and not low <= value * lever.scale <= high:
+        if value != lever.off and not low <= to_schema(lever, value) <= high:
             raise InputError(
                 f"{source}: {key}: {value:g} is out of range "
-                f"(allowed: {low / lever.scale:g} to {high / lever.scale:g}, or {lever.off:g} for none)"
+                f"(allowed: {to_display(lever, low):g} to {to_display(lever, high):g}, "
+                f"or {lever.off:g} for none)"
             )
         if value == current[key]:
             continue  # where the scenario put it: the scenario stays as written
@@ -167,9 +173,9 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
             items[:] = [item for i, item in enumerate(items) if i not in same]
             continue
         if same:
-            items[same[0]][lever.field] = value * lever.scale
+            items[same[0]][lever.field] = to_schema(lever, value)
         else:
-            items.append({"type": lever.type_name, lever.field: value * lever.scale})
+            items.append({"type": lever.type_name, lever.field: to_schema(lever, value)})
     try:
         return Scenario.model_validate(data)
     except pydantic.ValidationError as error:

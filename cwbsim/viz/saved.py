@@ -1,0 +1,94 @@
+"""The folder of scenarios a user saves from the app, listed next to the built-in ones.
+
+``cwbsim app --scenarios DIR`` chooses the folder; it reaches the app's server
+process in the environment variable :data:`SCENARIOS_ENV`. Without it the folder
+is ``scenarios`` in the user's data folder (``platformdirs.user_data_dir``: on
+Linux ``~/.local/share/cwbsim/scenarios``). A saved scenario is a scenario TOML
+file, as ``cwbsim run`` and ``cwbsim compare`` take it: what the app saves, it
+loads again exactly (the levers in force, every other field as it was).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import platformdirs
+import tomli_w
+
+from cwbsim.model.errors import InputError
+from cwbsim.scenarios.outputs import atomic_write
+from cwbsim.scenarios.schema import Scenario
+
+SCENARIOS_ENV = "CWBSIM_APP_SCENARIOS"
+"""Environment variable carrying ``cwbsim app --scenarios`` to the app."""
+
+NAME_MAX = 80
+"""Longest scenario name the app saves, characters."""
+
+
+def scenario_folder() -> Path:
+    """The folder saved scenarios go in (made on first use)."""
+    chosen = os.environ.get(SCENARIOS_ENV)
+    folder = Path(chosen) if chosen else Path(platformdirs.user_data_dir("cwbsim")) / "scenarios"
+    return folder
+
+
+def scenario_toml(plan: Scenario) -> str:
+    """A scenario as TOML text that :func:`cwbsim.scenarios.schema.parse_scenario` reads back equal."""
+    return tomli_w.dumps(plan.model_dump(mode="json", exclude_none=True))
+
+
+def file_stem(name: str) -> str:
+    """A file name for a scenario name: lower case, words joined by hyphens."""
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return stem or "scenario"
+
+
+def check_name(name: str) -> str:
+    """A scenario name typed in the page, stripped; raise a one-line InputError if unusable."""
+    name = " ".join(str(name).split())
+    if not name:
+        raise InputError("scenario name: empty (expected a few words, e.g. 'Buy local 10%')")
+    if len(name) > NAME_MAX:
+        raise InputError(f"scenario name: {len(name)} characters (allowed: up to {NAME_MAX})")
+    return name
+
+
+def save_scenario(plan: Scenario, name: str, folder: Path | None = None) -> Path:
+    """Write ``plan`` renamed ``name`` into the scenario folder (atomically); return its path.
+
+    A scenario saved under an existing name replaces it.
+    """
+    name = check_name(name)
+    folder = Path(folder) if folder is not None else scenario_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"{folder}: cannot make the scenario folder ({error.strerror})") from None
+    path = folder / f"{file_stem(name)}.toml"
+    text = scenario_toml(plan.model_copy(update={"name": name}))
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path
+
+
+def saved_scenarios(folder: Path | None = None) -> dict[str, Path]:
+    """The saved scenarios by display name (``saved: <name in the file>``), sorted.
+
+    A file that cannot be read or has no name is listed by its file name; loading
+    it later gives its one-line error.
+    """
+    folder = Path(folder) if folder is not None else scenario_folder()
+    if not folder.is_dir():
+        return {}
+    import tomllib
+
+    found = {}
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            name = str(tomllib.loads(path.read_text(encoding="utf-8")).get("name") or path.stem)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            name = path.stem
+        found.setdefault(f"saved: {name}", path)
+    return found

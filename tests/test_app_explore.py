@@ -1,0 +1,100 @@
+"""The Explore view's parts without a browser: the baseline run alongside, the lever boxes, saved scenarios."""
+
+import pytest
+
+from cwbsim.model.economy import LocalEconomy
+from cwbsim.model.errors import InputError
+from cwbsim.model.spec.files import load_spec, parse_toml
+from cwbsim.scenarios.schema import load_scenario, parse_scenario
+from cwbsim.viz import explorer_view, lever_panel, levers, saved
+from cwbsim.viz.explorer import ExplorerEconomy
+
+
+def _series(recorder, metric):
+    return [row[metric] for row in recorder.values]
+
+
+def test_the_baseline_runs_alongside_with_the_same_seed_and_leaves_the_scenario_alone():
+    model = ExplorerEconomy("preston-2012", "preston-cwb", rng=7)
+    alone = ExplorerEconomy("preston-2012", "preston-cwb", rng=7, baseline=False)
+    plain = LocalEconomy(load_spec("preston-2012"), rng=7, monthly_distributions=True)
+    for _ in range(4):
+        model.step()
+        alone.step()
+        plain.step()
+    assert alone.baseline is None
+    for metric in ("local_share", "local_income", "local_jobs"):
+        assert _series(model.recorder, metric) == _series(alone.recorder, metric)
+        assert _series(model.baseline_of(None), metric) == _series(plain.recorder, metric)
+    # the interventions act: the scenario's local share is above the baseline's
+    assert model.recorder.current["local_share"] > model.baseline_of(None).current["local_share"]
+
+
+def test_each_headline_card_shows_its_change_against_the_baseline():
+    model = ExplorerEconomy("preston-2012", "preston-cwb", rng=7)
+    for _ in range(13):  # the procurement shift acts as contracts are re-tendered
+        model.step()
+    html = explorer_view._kpi_html(model)
+    now = model.recorder.current["local_share"]
+    base = model.baseline_of(None).current["local_share"]
+    assert now - base > 0.001
+    change = f"+{(now - base) * 100:.1f} pp against no interventions"
+    assert change in html and f'data-baseline="{base!r}"' in html
+    assert "e+0" not in html and "e-0" not in html
+    nothing = ExplorerEconomy("preston-2012", "preston-cwb", rng=7, procurement_preference__weight=0,
+                              local_hiring__share=0, wage_floor__hourly=0,
+                              cooperative_conversion__share=0)  # fmt: skip
+    assert nothing.plan.intervention == [] and nothing.baseline is None
+    nothing.step()
+    assert "this is the baseline" in explorer_view._kpi_html(nothing)
+
+
+def test_a_lever_box_refuses_what_the_schema_refuses_in_one_line():
+    plan, _ = load_scenario("preston-cwb")
+    hiring = levers.LEVERS["local_hiring__share"]
+    assert lever_panel.lever_problem(plan, hiring, 35.0) is None
+    problem = lever_panel.lever_problem(plan, hiring, 140.0)
+    assert problem.startswith("Local hiring: share of new hires: 140 is out of range")
+    assert "\n" not in problem and "local_hiring__share" not in problem
+    assert "empty" in lever_panel.lever_problem(plan, hiring, None)
+    assert hiring.unit == "%" and levers.to_schema(hiring, 35.0) == 0.35
+    assert all(lever.unit for lever in levers.LEVERS.values())
+
+
+def test_a_saved_scenario_loads_again_exactly(tmp_path):
+    model = ExplorerEconomy("preston-2012", "preston-cwb", rng=3, local_hiring__share=35,
+                            buy_local__shift=4, wage_floor__hourly=9.3)  # fmt: skip
+    path = saved.save_scenario(model.plan, "  My   levers ", tmp_path)
+    assert path.name == "my-levers.toml"
+    listed = saved.saved_scenarios(tmp_path)
+    assert listed == {"saved: My levers": path}
+    text = path.read_text(encoding="utf-8")
+    again, _ = parse_scenario(parse_toml(text, path.name), path.name)
+    assert again == model.plan.model_copy(update={"name": "My levers"})
+    reloaded = ExplorerEconomy("preston-2012", "saved: My levers", rng=3, scenario_text=text,
+                               scenario_file=path.name)  # fmt: skip
+    assert reloaded.input_error is None
+    assert levers.lever_values(reloaded.plan) == levers.lever_values(model.plan)
+    assert reloaded.plan.intervention == model.plan.intervention
+    for _ in range(2):
+        model.step()
+        reloaded.step()
+    assert reloaded.recorder.values == model.recorder.values  # the same run, step for step
+
+
+def test_saving_refuses_a_bad_name_and_lists_an_unreadable_file_by_its_name(tmp_path):
+    plan, _ = load_scenario("preston-cwb")
+    with pytest.raises(InputError, match="scenario name: empty"):
+        saved.save_scenario(plan, "   ", tmp_path)
+    with pytest.raises(InputError, match="allowed: up to 80"):
+        saved.save_scenario(plan, "x" * 81, tmp_path)
+    (tmp_path / "broken.toml").write_text("name = [unclosed\n")
+    assert saved.saved_scenarios(tmp_path) == {"saved: broken": tmp_path / "broken.toml"}
+    assert saved.saved_scenarios(tmp_path / "none") == {}
+
+
+def test_the_scenario_folder_follows_the_app_option(tmp_path, monkeypatch):
+    monkeypatch.setenv(saved.SCENARIOS_ENV, str(tmp_path / "mine"))
+    assert saved.scenario_folder() == tmp_path / "mine"
+    monkeypatch.delenv(saved.SCENARIOS_ENV)
+    assert saved.scenario_folder().parts[-2:] == ("cwbsim", "scenarios")
