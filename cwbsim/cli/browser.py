@@ -77,6 +77,13 @@ def serve_app(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8765,
     area: AreaOption = None,
+    scenarios: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder where the app saves scenarios and lists them next to the built-in "
+            "ones (default: `scenarios` in your user data folder)."
+        ),
+    ] = None,
 ) -> None:
     """Open the browser app: explore, compare, analyse spend files (prints its address).
 
@@ -84,6 +91,8 @@ def serve_app(
     (those it has), and the page picks the one shown.
     """
     args = ["serve", "--host", host, "--port", str(port)]
+    if scenarios is not None:
+        args += ["--scenarios", str(scenarios)]
     if area:
         try:
             args += ["--areas", json.dumps(app_areas(area))]

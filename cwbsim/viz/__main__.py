@@ -60,10 +60,18 @@ def serve(
             '[names], "groups": {economy: {name: [codes]}}}.'
         ),
     ] = None,
+    scenarios: Annotated[
+        Path | None,
+        typer.Option(help="Folder of saved scenarios (default: in the user's data folder)."),
+    ] = None,
 ) -> None:
     """Serve the app with Solara (production mode, no browser opened)."""
     from cwbsim.viz import assets as offline
     from cwbsim.viz.areas import AREAS_ENV, parse_app_areas
+    from cwbsim.viz.saved import SCENARIOS_ENV
+
+    if scenarios is not None and scenarios.exists() and not scenarios.is_dir():
+        _fail(f"--scenarios: {scenarios} is a file (expected a folder for saved scenarios)")
 
     try:
         parse_app_areas(areas, "--areas")
@@ -84,6 +92,9 @@ def serve(
     env.pop(AREAS_ENV, None)  # the areas are the ones asked for here, or the economy's own
     if areas:
         env[AREAS_ENV] = areas
+    env.pop(SCENARIOS_ENV, None)
+    if scenarios is not None:
+        env[SCENARIOS_ENV] = str(scenarios.resolve())
     if os.name == "posix":  # become the server, so that stopping this process stops it
         os.execve(sys.executable, command, env)
     try:
