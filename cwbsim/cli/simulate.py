@@ -184,20 +184,27 @@ def compare(
     baseline: Annotated[
         str, typer.Argument(help="Baseline scenario: a built-in name or a TOML path.")
     ],
-    scenario: Annotated[str, typer.Argument(help="Scenario to compare: a name or a TOML path.")],
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="Scenarios to compare with the baseline, 1 to 5: names or TOML paths.",
+            show_default=False,
+        ),
+    ],
     seeds: Annotated[
         int | None, typer.Option(help="Paired seeds, at least 2 (default: the scenario's).")
     ] = None,
     years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
     out: Annotated[
-        Path, typer.Option(help="Folder for comparison.csv, report.html and charts.")
+        Path,
+        typer.Option(help="Folder for comparison.csv, report.html, report.pdf and charts."),
     ] = Path("runs/compare"),
     settings: Annotated[
         list[str] | None,
         typer.Option(
             "--set",
-            help=SET_HELP + " scenario.* paths change the compared scenario; spec.* paths "
-            "change both arms' economy.",
+            help=SET_HELP + " scenario.* paths change the compared scenarios; spec.* paths "
+            "change every arm's economy.",
         ),
     ] = None,
     workers: Workers = None,
@@ -206,23 +213,32 @@ def compare(
     uncertain: Annotated[
         bool,
         typer.Option(
-            help="Also run each seed with a draw of the uncertain parameters the scenario "
-            "declares, for a second interval that includes them."
+            help="Also run each seed with a draw of the uncertain parameters the scenarios "
+            "declare, for a second interval that includes them."
         ),
     ] = True,
     area: AreaOption = None,
     worker_memory: WorkerMemory = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(help="Also print the report to report.pdf with Chromium (headless)."),
+    ] = True,
 ) -> None:
-    """Compare two scenarios over the same seeds: means, paired differences, 90% intervals."""
-    try:
-        from cwbsim.model.record import display
-        from cwbsim.scenarios import evaluators, limits, parameters, uncertainty
-        from cwbsim.scenarios.compare import compare as run_compare
-        from cwbsim.scenarios.compare import resolve_arms
-        from cwbsim.scenarios.outputs import writable_folder
-        from cwbsim.scenarios.report import write_comparison
+    """Compare scenarios with a baseline over the same seeds: means, paired differences, 90% intervals.
 
-        arms = resolve_arms(baseline, scenario, parameters.parse_settings(settings or []))
+    One baseline run per seed serves every scenario. Writes the tables, charts and the
+    committee report (report.html, and report.pdf printed by Chromium) in --out.
+    """
+    try:
+        from cwbsim.scenarios import compare as comparing
+        from cwbsim.scenarios import evaluators, limits, parameters, uncertainty
+        from cwbsim.scenarios.outputs import writable_folder
+        from cwbsim.scenarios.report import write_comparisons
+
+        comparing.check_count(len(scenarios))
+        arms = comparing.resolve_many(
+            baseline, scenarios, parameters.parse_settings(settings or [])
+        )
         areas = None
         if area:
             arms = [(plan, with_areas(economy, area)[0]) for plan, economy in arms]
@@ -233,51 +249,84 @@ def compare(
         for arm, _ in arms:
             _warn_late(arm, n_years)
         writable_folder(out)
-        drawing = uncertain and bool(uncertainty.declared(*arms[1]))
-        runs = (4 if drawing else 2) * n_seeds
+        drawing = uncertain and any(uncertainty.declared(*arm) for arm in arms[1:])
+        runs = (2 if drawing else 1) * len(arms) * n_seeds
+        what = scenarios[0] if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
         with evaluators.make(
             workers, scheduler, dask_local, worker_memory=worker_memory
         ) as evaluator:
-            with _progress(f"{scenario} vs {baseline}", runs, "runs") as tick:
-                result = run_compare(
-                    baseline, scenario, n_seeds, n_years, evaluator, tick, arms=arms,
-                    uncertain=uncertain, areas=areas,
-                )  # fmt: skip
-        paths = write_comparison(result, out)
-        last = result.table[result.table.year == n_years].set_index("metric")
-        table = Table(title=f"{scenario} - {baseline}, year {n_years}, {n_seeds} paired seeds")
-        columns = ["Metric", "Baseline", "Scenario", "Difference", "90% interval, seeds"]
-        if drawing:
-            columns.append("90% interval, seeds and parameters")
-        for column in columns:
-            table.add_column(column, justify="right")
-        for metric in display.compared():
-            row = last.loc[metric]
-            cells = _difference_cells(metric, row)
-            if drawing:
-                cells.append(
-                    f"{display.text(metric, row.param_lo, difference=True)} to "
-                    f"{display.text(metric, row.param_hi, difference=True)}"
-                )
-            table.add_row(*cells)
-        console.print(table)
-        if result.by_area is not None:
-            for name, rows in result.by_area.groupby("area", sort=False):
-                final = rows[rows.year == n_years].set_index("metric")
-                by_area = Table(title=f"{name}: {scenario} - {baseline}, year {n_years}")
-                for column in ("Metric", "Baseline", "Scenario", "Difference", "90% interval"):
-                    by_area.add_column(column, justify="right")
-                for metric in display.headlines():
-                    by_area.add_row(*_difference_cells(metric, final.loc[metric]))
-                console.print(by_area)
+            with _progress(f"{what} vs {baseline}", runs, "runs") as tick:
+                if len(scenarios) == 1:
+                    results = [
+                        comparing.compare(
+                            baseline, scenarios[0], n_seeds, n_years, evaluator, tick,
+                            arms=arms, uncertain=uncertain, areas=areas,
+                        )
+                    ]  # fmt: skip
+                else:
+                    results = comparing.compare_many(
+                        baseline, scenarios, n_seeds, n_years, evaluator, tick, arms=arms,
+                        uncertain=uncertain, areas=areas,
+                    )  # fmt: skip
+        written = write_comparisons(results, out, pdf=pdf)
+        for result in results:
+            _print_comparison(result, n_years, n_seeds, drawing)
         if drawing:
             console.print(
                 "seeds: the mean over seeds at the central parameter values; seeds and "
                 "parameters: also what the declared parameter ranges leave unknown"
             )
-        console.print(f"wrote {paths[-1]} and {len(paths) - 1} other files in {out}")
+        report = written.report
+        if report.pdf_error:
+            errors.print(
+                f"report.pdf skipped: {report.pdf_error.removeprefix('PDF not made: ')}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+        named = ", ".join(p.name for p in (report.html, report.pdf) if p is not None)
+        console.print(
+            f"wrote {named} and {len(written.files) - 1 - bool(report.pdf)} other files in {out}"
+        )
     except InputError as error:
         _fail(str(error))
+
+
+def _print_comparison(result, n_years: int, n_seeds: int, drawing: bool) -> None:
+    """The final year's table of one comparison, and its areas' tables."""
+    from cwbsim.model.record import display
+
+    baseline_name, scenario_name = result.names
+    last = result.table[result.table.year == n_years].set_index("metric")
+    table = Table(
+        title=f"{scenario_name} - {baseline_name}, year {n_years}, {n_seeds} paired seeds"
+    )
+    columns = ["Metric", "Baseline", "Scenario", "Difference", "90% interval, seeds"]
+    if drawing:
+        columns.append("90% interval, seeds and parameters")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for metric in display.compared():
+        row = last.loc[metric]
+        cells = _difference_cells(metric, row)
+        if drawing:
+            cells.append(
+                f"{display.text(metric, row.param_lo, difference=True)} to "
+                f"{display.text(metric, row.param_hi, difference=True)}"
+                if "param_lo" in row
+                else "–"
+            )
+        table.add_row(*cells)
+    console.print(table)
+    if result.by_area is not None:
+        for name, rows in result.by_area.groupby("area", sort=False):
+            final = rows[rows.year == n_years].set_index("metric")
+            by_area = Table(title=f"{name}: {scenario_name} - {baseline_name}, year {n_years}")
+            for column in ("Metric", "Baseline", "Scenario", "Difference", "90% interval"):
+                by_area.add_column(column, justify="right")
+            for metric in display.headlines():
+                by_area.add_row(*_difference_cells(metric, final.loc[metric]))
+            console.print(by_area)
 
 
 @app.command()
