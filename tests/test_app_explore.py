@@ -98,3 +98,25 @@ def test_the_scenario_folder_follows_the_app_option(tmp_path, monkeypatch):
     assert saved.scenario_folder() == tmp_path / "mine"
     monkeypatch.delenv(saved.SCENARIOS_ENV)
     assert saved.scenario_folder().parts[-2:] == ("cwbsim", "scenarios")
+
+
+def test_household_income_by_place_adds_up_and_the_map_shows_each_place():
+    import numpy as np
+
+    from cwbsim.model.codes import LOCAL
+    from cwbsim.viz import maps
+
+    model = ExplorerEconomy("lancashire-2012", "lancashire-procurement-shift", rng=3)
+    assert explorer_view.places_of(model) == 14
+    assert explorer_view.places_of(ExplorerEconomy()) == 1  # Preston alone: no map
+    model.step()
+    now = explorer_view.income_by_place(model)
+    base = explorer_view.income_by_place(model.baseline)
+    economy = model.economy
+    homes = economy.area[economy.household_idx]
+    local = np.isin(homes, np.flatnonzero(economy.area_tier == LOCAL))
+    paid = model.recorders[model.views[0].name].previous.household_income
+    assert np.isclose(now.sum(), paid[local].sum() * 12, rtol=1e-12)
+    assert len(now) == 14 and set(now.index) == set(base.index)
+    option = maps.district_bubbles(now - base, change=True, base=base)
+    assert "e+0" not in str(option) and "Preston" in str(option)

@@ -17,13 +17,15 @@ import io
 import threading
 import weakref
 
+import numpy as np
 import pandas as pd
 import solara
 from mesa.visualization.utils import update_counter
 
+from cwbsim.model.codes import LOCAL
 from cwbsim.model.record import display
 from cwbsim.scenarios.running import versions
-from cwbsim.viz import flowdata, options
+from cwbsim.viz import flowdata, maps, options
 from cwbsim.viz.explorer import ExplorerEconomy
 from cwbsim.viz.glossary import glossary_html
 from cwbsim.viz.levers import LEVERS, lever_values
@@ -232,6 +234,55 @@ def network_card(model: ExplorerEconomy):
     return card
 
 
+def income_by_place(model, previous=None) -> pd.Series:
+    """Household income by local-tier place this month, £ a year (by area code).
+
+    From the flows of the step just run (the headline recorder's ``previous``):
+    each household agent's income, summed by the area it lives in, times 12.
+    """
+    economy = model.economy
+    recorder = model.recorders[model.views[0].name]
+    if recorder.previous is None or not recorder.values:
+        return pd.Series(dtype=float)
+    homes = economy.area[economy.household_idx]
+    income = np.bincount(homes, weights=recorder.previous.household_income,
+                         minlength=len(economy.area_codes)) * 12  # fmt: skip
+    local = [i for i, tier in enumerate(economy.area_tier) if tier == LOCAL]
+    return pd.Series(income[local], index=[economy.area_codes[i] for i in local])
+
+
+def places_of(model: ExplorerEconomy) -> int:
+    """How many local-tier places with households the economy has."""
+    economy = model.economy
+    homes = set(np.unique(economy.area[economy.household_idx]).tolist())
+    return sum(1 for i, tier in enumerate(economy.area_tier) if tier == LOCAL and i in homes)
+
+
+def map_card(model: ExplorerEconomy):
+    """For an economy of several places: the change in household income by place, on a map."""
+    with model.lock:
+        now = income_by_place(model)
+        base = income_by_place(model.baseline) if model.baseline is not None else now
+    with solara.Card("Where household income changes") as card:
+        if model.baseline is None:
+            solara.Markdown("No interventions are in force, so nothing changes against the "
+                            "baseline. Move a lever and Apply to see where income moves.")  # fmt: skip
+        elif now.empty:
+            solara.Markdown("Step the model to see where household income moves.")
+        else:
+            solara.HTML(tag="div", classes=["cwb-chart-title"], unsafe_innerHTML=html.escape(
+                f"Change in household income this month, £m a year, against no interventions "
+                f"· step {model.months_run}"))  # fmt: skip
+            option = maps.district_bubbles(now - base, change=True, base=base)
+            with solara.Div(classes=["cwb-chart-map"]):
+                solara.FigureEcharts(
+                    option=option,
+                    attributes={"style": f"height: {maps.CHART_HEIGHT_PX}px; width: 100%;"},
+                    responsive=True,
+                )
+    return card
+
+
 def _frame_bytes(model: ExplorerEconomy, kind: str, area: str | None = None) -> bytes:
     """The months run, one row each, of one recorded area, as CSV or Parquet (with provenance)."""
     shown = model.shown_area(area)
@@ -302,6 +353,8 @@ def ExplorerView(model: ExplorerEconomy, area: solara.Reactive[str | None] | Non
         timeseries_card(model, shown)
         sankey_card(model)
         network_card(model)
+        if places_of(model) > 1:
+            map_card(model)
         downloads_card(model, shown)
         glossary_card()
     return view
