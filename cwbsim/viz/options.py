@@ -323,7 +323,7 @@ def _share_of(node: str, links, inflow, outflow) -> str:
     total = outflow.get(ROOT, 0.0)
     value = max(inflow.get(node, 0.0), outflow.get(node, 0.0))
     if node == ROOT:
-        return "100% of what the anchors paid out"
+        return f"{percent(value, value)} of what the anchors paid out"
     sources = [s for s, t, _ in links if t == node]
     if sources == [ROOT]:
         return f"{percent(value, total)} of all anchor spending"
