@@ -8,6 +8,10 @@ renders. :func:`prepare` reads which npm packages the installed Solara asks
 for, downloads their tarballs from the npm registry (or takes them from a
 folder of ``npm pack`` files), checks each tarball's published SHA-512, and
 unpacks it into that cache. Nothing else of the app reaches the network.
+
+The same cache holds :data:`CHECK_ASSETS`, packages the page never loads but
+the browser tests inject into it (axe-core's accessibility checks), so that
+the tests run offline too.
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ VERSION_PATTERN = re.compile(r'const version = "(\d+\.\d+\.\d+)"')
 
 SCANNED_SUFFIXES = (".py", ".j2", ".html", ".vue", ".js")
 
+AXE_VERSION = "4.14.1"
+"""axe-core's version (npm), for the browser tests' accessibility checks."""
+
 
 @dataclass(frozen=True)
 class Asset:
@@ -60,9 +67,17 @@ class Asset:
         return f"{self.name.lstrip('@').replace('/', '-')}-{self.version}.tgz"
 
 
+CHECK_ASSETS = (Asset("axe-core", AXE_VERSION),)
+"""Packages for the browser tests, never loaded by the page: fetched with Solara's, not
+needed to serve the app."""
+
+
 def required_assets() -> list[Asset]:
-    """The packages the installed Solara loads from its CDN, found in its own sources."""
-    found: set[Asset] = set()
+    """The packages the installed Solara loads from its CDN, and :data:`CHECK_ASSETS`.
+
+    Solara's are found in its own sources.
+    """
+    found: set[Asset] = set(CHECK_ASSETS)
     root = resources.files("solara")
     with resources.as_file(root) as folder:
         for path in Path(folder).rglob("*"):
@@ -100,9 +115,21 @@ def is_ready(asset: Asset, cache: Path) -> bool:
 
 
 def missing_assets(cache: Path | None = None) -> list[Asset]:
-    """Required assets not yet in the cache."""
+    """Assets the page needs (not :data:`CHECK_ASSETS`) that are not yet in the cache."""
     cache = cache_folder() if cache is None else cache
-    return [a for a in required_assets() if not is_ready(a, cache)]
+    return [a for a in required_assets() if a not in CHECK_ASSETS and not is_ready(a, cache)]
+
+
+def axe_script(cache: Path | None = None) -> Path:
+    """axe-core's ``axe.min.js`` in the asset cache (``cwbsim assets`` puts it there).
+
+    Raises a one-line :class:`InputError` if it is missing.
+    """
+    cache = cache_folder() if cache is None else cache
+    path = cache / CHECK_ASSETS[0].folder / "axe.min.js"
+    if not path.is_file():
+        raise InputError(f"{path}: missing (run `cwbsim assets` to fetch axe-core {AXE_VERSION})")
+    return path
 
 
 def _get(url: str, timeout: float) -> bytes:
