@@ -39,9 +39,13 @@ class PdfError(InputError):
 
 
 def browser() -> str | None:
-    """The Chromium to print with: ``CWBSIM_CHROMIUM``, else Debian's, else ``chromium`` on PATH."""
+    """The Chromium to print with: ``CWBSIM_CHROMIUM`` if set, else Debian's, else ``chromium`` on PATH.
+
+    ``None`` when there is none (or the one named by ``CWBSIM_CHROMIUM`` is missing).
+    """
     named = os.environ.get("CWBSIM_CHROMIUM")
-    for candidate in (named, CHROMIUM) if named else (CHROMIUM, shutil.which("chromium")):
+    candidates = (named,) if named else (CHROMIUM, shutil.which("chromium"))
+    for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None

@@ -27,6 +27,10 @@ _FILE = re.compile(r"\b[\w.-]+\.(toml|csv|parquet|json|xlsx?)\b")
 _FILE_WORDS = {"toml": "a scenario or economy file", "csv": "a data table"}
 
 
+def _document(match: re.Match) -> str:
+    return f"cwbsim's {match.group(1).replace('-', ' ').replace('_', ' ')} notes"
+
+
 def plain(text: str) -> str:
     """``text`` for people: no file paths or file names, no code quotes.
 
@@ -34,12 +38,9 @@ def plain(text: str) -> str:
     validation notes"); any other path or file name becomes what it is ("a data table").
     Web addresses (``preston.gov.uk/article/1791``) are kept: they are sources.
     """
-    text = text.replace("`", "")
-    text = _DOC_PATH.sub(
-        lambda m: f"cwbsim's {m.group(1).replace('-', ' ').replace('_', ' ')} notes", text
-    )
+    text = _ABSOLUTE.sub("a local file", text.replace("`", ""))
+    text = _DOC_PATH.sub(_document, text)
     text = _RELATIVE.sub("a file of the model", text)
-    text = _ABSOLUTE.sub("a local file", text)
     return _FILE.sub(lambda m: _FILE_WORDS.get(m.group(1).lower(), "a data file"), text)
 
 
@@ -84,7 +85,7 @@ def _description(field) -> str:
         parts = [
             p.strip()
             for p in match.group(1).split(";")
-            if not re.search(r"default|see |empty =|/|\.md", p)
+            if not re.search(r"default|see |empty =|/|\.md|\d\.\d+ =", p)
         ]
         return f" ({'; '.join(parts)})" if parts else ""
 
