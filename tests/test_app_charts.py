@@ -238,12 +238,17 @@ def test_the_network_fits_a_narrow_box(charts):
     # squashed into a grey bar on a phone), and nothing pans the page away on a phone
     assert graph["coordinateSystem"] == "cartesian2d" and not graph.get("roam")
     assert option["yAxis"]["show"] is False and option["xAxis"]["type"] == "category"
-    (narrow,) = option["media"]
+    wide, narrow = option["media"]
     assert narrow["query"] == {"maxWidth": options.NARROW} and options.NARROW < 768
     assert narrow["option"]["series"][0]["label"]["show"] is False
     assert narrow["option"]["xAxis"]["axisLabel"]["overflow"] == "break"
+    # ECharts never undoes a media query by itself: the default restores the wide layout
+    assert "query" not in wide and wide["option"]["series"][0]["label"]["show"] is True
+    assert wide["option"]["grid"] == option["grid"]
     for chart in ("timeseries", "sankey"):
-        assert charts["options"][""][chart]["media"][0]["query"] == {"maxWidth": options.NARROW}
+        wide, narrow = charts["options"][""][chart]["media"]
+        assert "query" not in wide and narrow["query"] == {"maxWidth": options.NARROW}
+        assert set(wide["option"]) == set(narrow["option"])
 
 
 def test_options_are_plain_json_with_no_e_notation_and_no_title_unless_asked(charts):

@@ -40,6 +40,16 @@ from cwbsim.viz.flowdata import (
 NARROW = 600
 """Charts narrower than this (px) use their narrow layout (a phone is about 390 px)."""
 
+
+def _media(wide: dict, narrow: dict) -> list[dict]:
+    """ECharts media queries: ``narrow`` under :data:`NARROW` px, ``wide`` otherwise.
+
+    ECharts re-checks them on every resize but never undoes a query's option by
+    itself, so the wide layout is given too, as the default (no query).
+    """
+    return [{"option": wide}, {"query": {"maxWidth": NARROW}, "option": narrow}]
+
+
 MONEY = "anchor_spend"
 """A money metric of the registry: every £ in these charts is shown in its format (£m)."""
 SHARE = "local_share"
@@ -249,11 +259,11 @@ def timeseries_option(frame: pd.DataFrame, title: str | None, height: int = 520)
             series.append({"type": "line", "name": label, "xAxisIndex": i, "yAxisIndex": i,
                            "showSymbol": False, "data": data})  # fmt: skip
         ys.append(value_axis(shown, METRICS[pairs[0][0]].format, i))
+    wide_titles, narrow_titles = list(places), list(narrow_places)
     if title:
         titles.insert(0, {"text": title, "left": "center", "textStyle": {"fontSize": 13}})
-        narrow_titles = [{}, *narrow_places]
-    else:
-        narrow_titles = narrow_places
+        wide_titles.insert(0, {})
+        narrow_titles.insert(0, {})
     legend_top = 28 if title else 0
     return {
         "animation": False,
@@ -269,16 +279,14 @@ def timeseries_option(frame: pd.DataFrame, title: str | None, height: int = 520)
         "xAxis": xs,
         "yAxis": ys,
         "series": series,
-        "media": [
+        "media": _media(
+            {"grid": grids, "title": wide_titles, "xAxis": [{"name": "month"} for _ in SERIES]},
             {
-                "query": {"maxWidth": NARROW},
-                "option": {
-                    "grid": narrow_grids,
-                    "title": narrow_titles,
-                    "xAxis": [{"name": ""} for _ in SERIES],  # no room for "month"
-                },
-            }
-        ],
+                "grid": narrow_grids,
+                "title": narrow_titles,
+                "xAxis": [{"name": ""} for _ in SERIES],  # no room for "month"
+            },
+        ),
     }
 
 
@@ -386,7 +394,8 @@ def sankey_option(links: list[tuple[str, str, float]], title: str | None) -> dic
             )
         outer = depth[n] == last
         if depth[n] == 0:  # the full height: its label runs up inside it
-            place = {"position": "inside", "rotate": 90, "color": "#fff", "fontSize": 11}
+            place = {"position": "inside", "rotate": 90, "color": "#fff", "fontSize": 11,
+                     "overflow": "none"}  # fmt: skip
         elif outer:
             place = {"position": "right"}
         else:  # above the node, in the gap between nodes, where no flow runs
@@ -417,6 +426,14 @@ def sankey_option(links: list[tuple[str, str, float]], title: str | None) -> dic
             {"source": s, "target": t, "value": _num(v / 1e6, 3), "tooltip": {"formatter": text}}
         )
     top = 64 if title else 30
+    wide = {
+        "top": top,
+        "right": 190,
+        "nodeGap": 24,
+        "label": {"fontSize": 11, "color": "#222", "width": None, "overflow": "none"},
+    }
+    narrow = {"top": top + 10, "right": 96, "nodeGap": 30,
+              "label": {"fontSize": 9, "width": 90, "overflow": "break"}}  # fmt: skip
     option: dict = {
         "animation": False,
         "tooltip": {
@@ -427,36 +444,19 @@ def sankey_option(links: list[tuple[str, str, float]], title: str | None) -> dic
         "series": [
             {
                 "type": "sankey",
-                "top": top,
                 "bottom": 10,
                 "left": 10,
-                "right": 190,
                 "nodeAlign": "left",
                 "nodeWidth": 14,
-                "nodeGap": 24,
                 "layoutIterations": 0,
                 "emphasis": {"focus": "adjacency"},
                 "data": nodes,
                 "links": link_items,
                 "lineStyle": {"color": "gradient", "opacity": 0.35},
-                "label": {"fontSize": 11, "color": "#222"},
+                **wide,
             }
         ],
-        "media": [
-            {
-                "query": {"maxWidth": NARROW},
-                "option": {
-                    "series": [
-                        {
-                            "top": top + 10,
-                            "right": 96,
-                            "nodeGap": 30,
-                            "label": {"fontSize": 9, "width": 90, "overflow": "break"},
-                        }
-                    ]
-                },
-            }
-        ],
+        "media": _media({"series": [wide]}, {"series": [narrow]}),
     }
     if title:
         option["title"] = {"text": title, "left": "center", "textStyle": {"fontSize": 13}}
@@ -611,6 +611,7 @@ def network_option(network: FlowNetwork, title: str | None, edges: int = 80) -> 
         "who pays to who is paid; point at or tap a node or a flow for its numbers."
     )
     legend_top = 30 if title else 0
+    grid = {"left": 10, "right": 10, "top": legend_top + 56, "bottom": 48}
     option: dict = {
         "animation": False,
         "tooltip": {
@@ -618,15 +619,21 @@ def network_option(network: FlowNetwork, title: str | None, edges: int = 80) -> 
             "confine": True,
             "extraCssText": "white-space: normal; max-width: 320px;",
         },
-        "legend": {"data": [KIND_NAMES[k] for k in kinds], "top": legend_top, "left": "center"},
-        "grid": {"left": 10, "right": 10, "top": legend_top + 56, "bottom": 48},
+        "legend": {
+            "data": [KIND_NAMES[k] for k in kinds],
+            "top": legend_top,
+            "left": "center",
+            "itemGap": 10,
+            "textStyle": {"fontSize": 12},
+        },
+        "grid": grid,
         "xAxis": {
             "type": "category",
             "data": _columns(network),
             "position": "top",
             "axisLine": {"show": False},
             "axisTick": {"show": False},
-            "axisLabel": {"interval": 0, "fontWeight": "bold", "color": "#333"},
+            "axisLabel": {"interval": 0, "fontWeight": "bold", "color": "#333", "fontSize": 12},
         },
         "yAxis": {"type": "value", "min": 0, "max": 1, "inverse": True, "show": False},
         "graphic": [
@@ -669,17 +676,20 @@ def network_option(network: FlowNetwork, title: str | None, edges: int = 80) -> 
                 "links": links,
             }
         ],
-        "media": [
+        "media": _media(
             {
-                "query": {"maxWidth": NARROW},
-                "option": {
-                    "legend": {"itemGap": 6, "textStyle": {"fontSize": 10}},
-                    "grid": {"left": 4, "right": 4, "top": legend_top + 96, "bottom": 48},
-                    "xAxis": {"axisLabel": {"fontSize": 10, "width": 80, "overflow": "break"}},
-                    "series": [{"label": {"show": False}}],
-                },
-            }
-        ],
+                "legend": {"itemGap": 10, "textStyle": {"fontSize": 12}},
+                "grid": grid,
+                "xAxis": {"axisLabel": {"fontSize": 12, "width": None, "overflow": "none"}},
+                "series": [{"label": {"show": True}}],
+            },
+            {
+                "legend": {"itemGap": 6, "textStyle": {"fontSize": 10}},
+                "grid": {**grid, "left": 4, "right": 4, "top": legend_top + 96},
+                "xAxis": {"axisLabel": {"fontSize": 10, "width": 80, "overflow": "break"}},
+                "series": [{"label": {"show": False}}],
+            },
+        ),
     }
     if title:
         option["title"] = {
