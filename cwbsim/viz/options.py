@@ -430,10 +430,11 @@ def sankey_option(links: list[tuple[str, str, float]], title: str | None) -> dic
         "top": top,
         "right": 190,
         "nodeGap": 24,
-        "label": {"fontSize": 11, "color": "#222", "width": None, "overflow": "none"},
-    }
-    narrow = {"top": top + 10, "right": 96, "nodeGap": 30,
-              "label": {"fontSize": 9, "width": 90, "overflow": "break"}}  # fmt: skip
+        "label": {"fontSize": 11, "lineHeight": 14, "color": "#222", "width": None,
+                  "overflow": "none"},
+    }  # fmt: skip
+    narrow = {"top": top + 14, "right": 70, "nodeGap": 48,
+              "label": {"fontSize": 9, "lineHeight": 11, "width": 62, "overflow": "break"}}  # fmt: skip
     option: dict = {
         "animation": False,
         "tooltip": {
@@ -607,11 +608,11 @@ def network_option(network: FlowNetwork, title: str | None, edges: int = 80) -> 
             }
         )
     note = (
-        f"The widest {len(top)} of {len(flows):,} flows between nodes. Arrows point from "
-        "who pays to who is paid; point at or tap a node or a flow for its numbers."
+        f"The widest {len(top)} of {len(flows):,} flows, with arrows from payer to payee. "
+        "Point at or tap a node or a flow for its numbers."
     )
     legend_top = 30 if title else 0
-    grid = {"left": 10, "right": 10, "top": legend_top + 56, "bottom": 48}
+    grid = {"left": 10, "right": 10, "top": legend_top + 56, "bottom": 52}
     option: dict = {
         "animation": False,
         "tooltip": {
@@ -645,8 +646,9 @@ def network_option(network: FlowNetwork, title: str | None, edges: int = 80) -> 
                 "style": {
                     "text": note,
                     "fill": "#555",
-                    "fontSize": 11,
-                    "width": 340,  # fits a phone; ECharts drops it if a media query changes it
+                    "fontSize": 10,
+                    "lineHeight": 13,
+                    "width": 280,  # fits a phone; ECharts drops it if a media query changes it
                     "overflow": "break",
                 },
             }
@@ -680,13 +682,27 @@ def network_option(network: FlowNetwork, title: str | None, edges: int = 80) -> 
             {
                 "legend": {"itemGap": 10, "textStyle": {"fontSize": 12}},
                 "grid": grid,
-                "xAxis": {"axisLabel": {"fontSize": 12, "width": None, "overflow": "none"}},
+                "xAxis": {
+                    "axisLabel": {
+                        "fontSize": 12,
+                        "lineHeight": 16,
+                        "width": None,
+                        "overflow": "none",
+                    }
+                },
                 "series": [{"label": {"show": True}}],
             },
             {
                 "legend": {"itemGap": 6, "textStyle": {"fontSize": 10}},
                 "grid": {**grid, "left": 4, "right": 4, "top": legend_top + 96},
-                "xAxis": {"axisLabel": {"fontSize": 10, "width": 80, "overflow": "break"}},
+                "xAxis": {
+                    "axisLabel": {
+                        "fontSize": 10,
+                        "lineHeight": 13,
+                        "width": 70,
+                        "overflow": "break",
+                    }
+                },
                 "series": [{"label": {"show": False}}],
             },
         ),
