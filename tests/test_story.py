@@ -130,7 +130,10 @@ def test_the_shipped_figures_reproduce_within_their_seed_spread(figures):
             shipped = figures[kind][measure][year]
             mean = again[kind][measure][year]["mean"]
             tolerance = STANDARD_ERRORS * shipped["sd"] * math.sqrt(1 / k + 1 / n)
-            assert abs(mean - shipped["mean"]) <= tolerance, (kind, measure, year)
+            assert abs(mean - shipped["mean"]) <= tolerance, (
+                f"{kind} {measure} year {year + 1}: recomputed {mean:.6g}, shipped "
+                f"{shipped['mean']:.6g} +- {tolerance:.3g}; if the model changed, run {story.COMMAND}"
+            )
     for kind in ("model", "price_only"):
         for year in range(story.YEARS):
             assert again[kind]["anchor_spend"][year]["mean"] == pytest.approx(
@@ -199,7 +202,9 @@ def test_the_words_have_no_code_names_or_paths(figures):
         if isinstance(point, dict)
     ]
     names = [s["name"] for s in option["series"]] + option["legend"]["data"]
-    _assert_plain(" ".join(tips + names + [option["yAxis"]["name"], story.CHART_TITLE]))
+    described = option["aria"]["label"]["description"]
+    assert story.share(figures["model"]["local_share"][-1]["mean"]) in described
+    _assert_plain(" ".join([*tips, *names, option["yAxis"]["name"], story.CHART_TITLE, described]))
 
 
 def test_the_chart_shows_shares_from_zero_published_against_the_model(figures):

@@ -489,6 +489,20 @@ def _point(value: float, tip: str) -> dict:
     return {"value": round(value * 100, 2), "tooltip": {"formatter": tip}}
 
 
+def describe(figures: dict) -> str:
+    """The chart in one plain sentence, for screen readers."""
+    p = PUBLISHED
+    model = figures["model"]["local_share"][-1]
+    price = figures["price_only"]["local_share"][-1]["mean"]
+    return (
+        f"{CHART_TITLE}, 2012/13 to 2016/17. Published: {share(p['local_share_2012'])} in "
+        f"2012/13 and {share(p['local_share_2016'])} in 2016/17. The model with the change: "
+        f"{share(figures['opening']['local_share'])} to {share(model['mean'])} (90% of runs "
+        f"{share(model['low'])} to {share(model['high'])}); on price alone it stays near "
+        f"{share(price)}."
+    )
+
+
 def chart_option(figures: dict) -> dict:
     """ECharts option: Preston's share of the anchors' procurement, 2012/13 to 2016/17.
 
@@ -497,7 +511,7 @@ def chart_option(figures: dict) -> dict:
     Shares in %, on an axis from 0; each point's tooltip gives % and £m.
     """
     plan, _ = _scenario(SCENARIO)
-    years = ["2012/13"] + [year_label(plan.start, y) for y in range(1, YEARS + 1)]
+    years = [year_label(plan.start, y) for y in range(YEARS + 1)]  # year 0: 2012/13
     opening_ = figures["opening"]
     start = (opening_["local_share"], opening_["anchor_spend_local"])
     model = figures["model"]
@@ -561,7 +575,7 @@ def chart_option(figures: dict) -> dict:
     }
     return {
         "animation": False,
-        "aria": {"enabled": True},
+        "aria": {"enabled": True, "label": {"description": describe(figures)}},
         "tooltip": {"trigger": "item", "confine": True},
         "legend": {
             "bottom": 0,
@@ -770,7 +784,7 @@ def PrestonStory(on_explore: Callable[[], None], on_skip: Callable[[], None] | N
             with solara.Div(classes=["cwb-story-chart"]):
                 solara.FigureEcharts(
                     option=chart_option(figures),
-                    attributes={"style": "height: 340px; width: 100%;"},
+                    attributes={"style": "height: 340px; width: 100%;", "role": "img"},
                     responsive=True,
                 )
         solara.HTML(unsafe_innerHTML=parts["outcome_words"])
