@@ -1,6 +1,8 @@
 """The cwbsim browser app: ``cwbsim app``, or ``solara run cwbsim.viz.app``.
 
-Views share one model per browser session: **Explore** (run controls always on
+Views share one model per browser session. The page opens on **Preston's story**
+(skippable: the 2012/13 baseline, what the anchors did, the model against the
+published 2016/17 figures), then **Explore** (run controls always on
 the page; the headline numbers with their change against the baseline, time
 series, Sankey, flow network, downloads and glossary), **Compare** (scenarios
 against the base economy over paired seeds) and **Spend file** (upload and
@@ -40,9 +42,12 @@ from cwbsim.viz.lever_panel import LeverPanel
 from cwbsim.viz.levers import lever_values
 from cwbsim.viz.saved import save_scenario, saved_scenarios, scenario_toml
 from cwbsim.viz.spend_view import SpendPanel
+from cwbsim.viz.story import PrestonStory
 from cwbsim.viz.widgets import FilePick, safe, upload_receiver
 
-VIEWS = ["Explore", "Compare", "Spend file"]
+STORY = "Preston's story"
+VIEWS = [STORY, "Explore", "Compare", "Spend file"]
+"""The views, in the toggle's order; the page opens on the first (skippable)."""
 WIDE_PX = 960
 """Windows at least this wide open the side panel at first (Vuetify's own break point)."""
 
@@ -271,7 +276,9 @@ def Page():
         Viewport(on_width=lambda width: wide.set(width >= WIDE_PX))
         solara.Style(PAGE_CSS)
         solara.ToggleButtonsSingle(value=view, values=VIEWS, classes=["cwb-views"])
-        if view.value == "Explore":
+        if view.value == STORY:
+            PrestonStory(on_explore=lambda: view.set("Explore"))
+        elif view.value == "Explore":
             RunControls(model, pending, apply, reset, play_interval.value)
             ExplorerView(current, area)
         elif view.value == "Compare":
