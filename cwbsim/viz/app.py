@@ -228,6 +228,11 @@ def Page():
     def saved_now(choice: str, path) -> None:
         saved_version.set(saved_version.value + 1)
 
+    def built_from_spend(name: str, text: str) -> None:
+        built_economies.set({**built_economies.value, name: text})
+        economy.set(BUILT + name)
+        view.set("Explore")
+
     solara.Title("cwbsim")
     with solara.AppBar():
         solara.AppBarTitle("cwbsim: community wealth building")
@@ -282,9 +287,10 @@ def Page():
             RunControls(model, pending, apply, reset, play_interval.value)
             ExplorerView(current, area)
         elif view.value == "Compare":
-            ComparePanel(current, area).key(f"compare-{id(current)}")
+            compared = {name: str(path) for name, path in saved.items()}
+            ComparePanel(current, area, saved=compared).key(f"compare-{id(current)}")
         else:
-            SpendPanel()
+            SpendPanel(on_economy=built_from_spend)
 
 
 page = Page
