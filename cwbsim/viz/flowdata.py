@@ -268,7 +268,8 @@ OUTSIDE_WORLD = "Outside world"
 """The node of the rest of the world: where leaks go and injections come from."""
 
 
-def _in(place: str) -> str:
+def in_place(place: str) -> str:
+    """A place after a preposition: "in Preston"; "elsewhere" for the generic outside."""
     return "elsewhere" if place == GENERIC_PLACES["outside"] else f"in {place}"
 
 
@@ -298,7 +299,7 @@ def node_labels(
     outside = base + N_TIERS * len(SECTIONS)  # one node for all firms outside
     keys[firms] = np.where(inside, base + tier * len(SECTIONS) + sector, outside)
     for t in (LOCAL, REGION):
-        where = _in(places[TIER_NAMES[t]])
+        where = in_place(places[TIER_NAMES[t]])
         for s, section in enumerate(SECTIONS):
             sector_name = SECTION_NAMES[section]
             names[base + t * len(SECTIONS) + s] = (
@@ -307,14 +308,14 @@ def node_labels(
                 TIER_NAMES[t],
                 sector_name,
             )
-    where = _in(places["outside"])
+    where = in_place(places["outside"])
     names[outside] = (f"Firms {where}", "firm", TIER_NAMES[OUTSIDE_TIER], "Firms")
     households = economy.household_idx
     house_base = outside + 1
     keys[households] = house_base + economy.tier[households]
     for t, tier_name in enumerate(TIER_NAMES):
         names[house_base + t] = (
-            f"Households {_in(places[tier_name])}",
+            f"Households {in_place(places[tier_name])}",
             "household",
             tier_name,
             "Households",

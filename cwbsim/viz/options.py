@@ -35,6 +35,7 @@ from cwbsim.viz.flowdata import (
     SANKEY_NODES,
     FlowNetwork,
     SankeyLinks,
+    in_place,
 )
 
 NARROW = 600
@@ -68,7 +69,7 @@ registry) and (metric, series name) pairs. Values are shown in the registry's un
 money as £m a year at the month's rate (the month's value times 12), shares in %."""
 
 COLOURS = {"anchor": "#e7298a", "firm": "#1b9e77", "household": "#7570b3", "outside": "#999999"}
-"""Colour of each kind of node in the network (colour-blind safe, from ColorBrewer Dark2)."""
+"""Colour of each kind of node in the network (from ColorBrewer's Dark2 palette)."""
 
 KIND_NAMES = {
     "anchor": "Anchor institutions",
@@ -107,6 +108,9 @@ def value_axis(values: list, kind: str, grid: int) -> dict:
     if min(finite) >= 0:
         lo = max(lo, 0.0)
     interval = nice_interval((hi - lo) / 4, whole=kind == "count")
+    if interval < 1e-3:  # too small to draw in display units: let ECharts choose, from 0
+        axis["min"] = 0
+        return axis
     axis["min"] = _num(math.floor(lo / interval) * interval, 10)
     axis["max"] = _num(math.ceil(hi / interval) * interval, 10)
     axis["interval"] = _num(interval, 10)
@@ -326,7 +330,7 @@ _NODE_COLOUR = {
 }
 
 
-def _share_of(node: str, links, inflow, outflow) -> str:
+def _share_of(node: str, links, inflow, outflow, places: dict[str, str]) -> str:
     """What a node's money is a share of, in words, for its tooltip."""
     total = outflow.get(ROOT, 0.0)
     value = max(inflow.get(node, 0.0), outflow.get(node, 0.0))
@@ -342,7 +346,7 @@ def _share_of(node: str, links, inflow, outflow) -> str:
             f"{percent(value, total)} of all anchor spending"
         )
     received = sum(inflow.get(s, 0.0) for s in set(sources))
-    return f"{percent(value, received)} of what local suppliers and local staff received"
+    return f"{percent(value, received)} of what suppliers and staff in {places['local']} received"
 
 
 def sankey_option(links: list[tuple[str, str, float]], title: str | None) -> dict:
@@ -382,7 +386,8 @@ def sankey_option(links: list[tuple[str, str, float]], title: str | None) -> dic
         meaning = SANKEY_NODES.get(n, ("", ""))[1].format(**places)
         text = (
             f"<b>{html.escape(label(n))}</b>: {money(value)} a year "
-            f"({_share_of(n, links, inflow, outflow)})<br/>{html.escape(meaning)}"
+            f"({html.escape(_share_of(n, links, inflow, outflow, places))})<br/>"
+            f"{html.escape(meaning)}"
         )
         if n == "Procurement" and inflow.get(n):
             local = sum(v for s, t, v in links if s == n and t == "Local suppliers")
@@ -525,13 +530,13 @@ def flow_text(network: FlowNetwork, payer: str, payee: str, paid: float) -> str:
 def _node_text(network: FlowNetwork, node: str, receipts: dict, payments: dict) -> str:
     graph, places = network.graph, network.places
     data = graph.nodes[node]
-    where = {"local": places["local"], "region": places["region"]}.get(data["tier"])
+    where = in_place(places.get(data["tier"], places["outside"]))
     meaning = {
         "anchor": "An anchor institution.",
-        "firm": f"Firms of this sector based in {where}."
-        if where
-        else f"Firms based in {places['outside']}.",
-        "household": f"Households living in {where or places['outside']}.",
+        "firm": f"Firms of this sector based {where}."
+        if data["tier"] != "outside"
+        else f"Firms based {where}.",
+        "household": f"Households living {where}.",
         "outside": "Everyone outside the model: tax, imports, savings and profits to owners "
         "elsewhere go here; anchor funding, benefits, pensions and export demand come from here.",
     }[data["kind"]]
