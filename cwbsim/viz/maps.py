@@ -160,6 +160,7 @@ def district_bubbles(values: pd.Series, title: str = "", change: bool = False,
             "Not on the map: " + "; ".join(parts[:4]) + ("; …" if len(parts) > 4 else "") + "."
         )
     option: dict = {
+        "animation": False,  # a map redrawn after each placement should not grow from nothing
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", "confine": True},
         "graphic": [
@@ -259,8 +260,8 @@ def _context(x0: float, x1: float, y0: float, y1: float, k: float, drawn: set[st
         and y0 <= a.lat <= y1
     ]
     return {"type": "scatter", "name": "other districts", "data": sorted(points),
-            "symbolSize": 3, "silent": True, "z": 1, "tooltip": {"show": False},
-            "itemStyle": {"color": "#c8c8c8"}}  # fmt: skip
+            "symbolSize": 4, "silent": True, "z": 1, "tooltip": {"show": False},
+            "itemStyle": {"color": "#bdbdbd"}}  # fmt: skip
 
 
 def _wrap(text: str, width: int = 60) -> str:

@@ -16,6 +16,8 @@ browser.
 from __future__ import annotations
 
 import html
+import shutil
+import tempfile
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +39,7 @@ from cwbsim.model.errors import InputError
 from cwbsim.model.spec.types import SECTION_NAMES
 from cwbsim.viz.maps import CHART_HEIGHT_PX, district_bubbles, pounds_m
 from cwbsim.viz.uploads import MAX_UPLOAD_MB, Upload, start_upload
-from cwbsim.viz.widgets import FilePick, read_bytes, task_message, upload_receiver, use_temp_folder
+from cwbsim.viz.widgets import FilePick, read_bytes, task_message, upload_receiver
 
 __all__ = ["SpendPanel", "economy_from_text"]
 
@@ -328,9 +330,18 @@ def _para(text: str, css: str) -> None:
     solara.HTML(tag="p", unsafe_innerHTML=html.escape(text), classes=[css])
 
 
+TABLE_STYLE = (
+    "<style>.cwb-spend-table{overflow-x:auto;max-width:100%}.cwb-spend-table table{"
+    "border-collapse:collapse;font-size:0.9em;margin:4px 0 12px}.cwb-spend-table th,"
+    ".cwb-spend-table td{border:1px solid #ddd;padding:3px 8px;text-align:left}"
+    ".cwb-spend-table th{background:#f5f5f5}</style>"
+)
+"""Tables scroll sideways inside their box on a narrow screen, never the page."""
+
+
 def _html_table(frame: pd.DataFrame, css: str) -> None:
-    solara.HTML(tag="div", unsafe_innerHTML=frame.to_html(index=False, classes=css, na_rep="–",
-                                                          escape=True))  # fmt: skip
+    table = frame.to_html(index=False, classes=css, na_rep="–", escape=True, border=0)
+    solara.HTML(tag="div", unsafe_innerHTML=TABLE_STYLE + table, classes=["cwb-spend-table"])
 
 
 def _money_table(frame: pd.DataFrame, first: str, css: str) -> None:
@@ -343,19 +354,69 @@ def _money_table(frame: pd.DataFrame, first: str, css: str) -> None:
     _html_table(shown, css)
 
 
+SPEND = solara.reactive(typing.cast(Upload | None, None))
+"""The spend file uploaded (per browser session: Solara keeps module-level reactive
+values per session, so the analysis survives a visit to another view)."""
+LOOKUP = solara.reactive(typing.cast(Upload | None, None))
+PLACE = solara.reactive("Preston")
+REGION = solara.reactive("lancashire")
+ANALYSED = solara.reactive(typing.cast(tuple | None, None))
+"""``(inputs, SpendSession)`` of the last analysis, reused while the inputs are the same."""
+FOLDER = solara.reactive(typing.cast(Path | None, None))
+"""This browser session's folder for the uploaded files and the written analysis."""
+
+
+def _session_folder() -> Callable[[], None]:
+    """Make a browser session's temporary folder when it starts; remove it when it ends."""
+    folder = Path(tempfile.mkdtemp(prefix="cwbsim-spend-"))
+    FOLDER.set(folder)
+    return lambda: shutil.rmtree(folder, ignore_errors=True)
+
+
+solara.lab.on_kernel_start(_session_folder)
+
+
+def _folder() -> Path:
+    """The browser session's folder (made here if it started before the hook was set)."""
+    if FOLDER.peek() is None:
+        FOLDER.set(Path(tempfile.mkdtemp(prefix="cwbsim-spend-")))
+    return typing.cast(Path, FOLDER.peek())
+
+
+def analyse_inputs(spend: Upload | None, lookup: Upload | None, place: str, region: str,
+                   folder: Path) -> SpendSession | None:  # fmt: skip
+    """The analysis of the inputs: the last one if they have not changed, else a new one.
+
+    Raises InputError (one line) for a file or place that cannot be analysed.
+    """
+    if spend is None:
+        return None
+    inputs = (spend, lookup, place, region)
+    last = ANALYSED.peek()
+    if last is not None and last[0] == inputs:
+        return last[1]
+    session = start_upload(spend, place, region, folder / "files", lookup)
+    if session.postcodes is not None and len(worklist(session.analysis).rows):
+        try:  # the first lookup builds the offline postcode index: now, not on first entry
+            session.postcodes.districts(["PR1 2HE"])
+        except Exception:  # placing by postcode will say what is wrong
+            pass
+    ANALYSED.set((inputs, session))
+    return session
+
+
 @solara.component
 def SpendPanel(on_economy: Callable[[str, str], None] | None = None):
     """Upload a spend file (and optionally a supplier lookup), see the analysis, finish the job.
 
     ``on_economy(name, text)`` is called with an economy's display name and its spec as
-    TOML text when "Build an economy from this" succeeds.
+    TOML text when "Build an economy from this" succeeds. The uploads, the place and the
+    analysis (with its hand placements) are kept per browser session, so leaving the
+    view and coming back finds them as they were.
     """
-    spend = solara.use_reactive(typing.cast(Upload | None, None))
-    lookup = solara.use_reactive(typing.cast(Upload | None, None))
+    spend, lookup, place, region = SPEND, LOOKUP, PLACE, REGION
     problem = solara.use_reactive(typing.cast(str | None, None))
-    place = solara.use_reactive("Preston")
-    region = solara.use_reactive("lancashire")
-    folder = use_temp_folder("cwbsim-spend-")
+    folder = _folder()
 
     def reporter(target: solara.Reactive):
         def report(message: str | None) -> None:
@@ -366,16 +427,7 @@ def SpendPanel(on_economy: Callable[[str, str], None] | None = None):
         return report
 
     def analyse():
-        if spend.value is None:
-            return None
-        session = start_upload(spend.value, place.value, region.value, folder / "files",
-                               lookup.value)  # fmt: skip
-        if session.postcodes is not None and len(worklist(session.analysis).rows):
-            try:  # the first lookup builds the offline postcode index: do it now, not on entry
-                session.postcodes.districts(["PR1 2HE"])
-            except Exception:  # placing by postcode will say what is wrong
-                pass
-        return session
+        return analyse_inputs(spend.value, lookup.value, place.value, region.value, folder)
 
     task = solara.lab.use_task(
         analyse, dependencies=[spend.value, lookup.value, place.value, region.value],
@@ -462,7 +514,7 @@ def SpendResults(
             responsive=True,
         )
 
-    Worklist(session, on_place, shown)
+    Worklist(session, on_place, shown, version.value)
 
     solara.Markdown("#### Top suppliers")
     _html_table(top_suppliers(analysis), "cwb-top-suppliers")
@@ -472,7 +524,7 @@ def SpendResults(
     else:
         solara.Info(gap_explanation(session), classes=["cwb-gap-empty"])
 
-    BuildEconomy(session, on_economy)
+    BuildEconomy(session, on_economy, version.value)
 
     solara.Markdown("#### Downloads")
     with solara.Row(style={"flex-wrap": "wrap"}):
@@ -496,9 +548,15 @@ def SpendResults(
 
 @solara.component
 def Worklist(
-    session: SpendSession, on_place: Callable[[str, str], str | None], shown: solara.Reactive
+    session: SpendSession,
+    on_place: Callable[[str, str], str | None],
+    shown: solara.Reactive,
+    version: int = 0,
 ):
-    """The unplaced suppliers by £, each with a box for its postcode or area."""
+    """The unplaced suppliers by £, each with a box for its postcode or area.
+
+    ``version`` counts the session's placements, so the list redraws after each.
+    """
     rows = worklist_rows(session.analysis)
     with solara.Column(classes=["cwb-worklist"]):
         solara.Markdown("#### Suppliers to place, largest first")
@@ -575,8 +633,13 @@ def WorklistRow(
 
 
 @solara.component
-def BuildEconomy(session: SpendSession, on_economy: Callable[[str, str], None] | None):
-    """The "Build an economy from this" button, the paying body's name, and what happened."""
+def BuildEconomy(
+    session: SpendSession, on_economy: Callable[[str, str], None] | None, version: int = 0
+):
+    """The "Build an economy from this" button, the paying body's name, and what happened.
+
+    ``version`` counts the session's placements (a built economy stays shown).
+    """
     unnamed = (session.analysis.by_body["body"] == UNNAMED_BODY).any()
     body = solara.use_reactive("")
 
