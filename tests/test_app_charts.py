@@ -106,6 +106,10 @@ def test_every_sankey_node_is_labelled_in_pounds_and_explained(charts):
         assert MONEY.search(node["label"]["formatter"])
         assert "{" not in node["label"]["formatter"] and "Region" not in text
     names = {n["name"]: n for n in sankey["data"]}
+    onward = [n["tooltip"]["formatter"] for n in sankey["data"] if "what suppliers and" in
+              n["tooltip"]["formatter"]]  # fmt: skip
+    shares = [float(re.search(r"\(([\d.]+)% of what suppliers", t).group(1)) for t in onward]
+    assert len(shares) >= 4 and sum(shares) == pytest.approx(100, abs=0.1 * len(shares))
     assert "Preston" in names["Local suppliers"]["label"]["formatter"]
     assert "the rest of Lancashire" in names["Region suppliers"]["label"]["formatter"]
 

@@ -126,11 +126,16 @@ GENERIC_PLACES = {"local": "the place", "region": "the region", "outside": "else
 """Names of the tiers when the spec has no area, or several, in a tier."""
 
 
+def generic_places() -> dict[str, str]:
+    """The tiers' generic names (:data:`GENERIC_PLACES`) and ``around``, the place and region."""
+    return {**GENERIC_PLACES, "around": f"{GENERIC_PLACES['local']} and {GENERIC_PLACES['region']}"}
+
+
 def place_names(model: LocalEconomy) -> dict[str, str]:
     """The name of each tier as a person reads it after "in": "Preston", "the rest of Lancashire".
 
     A tier with one area takes its name; a tier with several is "the 14 local areas";
-    a tier with none keeps a generic name. ``around`` names the place with its region.
+    a tier with none keeps a generic name. ``around`` names the place and its region.
     """
     names = {}
     for tier, generic in GENERIC_PLACES.items():
@@ -144,8 +149,7 @@ def place_names(model: LocalEconomy) -> dict[str, str]:
             names[tier] = f"the {len(areas)} {tier} areas"
         else:
             names[tier] = generic
-    has_region = any(area.tier == "region" for area in model.spec.areas)
-    names["around"] = f"{names['local']} and {names['region']}" if has_region else names["local"]
+    names["around"] = f"{names['local']} and {names['region']}"
     return names
 
 
@@ -158,7 +162,7 @@ class SankeyLinks(list):
 
     def __init__(self, links=(), places: dict[str, str] | None = None):
         super().__init__(links)
-        self.places = dict(places or {**GENERIC_PLACES, "around": GENERIC_PLACES["local"]})
+        self.places = dict(places or generic_places())
 
 
 def _is_local(group: int) -> bool:
@@ -259,9 +263,7 @@ class FlowNetwork:
 
     graph: nx.DiGraph
     total: float
-    places: dict[str, str] = field(
-        default_factory=lambda: {**GENERIC_PLACES, "around": GENERIC_PLACES["local"]}
-    )
+    places: dict[str, str] = field(default_factory=generic_places)
 
 
 OUTSIDE_WORLD = "Outside world"

@@ -331,7 +331,12 @@ _NODE_COLOUR = {
 
 
 def _share_of(node: str, links, inflow, outflow, places: dict[str, str]) -> str:
-    """What a node's money is a share of, in words, for its tooltip."""
+    """What a node's money is a share of, in words, for its tooltip.
+
+    The first columns are shares of all anchor spending (and suppliers and staff of
+    procurement and of wages); where local suppliers and staff pay it on is a share
+    of all they received.
+    """
     total = outflow.get(ROOT, 0.0)
     value = max(inflow.get(node, 0.0), outflow.get(node, 0.0))
     if node == ROOT:
@@ -345,7 +350,8 @@ def _share_of(node: str, links, inflow, outflow, places: dict[str, str]) -> str:
             f"{percent(value, inflow[sources[0]])} of {whole}, "
             f"{percent(value, total)} of all anchor spending"
         )
-    received = sum(inflow.get(s, 0.0) for s in set(sources))
+    followed = {s for s, t, _ in links if s not in (ROOT, "Procurement", "Staff wages")}
+    received = sum(inflow.get(s, 0.0) for s in followed)
     return f"{percent(value, received)} of what suppliers and staff in {places['local']} received"
 
 
