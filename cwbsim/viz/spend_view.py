@@ -168,11 +168,17 @@ def region_name(asked: list[str], codes: list[str]) -> str:
     return "the rest of the region" if codes else "the region (none given)"
 
 
+def _sentence_case(text: str) -> str:
+    """The first letter in capitals, the rest as written ("the rest of Lancashire")."""
+    return text[:1].upper() + text[1:]
+
+
 def tier_table(session: SpendSession) -> pd.DataFrame:
     """Where the procurement base went, by tier, with plain names, £ and share (0-1)."""
     analysis = session.analysis
     words = {"local": place_names(session.local),
-             "region": region_name(session.region_asked, session.region).capitalize(),
+             "region": _sentence_case(region_name(session.region_asked, session.region)
+                                      .removeprefix("the ")),
              **TIER_WORDS}  # fmt: skip
     order = {t: i for i, t in enumerate(("local", "region", "outside", "unknown"))}
     table = analysis.by_tier.copy()
