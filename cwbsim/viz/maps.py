@@ -17,7 +17,7 @@ import math
 
 import pandas as pd
 
-from cwbsim.calibration.areas import WIDE, areas
+from cwbsim.calibration.areas import WIDE, areas, current
 
 WIDTH_PX = 330
 """Widest the plot box is drawn, pixels (fits a 390-pixel phone screen with margins)."""
@@ -71,8 +71,8 @@ def _percent(value: float, signed: bool = False) -> str:
 def located(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """The values by district with each district's name and centre, and the rest.
 
-    Codes are GSS codes (a former code counts under today's area); values of one
-    area are summed. Wide areas (counties, combined authorities), codes the register
+    Codes are GSS codes (a former district counts under today's, where it became one
+    district); values of one area are summed. Wide areas (counties, combined authorities), codes the register
     does not know (``national``, ``unknown``, ``OUTSIDE``) and areas without a centre
     are returned apart, as a Series by code.
     """
@@ -82,6 +82,9 @@ def located(values: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
         if value is None or not math.isfinite(float(value)):
             continue
         area = table.get(str(code))
+        if area is not None and not area.current:  # a former district: today's, if one
+            now = current(area.code)
+            area = table.get(now[0]) if len(now) == 1 else None
         if area is None or area.type in WIDE or area.lat is None or area.lon is None:
             rest[str(code)] = rest.get(str(code), 0.0) + float(value)
             continue
