@@ -261,7 +261,11 @@ class SpendSession:
             given["suppliers"] = self.suppliers_file
         anchors_from_spend(self.files, district, codes, options, **given)
         data, notes = build_place(district.code, options)
-        files = ", ".join(f.name for f in self.files)
+        files = (
+            " and ".join(f.name for f in self.files)
+            if len(self.files) <= 2
+            else f"{len(self.files)} spend files"
+        )
         data["name"] = "-".join(re.findall(r"[a-z0-9]+", f"{district.name} from spend".lower()))
         data["description"] = (
             f"{district.name} with the anchors of {files}: "
