@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cwbsim.calibration.analysis import Options
@@ -287,3 +288,26 @@ def test_a_year_of_real_files_from_the_shared_data(tmp_path, onspd):
     np.testing.assert_allclose(
         _shares(session)["local"], largest["spend"] / analysis.base_total, rtol=1e-9
     )
+
+
+def test_messages_never_give_command_line_advice(tmp_path):
+    from cwbsim.calibration.construct import _months
+
+    with pytest.raises(InputError) as caught:
+        start_upload(Upload("junk.csv", b"just,some\nwords,here\n"), "Hyndburn", "",
+                     tmp_path / "files", register=tmp_path / "register.csv")  # fmt: skip
+    unreadable = str(caught.value)
+    assert unreadable.startswith("junk.csv: no usable payment rows")
+    with pytest.raises(InputError) as caught:  # an economy needs dated payments
+        _months(pd.DataFrame({"month": ["undated", "undated"]}))
+    undated = spend_view.app_words(str(caught.value))
+    assert "readable date" in undated
+    for message in (unreadable, undated):
+        assert "--" not in message and "\n" not in message and str(tmp_path) not in message
+
+
+def test_app_words_drop_every_option_named_by_the_readers():
+    assert spend_view.app_words("--region: no district besides Hyndburn (expected others)") == (
+        "region: no district besides Hyndburn (expected others)"
+    )
+    assert spend_view.app_words("x.csv: odd (use --whatever FILE to say)") == "x.csv: odd"

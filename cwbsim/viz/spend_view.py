@@ -38,7 +38,7 @@ from cwbsim.calibration.worklist import TARGETS, worklist
 from cwbsim.model.errors import InputError
 from cwbsim.model.spec.types import SECTION_NAMES
 from cwbsim.viz.maps import CHART_HEIGHT_PX, district_bubbles, pounds_m
-from cwbsim.viz.uploads import MAX_UPLOAD_MB, Upload, start_upload
+from cwbsim.viz.uploads import MAX_UPLOAD_MB, Upload, app_words, start_upload
 from cwbsim.viz.widgets import FilePick, read_bytes, task_message, upload_receiver
 
 __all__ = ["SpendPanel", "economy_from_text"]
@@ -650,7 +650,10 @@ def BuildEconomy(
     body = solara.use_reactive("")
 
     def build() -> BuiltEconomy:
-        built = session.economy(body=body.value.strip() or None)
+        try:
+            built = session.economy(body=body.value.strip() or None)
+        except InputError as error:
+            raise InputError(app_words(str(error))) from None
         if on_economy is not None:
             on_economy(built.name, built.text)
         return built

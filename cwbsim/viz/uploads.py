@@ -114,12 +114,32 @@ def _places(local: str, region: str) -> tuple[list[str], list[str]]:
     return places, wider
 
 
+COMMAND_LINE_ADVICE = (
+    (re.compile(r" \(or pass --skip-unreadable to go on without it\)"), ""),
+    (re.compile(r"; see --columns\)"), ")"),
+    (re.compile(r", or name them with --columns\)"), ")"),
+    (re.compile(r"; name it with --columns amount=HEADER or a column number\)"), ")"),
+    (re.compile(r", or --months N\)"), ")"),
+    (re.compile(r"^--local: "), "place: "),
+    (re.compile(r"^--region: "), "region: "),
+    (re.compile(r"\s*\([^()]*--[a-z][^()]*\)"), ""),  # any other aside naming an option
+)
+"""Advice the readers give on the command line, which a person in the app cannot follow."""
+
+
+def app_words(message: str) -> str:
+    """A reader's message without its command-line advice (options the app has no box for)."""
+    for pattern, plain in COMMAND_LINE_ADVICE:
+        message = pattern.sub(plain, message)
+    return message
+
+
 def _readable_errors(run, folder: str, name: str):
-    """``run()``, with input errors stripped of the folder and any other failure one line."""
+    """``run()``, with input errors in app words without the folder, any other failure one line."""
     try:
         return run()
     except InputError as error:
-        raise InputError(str(error).replace(folder + os.sep, "")) from None
+        raise InputError(app_words(str(error).replace(folder + os.sep, ""))) from None
     except Exception as error:  # a reader bug must not reach the page as a traceback
         raise InputError(
             f"{name}: could not be read ({type(error).__name__}: {error}); "
