@@ -469,7 +469,7 @@ def test_switching_the_area_changes_what_the_cards_and_charts_read(lancashire):
     for name in ("Preston", "Lancashire"):
         board.draw(lancashire, "timeseries", name)
         step, option, heading = board.latest("timeseries")
-        assert (step, board.areas["timeseries"]) == (2, name)
+        assert (step, board.areas["timeseries"][0]) == (2, name)
         assert heading.startswith(f"Each month · {name} · ")
         local = [
             d["value"] for d in next(s for s in option["series"] if s["name"] == "local")["data"]

@@ -30,7 +30,7 @@ from cwbsim.model.spec.files import builtin_specs, decode_toml
 from cwbsim.scenarios.schema import builtin_scenarios
 from cwbsim.viz.areas import AREAS_ENV, parse_app_areas
 from cwbsim.viz.compare_view import ComparePanel
-from cwbsim.viz.controls import PLAY_INTERVAL_MS, RunControls, Viewport
+from cwbsim.viz.controls import PLAY_INTERVAL_MS, RunControls, Viewport, is_wide, window_width
 from cwbsim.viz.explorer import (
     DEFAULT_ECONOMY,
     DEFAULT_SCENARIO,
@@ -48,8 +48,6 @@ from cwbsim.viz.widgets import FilePick, safe, upload_receiver
 STORY = "Preston's story"
 VIEWS = [STORY, "Explore", "Compare", "Spend file"]
 """The views, in the toggle's order; the page opens on the first (skippable)."""
-WIDE_PX = 960
-"""Windows at least this wide open the side panel at first (Vuetify's own break point)."""
 
 PAGE_CSS = """
 .v-navigation-drawer { max-width: 100vw !important; }
@@ -98,14 +96,11 @@ UPLOADED = "uploaded: "
 BUILT = "built: "
 """Prefix of an economy built from a spend file in the economy list."""
 
-wide = solara.reactive(False)
-"""Whether this session's window is wide enough for the side panel to start open."""
-
 
 @solara.component
 def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
     """Solara's app layout, its side panel closed until the page finds the window wide."""
-    return solara.AppLayout(children=children, sidebar_open=wide.value, title="cwbsim")
+    return solara.AppLayout(children=children, sidebar_open=is_wide(), title="cwbsim")
 
 
 def _scenario_receiver(uploaded, scenario, problem):
@@ -278,7 +273,7 @@ def Page():
                 style={"font-size": "0.8em"},
             )
     with solara.Column(style={"width": "100%", "max-width": "100%"}):
-        Viewport(on_width=lambda width: wide.set(width >= WIDE_PX))
+        Viewport(on_width=window_width.set)
         solara.Style(PAGE_CSS)
         solara.ToggleButtonsSingle(value=view, values=VIEWS, classes=["cwb-views"])
         if view.value == STORY:

@@ -22,6 +22,16 @@ from cwbsim.viz.explorer import ExplorerEconomy
 
 PLAY_INTERVAL_MS = 150
 """Pause between steps while playing, ms (the Advanced section changes it)."""
+WIDE_PX = 960
+"""Windows at least this wide open the side panel at first (Vuetify's own break point)."""
+
+window_width = solara.reactive(0)
+"""This session's window width, px, as the page reports it (0 until it has)."""
+
+
+def is_wide() -> bool:
+    """Whether this session's window is wide (unknown counts as narrow)."""
+    return window_width.value >= WIDE_PX
 
 
 class ViewportProbe(ipyvuetify.VuetifyTemplate):
@@ -31,10 +41,86 @@ class ViewportProbe(ipyvuetify.VuetifyTemplate):
     width = traitlets.Int(0).tag(sync=True)
 
 
+ACCESSIBLE_MARKUP = """
+<template><span class="cwb-accessible-markup" style="display: none"></span></template>
+<script>
+module.exports = {
+  mounted() {
+    const moveExpanded = (from, to) => {
+      if (!from.hasAttribute('aria-expanded')) return;
+      if (to) to.setAttribute('aria-expanded', from.getAttribute('aria-expanded'));
+      from.removeAttribute('aria-expanded');
+    };
+    const fix = () => {
+      this.queued = false;
+      if (!document.documentElement.getAttribute('lang')) {
+        document.documentElement.setAttribute('lang', 'en-GB');
+      }
+      for (const button of document.querySelectorAll('.v-app-bar__nav-icon:not([aria-label])')) {
+        button.setAttribute('aria-label', 'Side panel: economy, scenario and levers');
+      }
+      for (const panel of document.querySelectorAll('.v-expansion-panel[aria-expanded]')) {
+        moveExpanded(panel, panel.querySelector(':scope > .v-expansion-panel-header'));
+      }
+      for (const slot of document.querySelectorAll('.v-select .v-input__slot')) {
+        const input = slot.querySelector('input:not([type=hidden])');
+        if (!input) continue;
+        if (slot.getAttribute('role') === 'button') {
+          slot.removeAttribute('role');
+          slot.removeAttribute('aria-haspopup');
+          input.setAttribute('role', 'combobox');
+          input.setAttribute('aria-haspopup', 'listbox');
+        }
+        const owns = slot.getAttribute('aria-owns');
+        if (owns) {
+          slot.removeAttribute('aria-owns');
+          input.dataset.list = owns;
+        }
+        const list = input.dataset.list;
+        if (list && document.getElementById(list)) input.setAttribute('aria-controls', list);
+        moveExpanded(slot, input);
+        if (!input.hasAttribute('aria-expanded')) input.setAttribute('aria-expanded', 'false');
+      }
+    };
+    const later = () => {
+      if (!this.queued) {
+        this.queued = true;
+        window.requestAnimationFrame(fix);
+      }
+    };
+    fix();
+    this.observer = new MutationObserver(later);
+    this.observer.observe(document.body, {subtree: true, childList: true, attributes: true,
+      attributeFilter: ['aria-expanded', 'aria-owns', 'role']});
+  },
+  beforeDestroy() {
+    if (this.observer) this.observer.disconnect();
+  },
+};
+</script>
+"""
+"""Repairs, in the browser, markup of Vuetify's and Solara's that axe-core counts as serious:
+the page's language, a name for the side panel's menu button, ``aria-expanded`` on an
+expander's button rather than its box, and a select's input as the combobox (Vuetify makes
+its box a button around a focusable input). Re-applied whenever Vue re-renders them."""
+
+
+class AccessibleMarkup(ipyvuetify.VuetifyTemplate):
+    """Applies :data:`ACCESSIBLE_MARKUP` to the whole page while mounted."""
+
+    template = traitlets.Unicode(ACCESSIBLE_MARKUP).tag(sync=True)
+
+
 @solara.component
 def Viewport(on_width: typing.Callable[[int], None]):
-    """An invisible element that calls ``on_width`` with the window's width, px."""
-    return ViewportProbe.element(on_width=on_width)
+    """An invisible element that calls ``on_width`` with the window's width, px.
+
+    It also keeps the page's markup accessible (:class:`AccessibleMarkup`).
+    """
+    with solara.Div(style={"display": "none"}) as hidden:
+        ViewportProbe.element(on_width=on_width)
+        AccessibleMarkup.element()
+    return hidden
 
 
 @solara.component

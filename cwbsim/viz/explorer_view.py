@@ -26,6 +26,7 @@ from cwbsim.model.codes import LOCAL
 from cwbsim.model.record import display
 from cwbsim.scenarios.running import versions
 from cwbsim.viz import flowdata, maps, options
+from cwbsim.viz.controls import is_wide
 from cwbsim.viz.explorer import ExplorerEconomy
 from cwbsim.viz.glossary import glossary_html
 from cwbsim.viz.levers import LEVERS, lever_values
@@ -36,7 +37,14 @@ KPIS = tuple(m for m in display.headlines() if m != "anchor_spend")
 
 
 CHART_HEIGHTS = {"timeseries": 520, "sankey": 520, "network": 620}
-"""Chart heights in the page, px."""
+"""Chart heights in the page on a wide window, px."""
+PHONE_HEIGHTS = {"timeseries": 760, "sankey": 560, "network": 620}
+"""Chart heights on a narrow window, px (the time series stacks its panels two abreast)."""
+
+
+def chart_height(name: str) -> int:
+    """A chart's height for this session's window, px."""
+    return (CHART_HEIGHTS if is_wide() else PHONE_HEIGHTS)[name]
 
 
 class ChartBoard:
@@ -53,14 +61,16 @@ class ChartBoard:
     def __init__(self):
         self.lock = threading.Lock()
         self.built: dict[str, tuple[int, dict, str]] = {}
-        self.areas: dict[str, str | None] = {}
-        """The recorded area each chart shows (``None`` for the whole economy)."""
+        self.areas: dict[str, tuple[str | None, int]] = {}
+        """The recorded area each chart shows (``None`` for the whole economy) and its height."""
 
     def latest(self, name: str) -> tuple[int, dict, str] | None:
         """The newest option of a chart, its step and its heading, whatever step that is."""
         return self.built.get(name)
 
-    def draw(self, model: ExplorerEconomy, name: str, area: str | None = None) -> None:
+    def draw(
+        self, model: ExplorerEconomy, name: str, area: str | None = None, height: int = 520
+    ) -> None:
         """Build ``name`` for the model's current step, unless it is built already.
 
         The time series is of the recorded area ``area`` (default: the headline
@@ -70,7 +80,7 @@ class ChartBoard:
             with model.lock:
                 step = model.months_run
                 shown = model.shown_area(area) if name == "timeseries" else None
-                if self.built.get(name, (None,))[0] == step and self.areas[name] == shown:
+                if self.built.get(name, (None,))[0] == step and self.areas[name] == (shown, height):
                     return
                 title = f"{model.plan.name} · step {step}"  # ECharts shows text, not HTML
                 if name == "timeseries":
@@ -84,7 +94,7 @@ class ChartBoard:
                     data = flowdata.flow_network(model)
             if name == "timeseries":
                 heading = f"Each month · {title}"
-                option = options.timeseries_option(data, "")
+                option = options.timeseries_option(data, "", height=height)
             elif name == "sankey":
                 window = f"latest {months} months" if months != 1 else "the first month"
                 heading = f"£m a year ({window}) · {title}"
@@ -93,7 +103,7 @@ class ChartBoard:
                 heading = f"This month's flows, £m a year · {title}"
                 option = options.network_option(data, "")
             self.built[name] = (step, option, heading)
-            self.areas[name] = shown
+            self.areas[name] = (shown, height)
 
 
 BOARDS: weakref.WeakKeyDictionary[ExplorerEconomy, ChartBoard] = weakref.WeakKeyDictionary()
@@ -113,9 +123,10 @@ def Chart(model: ExplorerEconomy, name: str, area: str | None = None):
     """A chart built in a thread after each step; the previous one stays until it is ready."""
     update_counter.get()
     board = board_for(model)
+    height = chart_height(name)
     result = solara.use_thread(
-        lambda: board.draw(model, name, area),
-        dependencies=[id(model), model.months_run, name, area],
+        lambda: board.draw(model, name, area, height),
+        dependencies=[id(model), model.months_run, name, area, height],
     )
     latest = board.latest(name)
     with solara.Div(
@@ -130,7 +141,7 @@ def Chart(model: ExplorerEconomy, name: str, area: str | None = None):
                         classes=["cwb-chart-title"])  # fmt: skip
             solara.FigureEcharts(
                 option=latest[1],
-                attributes={"style": f"height: {CHART_HEIGHTS[name]}px; width: 100%;"},
+                attributes={"style": f"height: {height}px; width: 100%;"},
                 responsive=True,
             )
     return div
@@ -170,7 +181,7 @@ def _kpi_html(model: ExplorerEconomy, area: str | None = None) -> str:
     return (
         f'<div class="cwb-kpis" data-step="{model.months_run}" '
         f'data-area="{html.escape(model.shown_area(area))}">{"".join(cells)}</div>'
-        "<style>.cwb-kpis{display:flex;flex-wrap:wrap;gap:10px}.cwb-kpi{flex:1 1 150px;"
+        "<style>.cwb-kpis{display:flex;flex-wrap:wrap;gap:8px}.cwb-kpi{flex:1 1 130px;"
         "max-width:100%;padding:6px 10px;border:1px solid #ddd;border-radius:6px}"
         ".cwb-kpi-label{font-size:0.8em;color:#444}.cwb-kpi-value{font-size:1.3em;"
         "font-weight:600}.cwb-kpi-change{font-size:0.75em;color:#333}</style>"
