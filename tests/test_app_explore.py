@@ -120,3 +120,20 @@ def test_household_income_by_place_adds_up_and_the_map_shows_each_place():
     assert len(now) == 14 and set(now.index) == set(base.index)
     option = maps.district_bubbles(now - base, change=True, base=base)
     assert "e+0" not in str(option) and "Preston" in str(option)
+
+
+def test_an_economy_built_in_the_page_runs_in_explore_with_any_scenario():
+    import tomli_w
+
+    from cwbsim.model.spec.files import builtin_specs
+
+    spec = load_spec("preston-2012")
+    text = tomli_w.dumps(spec.model_dump(mode="json", exclude_none=True))
+    model = ExplorerEconomy("My place", "preston-procurement-shift", rng=4, economy_text=text)
+    assert model.input_error is None and model.economy_name == "My place"
+    assert model.plan.base == "My place" and "My place" not in builtin_specs()
+    model.step()
+    assert model.recorder.current["local_share"] > 0
+    broken = ExplorerEconomy("Broken", "preston-cwb", rng=4, economy_text="name = [")
+    assert broken.input_error.startswith("Broken:") and "\n" not in broken.input_error
+    assert broken.economy_name == "preston-2012"  # runs the default economy meanwhile
