@@ -135,3 +135,57 @@ def test_at_most_five_scenarios(three):
     base, buy, _ = three
     with pytest.raises(InputError, match=f"1 to {MAX_SCENARIOS} scenarios"):
         compare_many(base, [buy] * (MAX_SCENARIOS + 1), seeds=2, years=1)
+
+
+def test_the_app_compares_the_levers_in_force_with_saved_scenarios(tmp_path, economy):
+    from cwbsim.scenarios.schema import Scenario, load_scenario
+    from cwbsim.viz.comparing import IN_FORCE, run_comparisons
+
+    # the levers in force: local hiring from year 2, a one-year run (it changes nothing)
+    plan = Scenario.model_validate(
+        {"name": "levers", "base": str(economy), "years": 3,
+         "intervention": [{"type": "buy_local", "shift": 0.05},
+                          {"type": "local_hiring", "share": 0.5, "start_year": 2}]}
+    )  # fmt: skip
+    saved = scenario(tmp_path, economy, "mine", [{"type": "local_hiring", "share": 0.8}])
+    choices = {IN_FORCE: "", "saved: mine": saved}
+    arrived = []
+    comparisons, files = run_comparisons(
+        plan, [IN_FORCE, "saved: mine"], choices, seeds=2, years=1, folder=tmp_path / "out",
+        workers=1, on_arm=lambda k, c: arrived.append(k),
+    )  # fmt: skip
+    assert arrived == [0, 1]
+    assert [c.names for c in comparisons] == [
+        ("small baseline", IN_FORCE),
+        ("small baseline", "mine"),
+    ]
+    assert {"comparison.csv", "runs.parquet", "report.html", "levers-in-force.toml"} <= set(files)
+    written = load_scenario(files["levers-in-force.toml"])[0]
+    assert written.name == IN_FORCE and written.intervention == plan.intervention
+
+
+def test_compare_charts_put_every_scenario_on_one_chart_per_measure(three):
+    from cwbsim.model.record import display
+    from cwbsim.viz.comparing import compare_option, results_table_html
+
+    base, buy, hire = three
+    results = compare_many(base, [buy, hire], seeds=2, years=2, uncertain=False)
+    share = compare_option(results, "local_share")
+    assert share["yAxis"][0]["min"] == 0  # shares from 0
+    assert share["title"][0]["text"] == f"{display.label('local_share')}, %"
+    assert "percentage points" in share["title"][1]["text"]
+    names = {s["name"] for s in share["series"]}
+    assert names == {"Baseline: base", "buy", "hire"}
+    top = [s for s in share["series"] if s["yAxisIndex"] == 0]
+    assert len(top) == 3 and all(len(s["data"]) == 2 for s in top)
+    values = next(s["data"] for s in top if s["name"] == "buy")
+    table = results[0].table
+    expected = table[table.metric == "local_share"].sort_values("year").scenario_mean * 100
+    assert values == pytest.approx(list(expected), rel=1e-6)
+    jobs = compare_option(results, "local_jobs")
+    assert jobs["yAxis"][0]["minInterval"] == 1 and jobs["yAxis"][1]["minInterval"] == 1
+    tip = share["series"][0]["data"][0]["name"]
+    assert "buy:" in tip and " pp" in tip and "e+" not in tip
+    html = results_table_html(results, display.headlines())
+    assert html.count("data-scenario='buy'") == len(display.headlines())
+    assert "local_share" not in html and " pp" in html and "£" in html

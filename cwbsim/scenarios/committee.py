@@ -184,7 +184,7 @@ def brief_html(comparisons: Sequence[Comparison]) -> str:
             continue
         listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
         items.append(
-            f"<li>By {_e(when)}, <b>{_e(comparison.names[1])}</b> changes the {_e(listed)}, "
+            f"<li>In {_e(when)}, <b>{_e(comparison.names[1])}</b> changes the {_e(listed)}, "
             "against the baseline.</li>"
         )
     return f"<ul class='brief'>{''.join(items)}</ul>"
@@ -197,7 +197,8 @@ def scenarios_html(comparisons: Sequence[Comparison]) -> str:
     parts = [f"<h3>Baseline: {_e(comparisons[0].names[0])}</h3>"]
     if base_plan is not None:
         parts.append(f"<p>{_e(scenario_summary(base_plan))}</p>")
-        parts.append(_interventions(base_plan, start, "It has no interventions."))
+        if base_plan.intervention or "no intervention" not in base_plan.description.lower():
+            parts.append(_interventions(base_plan, start, "It has no interventions."))
     for comparison in comparisons:
         parts.append(f"<h3>{_e(comparison.names[1])}</h3>")
         if comparison.arms:
@@ -560,8 +561,8 @@ def report_html(comparisons: Sequence[Comparison], today: datetime.date | None =
 <title>{_e(title(comparisons))}</title>
 <style>{STYLE}</style></head><body>
 <header><h1>{_e(title(comparisons))}</h1>
-<p class="sub">{_e(economy)}: {year} years from {_e(year_label(start, 1))}, {seeds} paired seeds
-per arm. Made with cwbsim on {today:%-d %B %Y}.{_e(where)}</p></header>
+<p class="sub">{_e(economy)}: {year} year{"s" if year != 1 else ""} from
+{_e(year_label(start, 1))}, {seeds} paired seeds per arm. Made with cwbsim on {today:%-d %B %Y}.{_e(where)}</p></header>
 <section id="brief"><h2>In brief</h2>{brief_html(comparisons)}</section>
 <section id="scenarios"><h2>The scenarios</h2>{scenarios_html(comparisons)}</section>
 <section id="results"><h2>Headline results, {_e(year_label(start, year))} (year {year})</h2>
