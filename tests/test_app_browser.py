@@ -360,6 +360,37 @@ def wait_for_levers(page, values: dict[str, float], timeout: float = 30.0) -> No
         page.wait_for_timeout(200)
 
 
+FAULTY_PAGE = """
+<html><body style="margin: 0">
+<nav class="v-navigation-drawer" style="position: fixed; left: 0; width: 300px;
+  transform: translateX(-100%); visibility: hidden">hidden side panel</nav>
+<main><div class="v-content__wrap"><div style="height: 100vh; overflow: auto">
+  <div class="cwb-chart-title" style="white-space: nowrap; overflow: hidden; width: 100px">
+    A chart title far too long for its box</div>
+  <div class="cwb-wide" style="width: 600px; height: 20px">too wide</div>
+  <div class="cwb-table-box" style="overflow-x: auto"><table style="width: 900px">
+    <tr><td>a wide table scrolls in its own box</td></tr></table></div>
+  <div class="cwb-text-box" style="overflow-x: auto"><div style="width: 900px">text</div></div>
+  <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="10" height="10">
+</div></div></main></body></html>
+"""
+"""A page with one of each fault the layout checks look for (at 390 px wide)."""
+
+
+def test_the_checks_find_what_they_look_for(browser, axe_js):
+    """Overflow, a cut title and an image without a text alternative are each found."""
+    page = browser.new_page(viewport=PHONE)
+    page.set_content(FAULTY_PAGE)
+    found = overflow(page)
+    assert any("cwb-wide" in line and "0 to 600 px" in line for line in found), found
+    assert any("cwb-text-box" in line and "no table" in line for line in found), found
+    assert not any("cwb-table-box" in line or "drawer" in line for line in found), found
+    count, cut = clipped_titles(page)
+    assert count == 1 and "is cut" in cut[0], cut
+    assert any("image-alt" in line for line in axe_violations(page, axe_js)), "axe found nothing"
+    page.close()
+
+
 # ---------------------------------------------------------------------------------------
 # The wide window: the app used as a strategist would
 
