@@ -5,7 +5,9 @@ whole module on 127.0.0.1, with every outbound connection of the server sent to
 a dead proxy and its saved scenarios in a temporary folder; the browser refuses
 any request that is not to the app, so the page renders from the offline assets
 or not at all. Two pages stay open throughout: a wide window (1440×900), where
-the tests use the app as a strategist would, and a phone (390×844).
+the tests use the app as a strategist would, and a phone (390×844). The tests run
+in file order and build on each other, as a person's session would: the scenario
+saved in one is compared in a later one.
 
 Every view is checked at both sizes: nothing reaches past the window's edges,
 every chart and card title shows whole, and axe-core (vendored by ``cwbsim
