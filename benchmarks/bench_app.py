@@ -222,7 +222,7 @@ def comparison(page, seeds: int = SEEDS, years: int = YEARS) -> None:
     for name in COMPARED:
         menu.get_by_role("option", name=name, exact=True).click()
     page.keyboard.press("Escape")
-    chosen = field.inner_text().replace("\n", " ")
+    chosen = field.locator(".v-select__selections").inner_text().replace("\n", " ")
     runs = (1 + 1 + len(COMPARED)) * seeds
     t = time.perf_counter()
     page.get_by_role("button", name="Run comparison").click()
