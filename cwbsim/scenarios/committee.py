@@ -73,6 +73,11 @@ class Report:
     pdf_error: str | None = None
 
 
+def baseline_label(name: str) -> str:
+    """The baseline's name as a label: "Baseline: X", unless X already says it is one."""
+    return name if "baseline" in name.lower() else f"Baseline: {name}"
+
+
 def _e(text) -> str:
     return html.escape(str(text))
 
@@ -133,7 +138,7 @@ def table_html(comparisons: Sequence[Comparison], metrics: Sequence[str], css: s
         blank = "<td></td>" * (len(heads) - 3)
         rows = [
             f"<tr class='baseline'><th scope='row' rowspan='{len(comparisons) + 1}'>{name}</th>"
-            f"<td>Baseline: {_e(comparisons[0].names[0])}</td>"
+            f"<td>{_e(baseline_label(comparisons[0].names[0]))}</td>"
             f"<td class='num'>{_e(display.text(metric, first.baseline_mean))}</td>{blank}</tr>"
         ]
         for comparison in comparisons:
@@ -194,7 +199,7 @@ def scenarios_html(comparisons: Sequence[Comparison]) -> str:
     """The baseline and each scenario in plain words: description, then each intervention."""
     start = _start(comparisons)
     base_plan = comparisons[0].arms[0][0] if comparisons[0].arms else None
-    parts = [f"<h3>Baseline: {_e(comparisons[0].names[0])}</h3>"]
+    parts = [f"<h3>{_e(baseline_label(comparisons[0].names[0]))}</h3>"]
     if base_plan is not None:
         parts.append(f"<p>{_e(scenario_summary(base_plan))}</p>")
         if base_plan.intervention or "no intervention" not in base_plan.description.lower():
@@ -280,7 +285,7 @@ def chart_image(comparisons: Sequence[Comparison], metric: str, fmt: str = "svg"
         if index == 0:
             base = rows.baseline_mean.to_numpy() * scale
             left.plot(years, base, color=BASELINE_COLOUR, linestyle="--", marker="o",
-                      markersize=3, label=f"Baseline: {comparison.names[0]}")  # fmt: skip
+                      markersize=3, label=baseline_label(comparison.names[0]))  # fmt: skip
             values += list(base)
         colour = COLOURS[index % len(COLOURS)]
         scen = rows.scenario_mean.to_numpy() * scale

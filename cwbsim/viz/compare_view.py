@@ -150,7 +150,8 @@ def ComparePanel(
 
     report = solara.lab.use_task(make_report, dependencies=None, raise_error=False)
 
-    with solara.Column(classes=["cwb-compare"]):
+    # room at the foot: the server's "runs on Solara" note sits over the last 40 px
+    with solara.Column(classes=["cwb-compare"], style={"padding-bottom": "56px"}):
         solara.Markdown(
             f"### Compare scenarios with the baseline: **{safe(plan.base)}** with no "
             "interventions\n"
@@ -232,7 +233,9 @@ def _results(comparisons: list, area: str | None) -> None:
         (f"**{safe(area)}**. " if area else "")
         + "Final year: means over seeds, and each scenario's paired difference from the "
         f"baseline with its {LEVEL:.0%} interval; money in £m a year, shares in %, their "
-        "differences in percentage points (pp)."
+        "differences in percentage points (pp). Each chart shows every scenario: above, the "
+        f"mean over seeds by year; below, the difference from the baseline, with dashed lines "
+        f"bounding its {LEVEL:.0%} interval."
     )
     solara.HTML(
         tag="div",

@@ -23,7 +23,7 @@ from cwbsim.model.record import display
 from cwbsim.model.record.metrics import METRICS
 from cwbsim.model.spec.files import load_spec
 from cwbsim.scenarios import evaluators, uncertainty
-from cwbsim.scenarios.committee import BASELINE_COLOUR, COLOURS
+from cwbsim.scenarios.committee import BASELINE_COLOUR, COLOURS, baseline_label
 from cwbsim.scenarios.compare import (
     LEVEL,
     MAX_SCENARIOS,
@@ -269,7 +269,7 @@ def compare_option(comparisons: Sequence[Comparison], metric: str) -> dict:
         tips.append("\n".join(lines))
     base = [_num(v * scale) for v in tables[0].baseline_mean]
     series = [
-        {"type": "line", "name": f"Baseline: {first.names[0]}", "xAxisIndex": 0,
+        {"type": "line", "name": baseline_label(first.names[0]), "xAxisIndex": 0,
          "yAxisIndex": 0, "lineStyle": {"type": "dashed", "color": BASELINE_COLOUR},
          "itemStyle": {"color": BASELINE_COLOUR},
          "data": [{"value": v, "name": tips[i]} for i, v in enumerate(base)]}
