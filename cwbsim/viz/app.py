@@ -198,7 +198,9 @@ def Page():
             **(levers or {}),
         )
 
-    built = solara.use_memo(build, [economy.value, scenario.value, uploaded.value, saved])
+    # the chosen saved file, not the whole list: saving another must not rebuild the model
+    chosen_file = saved.get(scenario.value)
+    built = solara.use_memo(build, [economy.value, scenario.value, uploaded.value, chosen_file])
     model = solara.use_reactive(built)
     current = model.value
     applied = lever_values(current.plan)

@@ -176,6 +176,16 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
             items[same[0]][lever.field] = to_schema(lever, value)
         else:
             items.append({"type": lever.type_name, lever.field: to_schema(lever, value)})
+    moved = [
+        f"{LEVERS[key].label} {float(raw):g}" + (f" {LEVERS[key].unit}" if LEVERS[key].unit else "")
+        for key, raw in values.items()
+        if float(raw) != current[key]
+    ]
+    if moved:  # the scenario's own words describe its values: say which were changed
+        said = data["description"].rstrip()
+        if said and not said.endswith((".", "!", "?")):
+            said += "."
+        data["description"] = f"{said} Levers changed in the app: {'; '.join(moved)}.".strip()
     try:
         return Scenario.model_validate(data)
     except pydantic.ValidationError as error:

@@ -337,17 +337,28 @@ def _para(text: str, css: str) -> None:
 
 
 TABLE_STYLE = (
-    "<style>.cwb-spend-table{overflow-x:auto;max-width:100%}.cwb-spend-table table{"
+    "<style>.cwb-spend-table{max-width:100%}.cwb-table-scroll{overflow-x:auto;max-width:100%}.cwb-spend-table table{"
     "border-collapse:collapse;font-size:0.9em;margin:4px 0 12px}.cwb-spend-table th,"
     ".cwb-spend-table td{border:1px solid #ddd;padding:3px 8px;text-align:left}"
     ".cwb-spend-table th{background:#f5f5f5}</style>"
 )
 """Tables scroll sideways inside their box on a narrow screen, never the page."""
+TABLE_NAMES = {
+    "cwb-payee-types": "Who was paid",
+    "cwb-by-tier": "Spend by where suppliers are",
+    "cwb-top-suppliers": "Top suppliers",
+    "cwb-gap": "Gap analysis",
+}
+"""The accessible name of each table's scrolling box."""
 
 
 def _html_table(frame: pd.DataFrame, css: str) -> None:
     table = frame.to_html(index=False, classes=css, na_rep="–", escape=True, border=0)
-    solara.HTML(tag="div", unsafe_innerHTML=TABLE_STYLE + table, classes=["cwb-spend-table"])
+    # a box that scrolls must be reachable by keyboard, and named, for screen readers
+    name = html.escape(TABLE_NAMES.get(css, "Table"))
+    scroll = f'<div class="cwb-table-scroll" tabindex="0" role="region" aria-label="{name}">'
+    solara.HTML(tag="div", unsafe_innerHTML=TABLE_STYLE + scroll + table + "</div>",
+                classes=["cwb-spend-table"])  # fmt: skip
 
 
 def _money_table(frame: pd.DataFrame, first: str, css: str) -> None:
