@@ -197,6 +197,7 @@ def ComparePanel(
         if not chosen:
             solara.Text("Pick at least one scenario.")
         done, total = progress.value
+        total = total or runs
         if task.pending and queued.value:
             solara.Text("Waiting for another session's comparison to finish…")
         elif task.pending:

@@ -307,7 +307,7 @@ def compare_option(comparisons: Sequence[Comparison], metric: str) -> dict:
                 "textStyle": {"fontSize": 13, "fontWeight": "bold"},
             },
             {
-                "text": f"{below} ({LEVEL:.0%} interval dashed)",
+                "text": below,
                 "left": "center",
                 "top": "55%",
                 "textStyle": {"fontSize": 12, "fontWeight": "normal"},
