@@ -239,16 +239,11 @@ def _results(comparisons: list, area: str | None) -> None:
         f"bounding its {LEVEL:.0%} interval."
     )
     solara.HTML(
-        tag="div",
-        unsafe_innerHTML=TABLE_CSS + "<div class='cwb-compare-scroll'>"
-        + results_table_html(comparisons, headline) + "</div>",
-    )  # fmt: skip
+        tag="div", unsafe_innerHTML=TABLE_CSS + _scroll(results_table_html(comparisons, headline))
+    )
     with solara.Details("Other measures"):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML="<div class='cwb-compare-scroll'>"
-            + results_table_html(comparisons, others, "cwb-compare-other") + "</div>",
-        )  # fmt: skip
+        table = results_table_html(comparisons, others, "cwb-compare-other")
+        solara.HTML(tag="div", unsafe_innerHTML=_scroll(table, "other measures"))
     with solara.ColumnsResponsive(12, large=6):
         for metric in display.compared():
             with solara.Div(classes=[f"cwb-compare-chart-{metric}"]):
@@ -257,6 +252,14 @@ def _results(comparisons: list, area: str | None) -> None:
                     attributes={"style": f"height: {CHART_HEIGHT}px; width: 100%;"},
                     responsive=True,
                 )
+
+
+def _scroll(table: str, what: str = "headline measures") -> str:
+    """A wide table in a box that scrolls sideways, reachable by keyboard (axe)."""
+    return (
+        f"<div class='cwb-compare-scroll' tabindex='0' role='region' "
+        f"aria-label='Final-year results, {what}'>{table}</div>"
+    )
 
 
 def _downloads(files: dict, report) -> None:
