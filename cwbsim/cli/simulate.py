@@ -226,8 +226,7 @@ def compare(
 ) -> None:
     """Compare scenarios with a baseline over the same seeds: means, paired differences, 90% intervals.
 
-    One baseline run per seed serves every scenario. Writes the tables, charts and the
-    committee report (report.html, and report.pdf printed by Chromium) in --out.
+    One baseline run per seed serves every scenario; --out gets the committee report.
     """
     try:
         from cwbsim.scenarios import compare as comparing
