@@ -137,3 +137,22 @@ def test_an_economy_built_in_the_page_runs_in_explore_with_any_scenario():
     broken = ExplorerEconomy("Broken", "preston-cwb", rng=4, economy_text="name = [")
     assert broken.input_error.startswith("Broken:") and "\n" not in broken.input_error
     assert broken.economy_name == "preston-2012"  # runs the default economy meanwhile
+
+
+def test_an_economy_built_in_the_page_can_be_compared(tmp_path):
+    import tomli_w
+
+    from cwbsim.viz.comparing import IN_FORCE, run_comparisons, scenario_choices
+
+    text = tomli_w.dumps(load_spec("preston-2012").model_dump(mode="json", exclude_none=True))
+    model = ExplorerEconomy("My place", "preston-procurement-shift", rng=4, economy_text=text)
+    choices, _ = scenario_choices(model.plan.base)
+    assert list(choices) == [IN_FORCE]  # built-in scenarios are on other economies
+    comparisons, files = run_comparisons(
+        model.plan, [IN_FORCE], choices, 2, 1, tmp_path, workers=1, economy_text=text
+    )
+    table = comparisons[0].table
+    assert set(table.metric) >= {"local_share", "local_income"}
+    assert (tmp_path / "my-place.toml").read_text(encoding="utf-8") == text
+    report = files["report.html"].read_text(encoding="utf-8")
+    assert str(tmp_path) not in report and "my-place.toml" not in report

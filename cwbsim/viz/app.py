@@ -56,6 +56,7 @@ PAGE_CSS = """
   .solara-content-main { padding: 6px !important; }
   .v-toolbar__title { font-size: 1rem !important; white-space: normal !important; }
 }
+.solara-content-main > div { padding-bottom: 56px !important; }
 .cwb-controls { position: sticky; top: 0; z-index: 5; background: white; padding: 6px 0; }
 .cwb-chart-title { font-size: 0.85em; color: #333; overflow-wrap: anywhere; }
 .cwb-views { flex-wrap: wrap; }

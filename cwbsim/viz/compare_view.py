@@ -136,6 +136,7 @@ def ComparePanel(
                     progress=lambda done, total: progress.set((done, total)),
                     on_arm=arrived, uncertain=drawing, areas=compared_areas(model, where),
                     groups=(model.area_groups or {}).get(model.economy_name),
+                    economy_text=model.economy_text,
                 )  # fmt: skip
             except InputError as error:  # a one-line message for the page, not a traceback
                 return Failed(str(error))

@@ -138,6 +138,7 @@ def run_comparisons(
     uncertain: bool = False,
     areas: list[str] | None = None,
     groups: dict[str, list[str]] | None = None,
+    economy_text: str | None = None,
 ) -> tuple[list[Comparison], dict[str, Path]]:
     """Compare the ``picked`` choices with the base economy of ``plan``; write the results.
 
@@ -163,6 +164,9 @@ def run_comparisons(
         Areas to report, as ``cwbsim compare --area``: the first is the headline.
     groups : dict, optional
         Named groups of area codes the economy lacks, added to every arm.
+    economy_text : str, optional
+        The spec of an economy built in the page (TOML text), named ``plan.base``: it is
+        written beside the scenarios and every arm runs on that file.
 
     Returns the comparisons (one per picked scenario) and the files written in
     ``folder``: the tables (``comparison.csv``, ``runs.parquet``), ``report.html`` and
@@ -174,6 +178,12 @@ def run_comparisons(
             f"scenarios: {len(picked)} chosen (allowed: 1 to {MAX_SCENARIOS} at a time)"
         )
     folder = Path(folder)
+    if economy_text is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = "".join(c if c.isalnum() else "-" for c in plan.base.lower()).strip("-")
+        economy_path = folder / f"{stem or 'economy'}.toml"
+        atomic_write(economy_path, lambda p: p.write_text(economy_text, encoding="utf-8"))
+        plan = plan.model_copy(update={"base": str(economy_path)})
     base_path = write_scenario(baseline_of(plan, years, seeds), folder / "baseline.toml")
     files = {"baseline.toml": base_path}
     sources = []
