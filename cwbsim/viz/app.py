@@ -52,7 +52,7 @@ VIEWS = [STORY, "Explore", "Compare", "Spend file"]
 PAGE_CSS = """
 .v-navigation-drawer { max-width: 100vw !important; }
 @media (max-width: 600px) {
-  .v-navigation-drawer { min-width: 0 !important; width: 92vw !important; }
+  .v-navigation-drawer { min-width: 0 !important; width: 85vw !important; }
   .solara-content-main { padding: 6px !important; }
   .v-toolbar__title { font-size: 1rem !important; white-space: normal !important; }
 }
