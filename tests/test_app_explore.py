@@ -156,3 +156,11 @@ def test_an_economy_built_in_the_page_can_be_compared(tmp_path):
     assert (tmp_path / "my-place.toml").read_text(encoding="utf-8") == text
     report = files["report.html"].read_text(encoding="utf-8")
     assert str(tmp_path) not in report and "my-place.toml" not in report
+
+
+def test_the_page_opens_on_the_story_unless_the_address_asks_for_a_view():
+    from cwbsim.viz.app import STORY, first_view
+
+    assert first_view(None) == STORY and first_view("") == STORY
+    assert first_view("view=explore") == "Explore" and first_view("view=Spend") == "Spend file"
+    assert first_view("view=nonsense&x=1") == STORY

@@ -48,6 +48,17 @@ from cwbsim.viz.widgets import FilePick, safe, upload_receiver
 STORY = "Preston's story"
 VIEWS = [STORY, "Explore", "Compare", "Spend file"]
 """The views, in the toggle's order; the page opens on the first (skippable)."""
+VIEW_QUERY = {"story": STORY, "explore": "Explore", "compare": "Compare", "spend": "Spend file"}
+"""``?view=`` values that open the page on another view (a bookmark past the story)."""
+
+
+def first_view(search: str | None) -> str:
+    """The view the page opens on: ``?view=explore`` and the like, else the story."""
+    from urllib.parse import parse_qs
+
+    asked = parse_qs(search or "").get("view", [""])[0].lower()
+    return VIEW_QUERY.get(asked, STORY)
+
 
 PAGE_CSS = """
 .v-navigation-drawer { max-width: 100vw !important; }
@@ -173,7 +184,7 @@ def Page():
     economy = solara.use_reactive(DEFAULT_ECONOMY)
     built_economies = solara.use_reactive({})  # name -> spec TOML text, from the Spend view
     scenario = solara.use_reactive(DEFAULT_SCENARIO)
-    view = solara.use_reactive(VIEWS[0])
+    view = solara.use_reactive(first_view(solara.use_router().search))
     uploaded = solara.use_reactive(None)  # (file name, text) of an uploaded scenario
     problem = solara.use_reactive(None)
     area = solara.use_reactive(None)  # the recorded area shown (None: the headline view)

@@ -187,12 +187,17 @@ class ExplorerEconomy(LocalEconomy):
             areas=list(self.area_texts.values()) or None,
             monthly_distributions=True,  # the app charts the median and Gini by month
         )
-        self.baseline = None
+        self._baseline: LocalEconomy | None = None
+        self._baseline_build: threading.Thread | None = None
+        self._baseline_error: BaseException | None = None
         if baseline and plan.intervention:
-            self.baseline = LocalEconomy(
-                spec, rng=seed, areas=list(self.area_texts.values()) or None,
-                monthly_distributions=True,
+            # built in a thread, so the page shows this model while its twin is made
+            where = list(self.area_texts.values()) or None
+            self._baseline_build = threading.Thread(
+                target=self._build_baseline, args=(spec, seed, where), daemon=True,
+                name="cwbsim-baseline",
             )  # fmt: skip
+            self._baseline_build.start()
         self.areas_asked = areas
         self.area_groups = area_groups
         self.seed = seed
@@ -225,6 +230,25 @@ class ExplorerEconomy(LocalEconomy):
             for text in spec.report:
                 texts.setdefault(resolve_area(spec, text)[0], text)
         return texts
+
+    def _build_baseline(self, spec: EconomySpec, seed: int, areas: list[str] | None) -> None:
+        try:
+            self._baseline = LocalEconomy(spec, rng=seed, areas=areas, monthly_distributions=True)
+        except BaseException as error:  # re-raised where the baseline is first read
+            self._baseline_error = error
+
+    @property
+    def baseline(self) -> LocalEconomy | None:
+        """The baseline run alongside (``None`` when the scenario has no interventions).
+
+        Waits for its build, the first time it is read.
+        """
+        if self._baseline_build is not None:
+            self._baseline_build.join()
+            self._baseline_build = None
+            if self._baseline_error is not None:
+                raise self._baseline_error
+        return self._baseline
 
     def shown_area(self, name: str | None) -> str:
         """The view to show: ``name`` if the model records it, else the headline view."""
