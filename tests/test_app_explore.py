@@ -164,3 +164,21 @@ def test_the_page_opens_on_the_story_unless_the_address_asks_for_a_view():
     assert first_view(None) == STORY and first_view("") == STORY
     assert first_view("view=explore") == "Explore" and first_view("view=Spend") == "Spend file"
     assert first_view("view=nonsense&x=1") == STORY
+
+
+def test_a_lever_set_by_hand_drops_the_uncertainty_declared_on_it():
+    plan, _ = load_scenario("preston-cwb")
+    declared = [u.path for u in plan.uncertain]
+    assert "scenario.intervention.0.weight" in declared
+    weight = levers.with_levers(plan, {"procurement_preference__weight": 2.0})
+    paths = [u.path for u in weight.uncertain]
+    assert "scenario.intervention.0.weight" not in paths  # the user's value, not a draw
+    assert "scenario.intervention.0.region_value" in paths and "spec.firms.*.capacity" in paths
+    off = levers.with_levers(plan, {"procurement_preference__weight": 0})
+    assert off.intervention[0].type == "wage_floor"
+    assert not [u for u in off.uncertain if u.path.startswith("scenario.")]  # none left dangling
+    assert len(off.uncertain) == len([p for p in declared if p.startswith("spec.")])
+    big = levers.with_levers(plan, {"local_investment__amount": 1234567})
+    assert "Local investment 1,234,567 £m" in big.description and "e+0" not in big.description
+    with pytest.raises(InputError, match=r"allowed: 0 or more, or 0 for none"):
+        levers.with_levers(plan, {"local_investment__amount": -3})

@@ -189,3 +189,14 @@ def test_compare_charts_put_every_scenario_on_one_chart_per_measure(three):
     html = results_table_html(results, display.headlines())
     assert html.count("data-scenario='buy'") == len(display.headlines())
     assert "local_share" not in html and " pp" in html and "£" in html
+
+
+def test_a_scenario_on_another_place_is_refused_in_one_line():
+    from cwbsim.model.errors import InputError
+    from cwbsim.scenarios.compare import resolve_many
+
+    with pytest.raises(InputError) as caught:
+        resolve_many("preston-2012", ["preston-cwb", "lancashire-procurement-shift"])
+    message = str(caught.value)
+    assert "lancashire-procurement-shift" in message and "\n" not in message
+    assert "areas differ from the baseline's (preston-2012)" in message

@@ -87,6 +87,7 @@ def resolve_many(
     """
     check_count(len(scenarios))
     arms = [load_scenario(baseline), *(load_scenario(s) for s in scenarios)]
+    check_same_place(arms)
     policy = [(p, v) for p, v in settings if p.startswith("scenario.")]
     economy = [(p, v) for p, v in settings if not p.startswith("scenario.")]
     resolved = []
@@ -96,6 +97,26 @@ def resolve_many(
             plan, spec = parameters.apply(plan, spec, policy, "--set")
         resolved.append((plan, spec))
     return resolved
+
+
+def check_same_place(arms: list[tuple[Scenario, EconomySpec]]) -> None:
+    """Refuse (one line) a scenario on another place than the baseline's.
+
+    Arms are compared area by area, so every arm must model the same areas (the
+    same codes in the same tiers); variants of one economy (another spec file of
+    the same place, other parameters) compare.
+    """
+
+    def places(spec: EconomySpec) -> set[tuple[str, str]]:
+        return {(area.code, area.tier) for area in spec.areas}
+
+    base_spec = arms[0][1]
+    for plan, spec in arms[1:]:
+        if places(spec) != places(base_spec):
+            raise InputError(
+                f"scenario {plan.name!r}: runs on {spec.name}, whose areas differ from the "
+                f"baseline's ({base_spec.name}) (expected scenarios on the baseline's economy)"
+            )
 
 
 def check_count(count: int) -> None:
@@ -401,6 +422,7 @@ def compare_many(
     scenarios = list(scenarios)
     check_count(len(scenarios))
     arms = arms or resolve_many(baseline, scenarios)
+    check_same_place(arms)
     if len(arms) != len(scenarios) + 1:
         raise ValueError(f"arms: {len(arms)} given for {len(scenarios)} scenarios plus a baseline")
     names = list(names) if names is not None else display_names(arms)

@@ -149,6 +149,13 @@ def SaveScenario(model: ExplorerEconomy, pending: bool, on_saved):
     problem = solara.use_reactive(None)
 
     def save():
+        if model.economy_text is not None:
+            problem.set(
+                "This economy was built from a spend file in this session, so a scenario on "
+                "it cannot be listed here: download the economy from the Spend view and the "
+                "scenario with Download .toml to keep them."
+            )
+            return
         try:
             path = save_scenario(model.plan, name.value)
         except InputError as error:

@@ -143,6 +143,8 @@ def RunControls(
     def play():
         while playing.value and model.value is running:
             time.sleep(play_interval / 1000)
+            if not playing.value or model.value is not running:  # paused while waiting
+                return
             try:
                 running.step()
             except Exception as error:  # shown in the page, never a server traceback

@@ -99,6 +99,8 @@ def resolve(
     if scenario_text is not None:
         scenario = parse_uploaded_scenario(scenario_text, scenario_file)
         spec = load_spec(scenario.base)
+        if scenario.start is not None:  # as load_scenario does for a scenario file
+            spec = spec.model_copy(update={"start": scenario.start})
     elif scenario_name in builtin_scenarios():
         scenario, spec = load_scenario(scenario_name)
     else:
@@ -246,8 +248,8 @@ class ExplorerEconomy(LocalEconomy):
         if self._baseline_build is not None:
             self._baseline_build.join()
             self._baseline_build = None
-            if self._baseline_error is not None:
-                raise self._baseline_error
+        if self._baseline_error is not None:  # every time: never "no interventions" instead
+            raise self._baseline_error
         return self._baseline
 
     def shown_area(self, name: str | None) -> str:

@@ -29,7 +29,7 @@ from cwbsim.viz import flowdata, maps, options
 from cwbsim.viz.controls import is_wide
 from cwbsim.viz.explorer import ExplorerEconomy
 from cwbsim.viz.glossary import glossary_html
-from cwbsim.viz.levers import LEVERS, lever_values
+from cwbsim.viz.levers import LEVERS, lever_values, number_text
 from cwbsim.viz.widgets import area_picker, safe
 
 KPIS = tuple(m for m in display.headlines() if m != "anchor_spend")
@@ -190,7 +190,7 @@ def _kpi_html(model: ExplorerEconomy, area: str | None = None) -> str:
 
 def _levers_in_force(model: ExplorerEconomy) -> str:
     values = lever_values(model.plan)
-    shown = [f"{lever.label} {values[key]:g}" + (f" {lever.unit}" if lever.unit else "")
+    shown = [f"{lever.label} {number_text(values[key])}" + (f" {lever.unit}" if lever.unit else "")
              for key, lever in LEVERS.items() if values[key] != lever.off]  # fmt: skip
     return "; ".join(shown) or "none (the base economy as it is)"
 
@@ -213,7 +213,9 @@ def summary_card(model: ExplorerEconomy, area: solara.Reactive[str | None]):
             f"**{when}** · {safe(model.plan.name)} on {model.economy_name} · seed {model.seed}"
         )
         area_picker([v.name for v in model.views], shown, area.set)
-        solara.HTML(tag="div", unsafe_innerHTML=_kpi_html(model, shown))
+        with model.lock:  # the model and its baseline at the same month
+            kpis = _kpi_html(model, shown)
+        solara.HTML(tag="div", unsafe_innerHTML=kpis)
         solara.Markdown("Levers in force: " + _levers_in_force(model))
         solara.Markdown(
             "Money is shown as a yearly rate (this month's flow × 12). Under each number: its "

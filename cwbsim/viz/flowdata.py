@@ -95,7 +95,7 @@ SANKEY_NODES = {
     "Region staff": ("Staff living in {region}", "Anchor staff who live in {region}."),
     "Staff living outside": (
         "Staff living elsewhere",
-        "Anchor staff who live outside {around}: their wages are spent where they live.",
+        "Anchor staff who live outside {staff_around}: their wages are spent where they live.",
     ),
     RESPENT: (
         "Re-spent in {local}",
@@ -128,7 +128,8 @@ GENERIC_PLACES = {"local": "the place", "region": "the region", "outside": "else
 
 def generic_places() -> dict[str, str]:
     """The tiers' generic names (:data:`GENERIC_PLACES`) and ``around``, the place and region."""
-    return {**GENERIC_PLACES, "around": f"{GENERIC_PLACES['local']} and {GENERIC_PLACES['region']}"}
+    around = f"{GENERIC_PLACES['local']} and {GENERIC_PLACES['region']}"
+    return {**GENERIC_PLACES, "around": around, "staff_around": GENERIC_PLACES["local"]}
 
 
 def place_names(model: LocalEconomy) -> dict[str, str]:
@@ -150,6 +151,9 @@ def place_names(model: LocalEconomy) -> dict[str, str]:
         else:
             names[tier] = generic
     names["around"] = f"{names['local']} and {names['region']}"
+    # households live only in the local tier (the spec's rule), so every anchor employee
+    # not living there counts as living outside the place, not outside the region too
+    names["staff_around"] = names["local"]
     return names
 
 

@@ -16,6 +16,7 @@ error message and never a silently wrong run.
 from __future__ import annotations
 
 import math
+import re
 import typing
 from dataclasses import dataclass
 
@@ -134,6 +135,39 @@ def lever_values(scenario: Scenario) -> dict[str, float]:
     return values
 
 
+def number_text(value: float) -> str:
+    """A lever value for people: thousands separated, at most four decimals, never e-notation."""
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def range_text(lever: Lever, low: float, high: float) -> str:
+    """A lever's allowed range in display units ("0 to 100", "0 or more")."""
+    if not math.isfinite(high):
+        return f"{number_text(to_display(lever, low))} or more"
+    return f"{number_text(to_display(lever, low))} to {number_text(to_display(lever, high))}"
+
+
+def _renumbered(uncertain: list[dict], kept: dict[int, int], changed: set[tuple[int, str]]) -> list:
+    """Uncertainty declarations after the levers moved.
+
+    On a removed intervention, or on a field a lever set by hand (the value is the
+    user's now), a declaration is dropped; on an intervention that moved in the list,
+    it is renumbered.
+    """
+    found = []
+    for item in uncertain:
+        match = re.fullmatch(r"scenario\.intervention\.(\d+)\.(\w+)", item["path"])
+        if match is None:
+            found.append(item)
+            continue
+        index, field = int(match[1]), match[2]
+        if index not in kept or (index, field) in changed:
+            continue
+        found.append({**item, "path": f"scenario.intervention.{kept[index]}.{field}"})
+    return found
+
+
 def slider_range(lever: Lever, value: float) -> tuple[float, float]:
     """The slider's range: the lever's practical range, widened to include ``value``."""
     return min(lever.low, value), max(lever.high, value)
@@ -150,6 +184,9 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
         raise InputError(f"{source}: {unknown[0]!r} is not a lever (allowed: {', '.join(LEVERS)})")
     data = scenario.model_dump(mode="python")
     items = data["intervention"]
+    for i, item in enumerate(items):
+        item["_index"] = i  # where each intervention was, to renumber declarations after
+    changed: set[tuple[int, str]] = set()
     current = lever_values(scenario)
     for key, raw in values.items():
         lever = LEVERS[key]
@@ -162,9 +199,8 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
         low, high = field_bounds(lever.kind.model_fields[lever.field])
         if value != lever.off and not low <= to_schema(lever, value) <= high:
             raise InputError(
-                f"{source}: {key}: {value:g} is out of range "
-                f"(allowed: {to_display(lever, low):g} to {to_display(lever, high):g}, "
-                f"or {lever.off:g} for none)"
+                f"{source}: {key}: {number_text(value)} is out of range "
+                f"(allowed: {range_text(lever, low, high)}, or {number_text(lever.off)} for none)"
             )
         if value == current[key]:
             continue  # where the scenario put it: the scenario stays as written
@@ -174,10 +210,15 @@ def with_levers(scenario: Scenario, values: dict, source: str = "levers") -> Sce
             continue
         if same:
             items[same[0]][lever.field] = to_schema(lever, value)
+            if "_index" in items[same[0]]:
+                changed.add((items[same[0]]["_index"], lever.field))
         else:
             items.append({"type": lever.type_name, lever.field: to_schema(lever, value)})
+    kept = {item.pop("_index"): i for i, item in enumerate(items) if "_index" in item}
+    data["uncertain"] = _renumbered(data.get("uncertain") or [], kept, changed)
     moved = [
-        f"{LEVERS[key].label} {float(raw):g}" + (f" {LEVERS[key].unit}" if LEVERS[key].unit else "")
+        f"{LEVERS[key].label} {number_text(float(raw))}"
+        + (f" {LEVERS[key].unit}" if LEVERS[key].unit else "")
         for key, raw in values.items()
         if float(raw) != current[key]
     ]

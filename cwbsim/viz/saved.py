@@ -69,7 +69,10 @@ def save_scenario(plan: Scenario, name: str, folder: Path | None = None) -> Path
         raise InputError(f"{folder}: cannot make the scenario folder ({error.strerror})") from None
     path = folder / f"{file_stem(name)}.toml"
     text = scenario_toml(plan.model_copy(update={"name": name}))
-    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    try:
+        atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    except OSError as error:
+        raise InputError(f"{path.name}: cannot save the scenario ({error.strerror})") from None
     return path
 
 
