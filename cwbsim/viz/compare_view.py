@@ -40,6 +40,10 @@ class Failed(str):
     """A comparison's one-line error, returned (not raised) so the server logs no traceback."""
 
 
+class ViewClosed(Exception):
+    """The Compare view was left while its comparison ran: the comparison stops."""
+
+
 COMPARISONS = threading.BoundedSemaphore(1)
 """Comparisons run one at a time per server (each spreads over every core)."""
 CHART_HEIGHT = 420
@@ -120,6 +124,11 @@ def ComparePanel(
     def arrived(k: int, comparison) -> None:
         finished.set(tuple(sorted((*finished.value, (k, comparison)), key=lambda x: x[0])))
 
+    def report_progress(done: int, total: int) -> None:
+        if not folder.exists():  # the view has gone (its folder with it): stop, free the server
+            raise ViewClosed
+        progress.set((done, total))
+
     def run():
         run_id.set(run_id.value + 1)
         finished.set(())
@@ -128,18 +137,22 @@ def ComparePanel(
         where = model.shown_area(area.value)  # the area chosen when the button was pressed
         with COMPARISONS:  # one comparison at a time on this server: each uses every core
             queued.set(False)
+            if not folder.exists():
+                return None  # the view went while this one waited
             workers = min(os.cpu_count() or 1, runs)
             try:
                 comparisons, files = run_comparisons(
                     plan, chosen, choices, seeds.value, years.value,
                     folder / f"run-{run_id.value}", workers=workers,
-                    progress=lambda done, total: progress.set((done, total)),
+                    progress=report_progress,
                     on_arm=arrived, uncertain=drawing, areas=compared_areas(model, where),
                     groups=(model.area_groups or {}).get(model.economy_name),
                     economy_text=model.economy_text,
                 )  # fmt: skip
             except InputError as error:  # a one-line message for the page, not a traceback
                 return Failed(str(error))
+            except ViewClosed:
+                return None
             return comparisons, files, where, run_id.value
 
     task = solara.lab.use_task(run, dependencies=None, raise_error=False)
