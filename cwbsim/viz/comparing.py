@@ -240,6 +240,15 @@ def _num(value: float, digits: int = 6) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), digits)
 
 
+def _relative_text(kind: str, difference: float, baseline: float) -> str:
+    """The difference as a % of the baseline (", +0.7%"), for measures not already in %."""
+    if kind == "share" or not (math.isfinite(difference) and math.isfinite(baseline)):
+        return ""
+    if baseline == 0:
+        return ""
+    return f", {difference / abs(baseline):+.1%}"
+
+
 def _interval_text(metric: str, low: float, high: float) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return "–"
@@ -273,8 +282,9 @@ def compare_option(comparisons: Sequence[Comparison], metric: str) -> dict:
             row = rows.iloc[i]
             lines.append(
                 f"{comparison.names[1]}: {display.text(metric, row.scenario_mean)} "
-                f"({display.text(metric, row.diff_mean, difference=True)}; {LEVEL:.0%} interval "
-                f"{_interval_text(metric, row.diff_lo, row.diff_hi)})"
+                f"({display.text(metric, row.diff_mean, difference=True)}"
+                f"{_relative_text(kind, row.diff_mean, row.baseline_mean)}; {LEVEL:.0%} "
+                f"interval {_interval_text(metric, row.diff_lo, row.diff_hi)})"
             )
         tips.append("\n".join(lines))
     base = [_num(v * scale) for v in tables[0].baseline_mean]
