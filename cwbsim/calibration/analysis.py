@@ -259,6 +259,8 @@ class Prepared:
     local: list[str]
     region: list[str]
     register: object = None
+    postcodes: object = None
+    sources: object = None
 
 
 @dataclass
@@ -279,12 +281,14 @@ class Options:
     use_index: bool = True
 
 
-def prepare(options: Options) -> Prepared:
+def prepare(options: Options, names: tuple[str, str] = ("--local", "--region")) -> Prepared:
     """Read spend files and supplier data, resolve the places, place payees and analyse.
 
     The company index in the user's data folder is used when one has been imported
     (``cwbsim data companies-house``); ``companies`` names Basic Company Data files to
     use for this run instead. Every automatic placement is saved in the register.
+    ``names`` name the place and region in errors (the command line's options).
+    The result also carries the postcode lookup and the placement sources used.
     """
     from cwbsim.calibration.company_index import CompanyIndex, temporary_index
     from cwbsim.calibration.geography import PostcodeLookup, resolve_districts
@@ -292,9 +296,9 @@ def prepare(options: Options) -> Prepared:
     from cwbsim.calibration.supplier_register import SupplierRegister
     from cwbsim.calibration.suppliers import read_supplier_lookup
 
-    local_codes = resolve_districts(options.local, "--local")
+    local_codes = resolve_districts(options.local, names[0])
     region_codes = [
-        c for c in resolve_districts(options.region or [], "--region") if c not in local_codes
+        c for c in resolve_districts(options.region or [], names[1]) if c not in local_codes
     ]
     data = read_spend_files(
         options.files, parse_columns_option(options.columns), options.skip_unreadable
@@ -309,4 +313,4 @@ def prepare(options: Options) -> Prepared:
     sources = Sources(lookup, register, index if index else None)
     analysis = analyse(data, local_codes, region_codes, sources, options.body, options.base)
     register.save()
-    return Prepared(data, analysis, local_codes, region_codes, register)
+    return Prepared(data, analysis, local_codes, region_codes, register, postcodes, sources)

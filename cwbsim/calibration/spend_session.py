@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cwbsim.calibration import areas
-from cwbsim.calibration.analysis import Analysis, Options, analyse
-from cwbsim.calibration.geography import PostcodeLookup, postcode_key, resolve_districts
+from cwbsim.calibration.analysis import Analysis, Options, analyse, prepare
+from cwbsim.calibration.geography import PostcodeLookup, postcode_key
 from cwbsim.calibration.names import key
 from cwbsim.calibration.payees import NATIONAL, PROCUREMENT_BASE, UNKNOWN
 from cwbsim.calibration.placement import Sources
@@ -164,25 +164,9 @@ class SpendSession:
         The register is ``options.register`` (default: the user's, in the data folder);
         every automatic placement is saved in it, as ``cwbsim analyze`` does.
         """
-        from cwbsim.calibration.company_index import CompanyIndex, temporary_index
-        from cwbsim.calibration.spend_files import parse_columns_option, read_spend_files
-        from cwbsim.calibration.suppliers import read_supplier_lookup
-
-        local = resolve_districts(options.local, "place")
-        region = [c for c in resolve_districts(options.region or [], "region") if c not in local]
-        data = read_spend_files(
-            options.files, parse_columns_option(options.columns), options.skip_unreadable
-        )
-        postcodes = PostcodeLookup(options.onspd)
-        lookup = read_supplier_lookup(options.suppliers, postcodes) if options.suppliers else {}
-        register = SupplierRegister(options.register)
-        if options.companies:
-            index = temporary_index(options.companies)
-        else:
-            index = CompanyIndex() if options.use_index else None
-        sources = Sources(lookup, register, index if index else None)
-        analysis = analyse(data, local, region, sources, options.body, options.base)
-        register.save()
+        prepared = prepare(options, ("place", "region"))
+        data, local, region = prepared.data, prepared.local, prepared.region
+        postcodes, sources, analysis = prepared.postcodes, prepared.sources, prepared.analysis
         usable = postcodes if options.onspd is not None or postcodes_available() else None
         return cls(
             files=[Path(f) for f in options.files], data=data, local=local, region=region,

@@ -102,13 +102,32 @@ def _row(comparison: Comparison, metric: str, year: int):
     return rows.iloc[0] if len(rows) else None
 
 
-def _interval(metric: str, low: float, high: float) -> str:
+def interval_text(metric: str, low: float, high: float) -> str:
+    """An interval of a difference as people read it ("+£1.2m to +£3.4m"; "–" if unknown)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return "–"
     return (
         f"{display.text(metric, low, difference=True)} to "
         f"{display.text(metric, high, difference=True)}"
     )
+
+
+def scenario_cells(metric: str, row, drawn: bool) -> list[str]:
+    """A scenario's final-year cells, as people read them.
+
+    Its value, its difference, the seeds' interval and, when parameters were drawn,
+    the interval with them ("–" where the row has none).
+    """
+    cells = [
+        display.text(metric, row.scenario_mean),
+        display.text(metric, row.diff_mean, difference=True),
+        interval_text(metric, row.diff_lo, row.diff_hi),
+    ]
+    if drawn:
+        cells.append(
+            interval_text(metric, row.param_lo, row.param_hi) if "param_lo" in row else "–"
+        )
+    return cells
 
 
 def _drawn(comparisons: Sequence[Comparison]) -> bool:
@@ -143,15 +162,7 @@ def table_html(comparisons: Sequence[Comparison], metrics: Sequence[str], css: s
         ]
         for comparison in comparisons:
             row = _row(comparison, metric, year)
-            cells = [
-                display.text(metric, row.scenario_mean),
-                display.text(metric, row.diff_mean, difference=True),
-                _interval(metric, row.diff_lo, row.diff_hi),
-            ]
-            if drawn:
-                cells.append(
-                    _interval(metric, row.param_lo, row.param_hi) if "param_lo" in row else "–"
-                )
+            cells = scenario_cells(metric, row, drawn)
             rows.append(
                 f"<tr><td>{_e(comparison.names[1])}</td>"
                 + "".join(f"<td class='num'>{_e(c)}</td>" for c in cells)
@@ -175,7 +186,7 @@ def brief_html(comparisons: Sequence[Comparison]) -> str:
             change = display.text(metric, row.diff_mean, difference=True)
             if METRICS[metric].format == "money":
                 change += " a year"
-            span = _interval(metric, row.diff_lo, row.diff_hi)
+            span = interval_text(metric, row.diff_lo, row.diff_hi)
             caveat = (
                 ", which includes no change"
                 if math.isfinite(row.diff_lo) and row.diff_lo <= 0 <= row.diff_hi

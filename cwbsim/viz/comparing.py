@@ -23,7 +23,13 @@ from cwbsim.model.record import display
 from cwbsim.model.record.metrics import METRICS
 from cwbsim.model.spec.files import load_spec
 from cwbsim.scenarios import evaluators, uncertainty
-from cwbsim.scenarios.committee import BASELINE_COLOUR, COLOURS, baseline_label
+from cwbsim.scenarios.committee import (
+    BASELINE_COLOUR,
+    COLOURS,
+    baseline_label,
+    interval_text,
+    scenario_cells,
+)
 from cwbsim.scenarios.compare import (
     LEVEL,
     MAX_SCENARIOS,
@@ -249,15 +255,6 @@ def _relative_text(kind: str, difference: float, baseline: float) -> str:
     return f", {difference / abs(baseline):+.1%}"
 
 
-def _interval_text(metric: str, low: float, high: float) -> str:
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "–"
-    return (
-        f"{display.text(metric, low, difference=True)} to "
-        f"{display.text(metric, high, difference=True)}"
-    )
-
-
 def compare_option(comparisons: Sequence[Comparison], metric: str) -> dict:
     """One measure, every finished scenario: an ECharts option of two panels.
 
@@ -284,7 +281,7 @@ def compare_option(comparisons: Sequence[Comparison], metric: str) -> dict:
                 f"{comparison.names[1]}: {display.text(metric, row.scenario_mean)} "
                 f"({display.text(metric, row.diff_mean, difference=True)}"
                 f"{_relative_text(kind, row.diff_mean, row.baseline_mean)}; {LEVEL:.0%} "
-                f"interval {_interval_text(metric, row.diff_lo, row.diff_hi)})"
+                f"interval {interval_text(metric, row.diff_lo, row.diff_hi)})"
             )
         tips.append("\n".join(lines))
     base = [_num(v * scale) for v in tables[0].baseline_mean]
@@ -385,15 +382,7 @@ def results_table_html(
         )
         for comparison, final in zip(comparisons, finals, strict=True):
             row = final.iloc[0]
-            cells = [
-                display.text(metric, row.scenario_mean),
-                display.text(metric, row.diff_mean, difference=True),
-                _interval_text(metric, row.diff_lo, row.diff_hi),
-            ]
-            if drawn:
-                cells.append(
-                    _interval_text(metric, row.param_lo, row.param_hi) if "param_lo" in row else "–"
-                )
+            cells = scenario_cells(metric, row, drawn)
             rows.append(
                 f"<tr data-scenario='{html.escape(comparison.names[1])}'>"
                 f"<td>{html.escape(comparison.names[1])}</td>"
