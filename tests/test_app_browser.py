@@ -37,21 +37,13 @@ from browser_checks import axe_violations, clipped_titles, overflow, screenshot
 
 from cwbsim.calibration.spend_files import read_spend_files
 from cwbsim.model.record import display
+from cwbsim.scenarios.pdf import HEADLESS
 from cwbsim.scenarios.schema import load_scenario
 from cwbsim.viz.explorer import ExplorerEconomy
 from cwbsim.viz.levers import LEVERS, lever_values, with_levers
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+FLAGS = list(HEADLESS)
 WIDE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SPEND = Path(__file__).parent / "data" / "spend" / "1701.csv"

@@ -21,7 +21,7 @@ CHROMIUM = "/usr/bin/chromium"
 """Debian's Chromium (package ``chromium``); ``CWBSIM_CHROMIUM`` names another."""
 TIMEOUT = 120.0
 """Longest a print may take, s."""
-FLAGS = (
+HEADLESS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -30,8 +30,9 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-pdf-header-footer",
 )
+"""Launch flags that work for Debian's Chromium here, headless and offline (also the tests')."""
+FLAGS = (*HEADLESS, "--no-pdf-header-footer")
 
 
 class PdfError(InputError):
