@@ -252,47 +252,49 @@ def Page():
     solara.Title("cwbsim")
     with solara.AppBar():
         solara.AppBarTitle("cwbsim: community wealth building")
-    with solara.Sidebar():
-        with solara.Card("Economy and scenario"):
-            economies = builtin_specs() + [BUILT + n for n in built_economies.value]
-            solara.Select("Base economy", values=economies, value=economy)
-            choices = builtin_scenarios() + list(saved)
-            if uploaded.value:
-                choices.append(UPLOADED + uploaded.value[0])
-            solara.Select("Scenario", values=choices, value=scenario)
-            FilePick(
-                "or drop a scenario file (.toml)",
-                ".toml",
-                _scenario_receiver(uploaded, scenario, problem),
-            )
-            if problem.value:
-                solara.Error(problem.value, classes=["cwb-scenario-error"])
-        with solara.Card("Levers"):
-            solara.Markdown(
-                "Choosing a scenario sets the levers to its values. Move them, then **Apply**."
-            )
-            LeverPanel(current.plan, draft).key(f"levers-{id(current)}")
-        with solara.Card("Keep this scenario"):
-            SaveScenario(current, pending, saved_now).key(f"save-{id(current)}")
-        with solara.Card("Advanced"), solara.Details("Seed and play speed", expand=False):
-            solara.InputText(
-                "Seed",
-                value=seed_text.value if seed_text.value is not None else str(current.seed),
-                on_value=seed_text.set,
-                continuous_update=False,
-                classes=["cwb-seed"],
-            )
-            solara.SliderInt(
-                "Pause between steps when playing (ms)",
-                value=play_interval,
-                min=0,
-                max=1000,
-                step=50,
-            )
-            solara.Markdown(
-                f"Saved scenarios are kept in {len(saved)} file(s) of your scenario folder.",
-                style={"font-size": "0.8em"},
-            )
+    # the story needs no side panel; without it the first screen is lighter and quicker
+    if view.value != STORY:
+        with solara.Sidebar():
+            with solara.Card("Economy and scenario"):
+                economies = builtin_specs() + [BUILT + n for n in built_economies.value]
+                solara.Select("Base economy", values=economies, value=economy)
+                choices = builtin_scenarios() + list(saved)
+                if uploaded.value:
+                    choices.append(UPLOADED + uploaded.value[0])
+                solara.Select("Scenario", values=choices, value=scenario)
+                FilePick(
+                    "or drop a scenario file (.toml)",
+                    ".toml",
+                    _scenario_receiver(uploaded, scenario, problem),
+                )
+                if problem.value:
+                    solara.Error(problem.value, classes=["cwb-scenario-error"])
+            with solara.Card("Levers"):
+                solara.Markdown(
+                    "Choosing a scenario sets the levers to its values. Move them, then **Apply**."
+                )
+                LeverPanel(current.plan, draft).key(f"levers-{id(current)}")
+            with solara.Card("Keep this scenario"):
+                SaveScenario(current, pending, saved_now).key(f"save-{id(current)}")
+            with solara.Card("Advanced"), solara.Details("Seed and play speed", expand=False):
+                solara.InputText(
+                    "Seed",
+                    value=seed_text.value if seed_text.value is not None else str(current.seed),
+                    on_value=seed_text.set,
+                    continuous_update=False,
+                    classes=["cwb-seed"],
+                )
+                solara.SliderInt(
+                    "Pause between steps when playing (ms)",
+                    value=play_interval,
+                    min=0,
+                    max=1000,
+                    step=50,
+                )
+                solara.Markdown(
+                    f"Saved scenarios are kept in {len(saved)} file(s) of your scenario folder.",
+                    style={"font-size": "0.8em"},
+                )
     with solara.Column(style={"width": "100%", "max-width": "100%"}):
         Viewport(on_width=window_width.set)
         solara.Style(PAGE_CSS)

@@ -240,6 +240,15 @@ class ExplorerEconomy(LocalEconomy):
             self._baseline_error = error
 
     @property
+    def has_baseline(self) -> bool:
+        """Whether a baseline runs alongside (without waiting for its build)."""
+        return (
+            self._baseline_build is not None
+            or self._baseline is not None
+            or self._baseline_error is not None
+        )
+
+    @property
     def baseline(self) -> LocalEconomy | None:
         """The baseline run alongside (``None`` when the scenario has no interventions).
 

@@ -157,14 +157,15 @@ def _change_text(metric: str, value, base) -> str:
 
 def _kpi_html(model: ExplorerEconomy, area: str | None = None) -> str:
     values = model.recorder_of(area).current
-    base = model.baseline_of(area).current if model.baseline is not None else None
+    # before the first step there is nothing to compare: do not wait for the baseline's build
+    base = model.baseline_of(area).current if model.has_baseline and values else None
     cells = []
     for metric in KPIS:
         value = values.get(metric)
         label = display.short(metric)
         unit = display.unit(metric)
         shown = "–" if value is None else display.text(metric, display.per_year(metric, value))
-        if base is None:
+        if not model.has_baseline:
             change = "no interventions: this is the baseline"
         elif value is None:
             change = ""
