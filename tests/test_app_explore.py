@@ -182,3 +182,13 @@ def test_a_lever_set_by_hand_drops_the_uncertainty_declared_on_it():
     assert "Local investment 1,234,567 £m" in big.description and "e+0" not in big.description
     with pytest.raises(InputError, match=r"allowed: 0 or more, or 0 for none"):
         levers.with_levers(plan, {"local_investment__amount": -3})
+
+
+def test_names_that_share_a_file_stem_do_not_replace_each_other(tmp_path):
+    plan, _ = load_scenario("preston-cwb")
+    first = saved.save_scenario(plan, "Buy local!", tmp_path)
+    second = saved.save_scenario(plan, "buy local", tmp_path)
+    again = saved.save_scenario(plan, "Buy local!", tmp_path)
+    assert first.name == "buy-local.toml" and second.name == "buy-local-2.toml"
+    assert again == first  # saved again under its own name: replaced
+    assert set(saved.saved_scenarios(tmp_path)) == {"saved: Buy local!", "saved: buy local"}

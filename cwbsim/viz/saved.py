@@ -56,6 +56,31 @@ def check_name(name: str) -> str:
     return name
 
 
+def _name_in(path: Path) -> str | None:
+    """The ``name`` a scenario file holds (``None`` if it has none or cannot be read)."""
+    import tomllib
+
+    try:
+        name = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return str(name) if name else None
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """The file for scenario ``name``: its own file if saved before, else a new one.
+
+    Names that differ only in case or punctuation ("Buy local!", "buy local") share a
+    stem, so the second takes ``-2`` and so on, rather than replacing the first.
+    """
+    stem = file_stem(name)
+    for n in range(1, 1000):
+        path = folder / (f"{stem}.toml" if n == 1 else f"{stem}-{n}.toml")
+        if not path.exists() or _name_in(path) == name:
+            return path
+    raise InputError(f"scenario name: {name!r}: too many saved scenarios with this name")
+
+
 def save_scenario(plan: Scenario, name: str, folder: Path | None = None) -> Path:
     """Write ``plan`` renamed ``name`` into the scenario folder (atomically); return its path.
 
@@ -67,7 +92,7 @@ def save_scenario(plan: Scenario, name: str, folder: Path | None = None) -> Path
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(f"{folder}: cannot make the scenario folder ({error.strerror})") from None
-    path = folder / f"{file_stem(name)}.toml"
+    path = free_path(folder, name)
     text = scenario_toml(plan.model_copy(update={"name": name}))
     try:
         atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
@@ -85,13 +110,8 @@ def saved_scenarios(folder: Path | None = None) -> dict[str, Path]:
     folder = Path(folder) if folder is not None else scenario_folder()
     if not folder.is_dir():
         return {}
-    import tomllib
-
     found = {}
     for path in sorted(folder.glob("*.toml")):
-        try:
-            name = str(tomllib.loads(path.read_text(encoding="utf-8")).get("name") or path.stem)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            name = path.stem
+        name = _name_in(path) or path.stem
         found.setdefault(f"saved: {name}", path)
     return found
