@@ -40,7 +40,13 @@ from cwbsim.viz.explorer import (
 from cwbsim.viz.explorer_view import ExplorerView
 from cwbsim.viz.lever_panel import LeverPanel
 from cwbsim.viz.levers import lever_values
-from cwbsim.viz.saved import save_scenario, saved_scenarios, scenario_toml
+from cwbsim.viz.saved import (
+    SAVED_PREFIX,
+    check_name,
+    save_scenario,
+    saved_scenarios,
+    scenario_toml,
+)
 from cwbsim.viz.spend_view import SpendPanel
 from cwbsim.viz.story import PrestonStory
 from cwbsim.viz.widgets import FilePick, safe, upload_receiver
@@ -164,7 +170,7 @@ def SaveScenario(model: ExplorerEconomy, pending: bool, on_saved):
             return
         problem.set(None)
         message.set(f"Saved as “{safe(name.value)}”: it is in the scenario list.")
-        on_saved("saved: " + " ".join(name.value.split()), path)
+        on_saved(SAVED_PREFIX + check_name(name.value), path)
 
     with solara.Column(classes=["cwb-save"], gap="4px") as column:
         if pending:

@@ -16,8 +16,6 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-import tomli_w
-
 from cwbsim.model.errors import InputError
 from cwbsim.model.record import display
 from cwbsim.model.record.metrics import METRICS
@@ -42,15 +40,15 @@ from cwbsim.scenarios.plain import lever_label, year_label
 from cwbsim.scenarios.report import write_comparisons
 from cwbsim.scenarios.schema import Scenario, builtin_scenarios, load_scenario
 from cwbsim.viz.options import value_axis
+from cwbsim.viz.saved import SAVED_PREFIX, scenario_toml
 
 IN_FORCE = "Levers in force"
 """The choice standing for the scenario in force in Explore (its levers applied)."""
-SAVED_PREFIX = "saved: "
 
 
 def write_scenario(plan: Scenario, path: Path) -> Path:
     """Write a scenario as TOML (atomically)."""
-    text = tomli_w.dumps(plan.model_dump(mode="json", exclude_none=True))
+    text = scenario_toml(plan)
     atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
     return path
 

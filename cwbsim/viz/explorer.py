@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import threading
 
+from cwbsim.calibration.spend_session import economy_from_text
 from cwbsim.model.economy import LocalEconomy
 from cwbsim.model.errors import InputError
 from cwbsim.model.record.recorder import Recorder
 from cwbsim.model.spec.areas import resolve_area
 from cwbsim.model.spec.files import builtin_specs, load_spec, parse_toml
-from cwbsim.model.spec.schema import EconomySpec, parse_spec
+from cwbsim.model.spec.schema import EconomySpec
 from cwbsim.scenarios.driver import Driver
 from cwbsim.scenarios.schema import (
     Scenario,
@@ -73,7 +74,7 @@ def parse_uploaded_scenario(text: str, source: str) -> Scenario:
 def economy_spec(economy: str, economy_text: str | None = None) -> EconomySpec:
     """A built-in economy spec, or one built in the page (its TOML text); raise InputError."""
     if economy_text is not None:
-        return parse_spec(parse_toml(economy_text, economy), economy)
+        return economy_from_text(economy, economy_text)
     if economy not in builtin_specs():
         raise InputError(
             f"economy: {economy!r} is not a built-in economy (allowed: {', '.join(builtin_specs())})"

@@ -24,6 +24,9 @@ from cwbsim.scenarios.schema import Scenario
 SCENARIOS_ENV = "CWBSIM_APP_SCENARIOS"
 """Environment variable carrying ``cwbsim app --scenarios`` to the app."""
 
+SAVED_PREFIX = "saved: "
+"""Prefix of a saved scenario's entry in the app's scenario lists."""
+
 NAME_MAX = 80
 """Longest scenario name the app saves, characters."""
 
@@ -113,5 +116,5 @@ def saved_scenarios(folder: Path | None = None) -> dict[str, Path]:
     found = {}
     for path in sorted(folder.glob("*.toml")):
         name = _name_in(path) or path.stem
-        found.setdefault(f"saved: {name}", path)
+        found.setdefault(SAVED_PREFIX + name, path)
     return found
