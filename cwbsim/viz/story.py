@@ -520,32 +520,27 @@ def chart_option(figures: dict) -> dict:
     def tip(series: str, year: str, value: float, pounds: float, extra: str = "") -> str:
         return html.escape(f"{series}, {year}: {share(value)} ({money(pounds)}){extra}")
 
-    model_points = [_point(start[0], tip("Model", years[0], *start))] + [
-        _point(
-            model["local_share"][y]["mean"],
-            tip(
-                "Model with the change",
-                years[y + 1],
-                model["local_share"][y]["mean"],
-                model["anchor_spend_local"][y]["mean"],
-                f"; 90% of runs {share(model['local_share'][y]['low'])} to "
-                f"{share(model['local_share'][y]['high'])}",
-            ),
-        )
-        for y in range(YEARS)
-    ]
-    price_points = [_point(start[0], tip("Model", years[0], *start))] + [
-        _point(
-            price["local_share"][y]["mean"],
-            tip(
-                "Model, price only",
-                years[y + 1],
-                price["local_share"][y]["mean"],
-                price["anchor_spend_local"][y]["mean"],
-            ),
-        )
-        for y in range(YEARS)
-    ]
+    def points(runs: dict, series: str, spread: bool) -> list:
+        """The model's opening point, then the mean of ``runs`` each year, with its tooltip."""
+        shares, pounds = runs["local_share"], runs["anchor_spend_local"]
+        return [_point(start[0], tip("Model", years[0], *start))] + [
+            _point(
+                shares[y]["mean"],
+                tip(
+                    series,
+                    years[y + 1],
+                    shares[y]["mean"],
+                    pounds[y]["mean"],
+                    f"; 90% of runs {share(shares[y]['low'])} to {share(shares[y]['high'])}"
+                    if spread
+                    else "",
+                ),
+            )
+            for y in range(YEARS)
+        ]
+
+    model_points = points(model, "Model with the change", spread=True)
+    price_points = points(price, "Model, price only", spread=False)
     p = PUBLISHED
     published_points = [
         _point(
