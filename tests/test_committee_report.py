@@ -149,14 +149,19 @@ def test_the_pdf_holds_the_headline_numbers_of_the_html(comparisons, tmp_path):
     assert "/tmp" not in text and ".toml" not in text
 
 
-@needs_printing
-def test_cli_compare_of_two_scenarios_writes_the_report_and_its_pdf(files, tmp_path):
+def _compare_two(files, out):
+    """``cwbsim compare`` of the two scenario files against the baseline file, quickly."""
     base, buy, wage = files
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
+    return CliRunner().invoke(
         app, ["compare", base, buy, wage, "--seeds", "2", "--years", "1", "--workers", "1",
               "--no-uncertain", "--out", str(out)],
     )  # fmt: skip
+
+
+@needs_printing
+def test_cli_compare_of_two_scenarios_writes_the_report_and_its_pdf(files, tmp_path):
+    out = tmp_path / "out"
+    result = _compare_two(files, out)
     assert result.exit_code == 0, result.output
     assert (out / "report.html").is_file() and (out / "report.pdf").stat().st_size > 10_000
     table = (out / "comparison.csv").read_text().splitlines()
@@ -166,13 +171,9 @@ def test_cli_compare_of_two_scenarios_writes_the_report_and_its_pdf(files, tmp_p
 
 
 def test_cli_compare_without_chromium_writes_the_html_and_says_why(files, tmp_path, monkeypatch):
-    base, buy, wage = files
     monkeypatch.setenv("CWBSIM_CHROMIUM", str(tmp_path / "no-chromium"))
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app, ["compare", base, buy, wage, "--seeds", "2", "--years", "1", "--workers", "1",
-              "--no-uncertain", "--out", str(out)],
-    )  # fmt: skip
+    result = _compare_two(files, out)
     assert result.exit_code == 0, result.output
     assert (out / "report.html").is_file() and not (out / "report.pdf").exists()
     skipped = [line for line in result.output.splitlines() if "report.pdf skipped" in line]
